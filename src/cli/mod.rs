@@ -1,0 +1,517 @@
+//! The command line (clap). Commands print results on standard output and
+//! errors on standard error, and exit non-zero on any problem.
+
+pub mod links;
+
+use std::fs::File;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::catalog::{self, Catalog};
+use crate::domain::date::Date;
+use crate::storage::{self, Mode};
+
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+
+#[derive(Parser)]
+#[command(
+    name = "spiegel",
+    version,
+    about = "Anonymous psychological-safety pulse surveys for teams, with results only above a threshold.",
+    long_about = "Spiegel hands out short questionnaires on one-time links, stores answers without any \
+identity in one SQLite file, and shows team results only after a round closes and only when at least \
+k people answered.\n\nStart with `spiegel demo` to see everything on a demo database."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Clone)]
+pub struct Global {
+    /// The SQLite database file [default: spiegel.db; `demo`: a fresh temporary file]
+    #[arg(long, env = "SPIEGEL_DB", global = true)]
+    pub db: Option<PathBuf>,
+    /// A folder with the organisation's own survey files (*.toml), added to the shipped ones
+    #[arg(long, env = "SPIEGEL_SURVEYS", global = true)]
+    pub surveys: Option<PathBuf>,
+    /// The address people reach Spiegel at, used in printed links [default: http://127.0.0.1:8080, or the served address]
+    #[arg(long, env = "SPIEGEL_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create a new database for an organisation
+    Init {
+        /// The organisation's name
+        #[arg(long, default_value = "Organisatie")]
+        org: String,
+        /// Anonymity threshold: results show only when at least k people answered (3 or more)
+        #[arg(long, default_value_t = 5)]
+        k: u32,
+    },
+    /// Add and list teams
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Open, close and list survey rounds
+    #[command(subcommand)]
+    Round(RoundCommand),
+    /// Create one-time survey links for a team in an open round
+    Links(LinksArgs),
+    /// Run the server
+    Serve {
+        /// Address to listen on
+        #[arg(long, env = "SPIEGEL_ADDR", default_value = DEFAULT_ADDR)]
+        addr: String,
+    },
+    /// Run a demo: a fresh database with a year of synthetic rounds, served on localhost
+    Demo {
+        /// Address to listen on
+        #[arg(long, env = "SPIEGEL_ADDR", default_value = DEFAULT_ADDR)]
+        addr: String,
+        /// Seed of the synthetic answers
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// Validate survey files [default: ./surveys if present, else the shipped surveys]
+    Check {
+        /// Files or folders to check
+        paths: Vec<PathBuf>,
+    },
+    /// Copy the database to a new file (safe while the server runs)
+    Backup {
+        /// The new file
+        to: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TeamCommand {
+    /// Add a team
+    Add {
+        /// The team's name (free text, e.g. "Zorg & Welzijn")
+        name: String,
+        /// The department it belongs to (a team's name or id)
+        #[arg(long)]
+        parent: Option<String>,
+        /// Expected number of members (for participation)
+        #[arg(long)]
+        size: Option<u32>,
+    },
+    /// List the teams
+    List {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RoundCommand {
+    /// Open a round; prints the new round's id on the last line
+    Open {
+        /// The survey's id (see `spiegel check`)
+        #[arg(long)]
+        survey: String,
+        /// A title, e.g. "Maart 2026" [default: the survey's title and today's date]
+        #[arg(long)]
+        title: Option<String>,
+        /// The teams taking part, by name or id, separated by commas
+        #[arg(long, value_delimiter = ',', conflicts_with = "all")]
+        teams: Vec<String>,
+        /// All teams take part
+        #[arg(long)]
+        all: bool,
+        /// Planned close date (YYYY-MM-DD); the server closes the round after that day
+        #[arg(long)]
+        closes: Option<String>,
+    },
+    /// Close a round now: its links stop working and are erased
+    Close {
+        /// The round's id
+        id: i64,
+    },
+    /// List the rounds
+    List {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct LinksArgs {
+    /// The round's id
+    #[arg(long)]
+    pub round: i64,
+    /// The team (name or id)
+    #[arg(long)]
+    pub team: String,
+    /// How many links
+    #[arg(long)]
+    pub count: u32,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = LinkFormat::Text)]
+    pub format: LinkFormat,
+    /// Write to this new file instead of standard output
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LinkFormat {
+    /// One link per line
+    Text,
+    /// `team,link` rows for mail merge
+    Csv,
+    /// A printable A4 page of QR slips
+    Html,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to standard error; the level comes from `RUST_LOG` (default info).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+impl Global {
+    pub fn db_path(&self) -> PathBuf {
+        self.db
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("spiegel.db"))
+    }
+
+    pub fn base_url(&self) -> String {
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    pub fn catalog(&self) -> anyhow::Result<Catalog> {
+        Catalog::load(self.surveys.as_deref()).map_err(|errors| {
+            let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("invalid survey files:\n{}", lines.join("\n"))
+        })
+    }
+
+    fn open(&self) -> anyhow::Result<rusqlite::Connection> {
+        Ok(storage::open(&self.db_path(), Mode::Existing)?)
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let g = cli.global;
+    match cli.command {
+        Command::Init { org, k } => {
+            if k < 3 {
+                bail!(
+                    "--k {k} is too low: with fewer than 3 answers a result can reveal one person's \
+                     answers to someone who knows the others'. Use 3 or more (5 is the default)."
+                );
+            }
+            let org = org.trim();
+            if org.is_empty() {
+                bail!("--org needs a name");
+            }
+            let path = g.db_path();
+            if path.exists() {
+                bail!(
+                    "{} exists already; choose a new file with --db",
+                    path.display()
+                );
+            }
+            let mut conn = storage::open(&path, Mode::Create)?;
+            storage::init(&mut conn, org, k)?;
+            println!("created {} for {org:?} with k = {k}", path.display());
+        }
+        Command::Team(TeamCommand::Add { name, parent, size }) => {
+            let mut conn = g.open()?;
+            let team = storage::add_team(&mut conn, &name, parent.as_deref(), size)?;
+            println!("added team {:?} (id {})", team.name, team.id);
+        }
+        Command::Team(TeamCommand::List { json }) => {
+            let teams = storage::teams(&g.open()?)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&teams)?);
+            } else {
+                println!("{:<24} {:<32} {:<24} {:>5}", "ID", "NAME", "PARENT", "SIZE");
+                for t in teams {
+                    println!(
+                        "{:<24} {:<32} {:<24} {:>5}",
+                        t.id,
+                        t.name,
+                        t.parent.unwrap_or_default(),
+                        t.expected_size.map(|s| s.to_string()).unwrap_or_default()
+                    );
+                }
+            }
+        }
+        Command::Round(RoundCommand::Open {
+            survey,
+            title,
+            teams,
+            all,
+            closes,
+        }) => {
+            let catalog = g.catalog()?;
+            let Some(s) = catalog.get(&survey) else {
+                bail!(
+                    "no survey {survey:?}; available: {}",
+                    catalog.ids().join(", ")
+                );
+            };
+            let closes = closes
+                .map(|c| {
+                    Date::parse(&c)
+                        .with_context(|| format!("--closes {c:?} is not a date like 2026-03-31"))
+                })
+                .transpose()?;
+            let mut conn = g.open()?;
+            let keys: Vec<i64> = if all {
+                storage::teams(&conn)?.iter().map(|t| t.key).collect()
+            } else if teams.is_empty() {
+                bail!("name the teams with --teams A,B or use --all");
+            } else {
+                teams
+                    .iter()
+                    .map(|t| storage::team(&conn, t).map(|t| t.key))
+                    .collect::<Result<_, _>>()?
+            };
+            let today = Date::today();
+            let title = title.unwrap_or_else(|| format!("{} {today}", s.title.nl));
+            let round = storage::open_round(&mut conn, &s, title.trim(), &keys, closes, today)?;
+            println!(
+                "opened round {:?} with survey {} (k = {}) for: {}",
+                round.title,
+                round.survey,
+                round.k,
+                round.teams.join(", ")
+            );
+            println!("{}", round.id);
+        }
+        Command::Round(RoundCommand::Close { id }) => {
+            let round = storage::close_round(&mut g.open()?, id, Date::today())?;
+            println!(
+                "closed round {} ({:?}); its links no longer work and were erased",
+                round.id, round.title
+            );
+        }
+        Command::Round(RoundCommand::List { json }) => {
+            let rounds = storage::rounds(&g.open()?)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rounds)?);
+            } else {
+                println!(
+                    "{:>4}  {:<22} {:<28} {:<7} {:<10} {:<10} TEAMS",
+                    "ID", "SURVEY", "TITLE", "STATE", "OPENED", "CLOSED"
+                );
+                for r in rounds {
+                    println!(
+                        "{:>4}  {:<22} {:<28} {:<7} {:<10} {:<10} {}",
+                        r.id,
+                        r.survey,
+                        r.title,
+                        r.state,
+                        r.opened_on,
+                        r.closed_on.unwrap_or_default(),
+                        r.teams.join(",")
+                    );
+                }
+            }
+        }
+        Command::Links(args) => links_command(&g, &args)?,
+        Command::Serve { addr } => serve(&g, &addr)?,
+        Command::Demo { addr, seed } => crate::demo::run(&g, &addr, seed)?,
+        Command::Check { paths } => check(paths)?,
+        Command::Backup { to } => {
+            storage::backup(&g.open()?, &to)?;
+            println!("copied {} to {}", g.db_path().display(), to.display());
+        }
+    }
+    Ok(())
+}
+
+fn links_command(g: &Global, args: &LinksArgs) -> anyhow::Result<()> {
+    // Open the output first: once tokens exist they are shown nowhere else.
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(path) => Box::new(File::create_new(path).with_context(|| {
+            format!(
+                "cannot create {} (it must be a new, writable file)",
+                path.display()
+            )
+        })?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut conn = g.open()?;
+    let team = storage::team(&conn, &args.team)?;
+    let round = storage::round(&conn, args.round)?;
+    let tokens = storage::create_invites(&mut conn, round.id, team.key, args.count)?;
+    let base = g.base_url();
+    let urls: Vec<String> = tokens.iter().map(|t| format!("{base}/s/{t}")).collect();
+    let body = match args.format {
+        LinkFormat::Text => links::text(&urls),
+        LinkFormat::Csv => links::csv(&team.name, &urls),
+        LinkFormat::Html => links::html(&team.name, &round.title, &urls)?,
+    };
+    out.write_all(body.as_bytes())?;
+    out.flush()?;
+    if let Some(path) = &args.out {
+        println!(
+            "wrote {} links for {:?} to {}",
+            urls.len(),
+            team.name,
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+fn check(paths: Vec<PathBuf>) -> anyhow::Result<()> {
+    let (ok, errors) = if paths.is_empty() && !Path::new("surveys").is_dir() {
+        let mut ok = Vec::new();
+        let mut errors = Vec::new();
+        for (name, text) in catalog::EMBEDDED {
+            match catalog::parse_file(name, text) {
+                Ok(s) => ok.push(format!(
+                    "{name} (built in): ok ({} v{}, {} items)",
+                    s.id,
+                    s.version,
+                    s.items.len()
+                )),
+                Err(e) => errors.push(e),
+            }
+        }
+        (ok, errors)
+    } else if paths.is_empty() {
+        catalog::check_paths(&[PathBuf::from("surveys")])
+    } else {
+        catalog::check_paths(&paths)
+    };
+    for line in &ok {
+        println!("{line}");
+    }
+    for e in &errors {
+        eprintln!("{e}");
+    }
+    if !errors.is_empty() {
+        bail!("{} survey file(s) have errors", errors.len());
+    }
+    Ok(())
+}
+
+/// Starts the server on `addr` for the database in `g`.
+fn serve(g: &Global, addr: &str) -> anyhow::Result<()> {
+    g.catalog()?;
+    let path = g.db_path();
+    let rt = runtime()?;
+    rt.block_on(async {
+        let db = storage::Db::start(&path)?;
+        let listener = bind(addr).await?;
+        let base = g.base_url.clone().unwrap_or_else(|| {
+            format!(
+                "http://{}",
+                listener
+                    .local_addr()
+                    .map(|a| a.to_string())
+                    .unwrap_or_default()
+            )
+        });
+        println!("Spiegel serves {} on {base}", path.display());
+        serve_until_signal(listener, db).await
+    })
+}
+
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+pub async fn bind(addr: &str) -> anyhow::Result<tokio::net::TcpListener> {
+    let parsed: SocketAddr = addr
+        .parse()
+        .with_context(|| format!("--addr {addr:?} is not an address like 127.0.0.1:8080"))?;
+    tokio::net::TcpListener::bind(parsed)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {addr} (is another program using it? choose another with --addr)"
+            )
+        })
+}
+
+/// Serves until Ctrl-C or SIGTERM, closing due rounds every minute.
+pub async fn serve_until_signal(
+    listener: tokio::net::TcpListener,
+    db: storage::Db,
+) -> anyhow::Result<()> {
+    std::io::stdout().flush()?;
+    let closer = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match closer
+                .write(|c| storage::close_due_rounds(c, Date::today()))
+                .await
+            {
+                Ok(ids) if !ids.is_empty() => {
+                    tracing::info!(?ids, "closed rounds past their close date")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "closing due rounds failed"),
+            }
+        }
+    });
+    crate::web::serve(listener, crate::web::AppState::new(db), shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

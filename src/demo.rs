@@ -1,0 +1,234 @@
+//! `spiegel demo`: a fresh database with an organisation, a year of monthly
+//! closed rounds of synthetic answers and one open round, then the server.
+//! Every answer goes through the real invite → submit path.
+
+use anyhow::{Context, bail};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::cli::Global;
+use crate::domain::answers::Answers;
+use crate::domain::date::Date;
+use crate::domain::survey::Survey;
+use crate::domain::token;
+use crate::storage::{self, Mode};
+
+/// The demo organisation's teams: (name, parent, expected size, climate).
+const TEAMS: &[(&str, Option<&str>, Option<u32>, Climate)] = &[
+    ("Zorg", None, None, Climate::Steady(5.0)),
+    (
+        "Verpleging Noord",
+        Some("Zorg"),
+        Some(12),
+        Climate::Trend(3.6, 5.6),
+    ),
+    (
+        "Verpleging Zuid",
+        Some("Zorg"),
+        Some(9),
+        Climate::Trend(5.4, 3.9),
+    ),
+    ("Nachtdienst", Some("Zorg"), Some(3), Climate::Steady(4.5)),
+    ("Facilitair", None, Some(8), Climate::Steady(5.1)),
+    ("ICT & Data", None, Some(7), Climate::Split),
+];
+
+#[derive(Clone, Copy)]
+enum Climate {
+    /// Team mean moving from the first to the second value over the year.
+    Trend(f64, f64),
+    Steady(f64),
+    /// Half the team is content, half is not.
+    Split,
+}
+
+const COMMENTS: &[&str] = &[
+    "Het werkoverleg is de laatste tijd prettiger.",
+    "Fijn dat er naar ons geluisterd wordt.",
+    "Soms durf ik in de grote groep niet alles te zeggen.",
+    "De werkdruk maakt het lastig om tijd voor elkaar te nemen.",
+    "Meer duidelijkheid over wie wat beslist zou helpen.",
+    "Goed dat deze vragenlijst er is.",
+];
+
+pub fn run(g: &Global, addr: &str, seed: u64) -> anyhow::Result<()> {
+    let catalog = g.catalog()?;
+    let survey = catalog
+        .get("pulse")
+        .context("the pulse survey is missing")?;
+    let path = match &g.db {
+        Some(p) => p.clone(),
+        None => {
+            let suffix = hex(&token::random_bytes::<6>()?);
+            std::env::temp_dir().join(format!("spiegel-demo-{suffix}.db"))
+        }
+    };
+    if path.exists() {
+        bail!(
+            "{} exists already; the demo needs a fresh file (leave out --db for a temporary one)",
+            path.display()
+        );
+    }
+    let mut conn = storage::open(&path, Mode::Create)?;
+    let live_links = seed_demo(&mut conn, &survey, seed, Date::today())?;
+    drop(conn);
+
+    let rt = crate::cli::runtime()?;
+    rt.block_on(async {
+        let db = storage::Db::start(&path)?;
+        let listener = crate::cli::bind(addr).await?;
+        let base = g.base_url.clone().unwrap_or_else(|| {
+            format!(
+                "http://{}",
+                listener
+                    .local_addr()
+                    .map(|a| a.to_string())
+                    .unwrap_or_default()
+            )
+        });
+        let base = base.trim_end_matches('/');
+        println!("Spiegel demo: database {}", path.display());
+        println!();
+        println!("Open survey links (round \"Pulse nu\", each works once):");
+        for (team, token) in &live_links {
+            println!("  {team:<18} {base}/s/{token}");
+        }
+        println!();
+        println!("Stop with Ctrl-C.");
+        crate::cli::serve_until_signal(listener, db).await
+    })
+}
+
+/// Fills a fresh database; returns one live link token per team of the open round.
+pub fn seed_demo(
+    conn: &mut Connection,
+    survey: &Survey,
+    seed: u64,
+    today: Date,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    storage::init(conn, "Zorggroep De Linde (demo)", 5)?;
+    let mut teams = Vec::new();
+    for (name, parent, size, climate) in TEAMS {
+        let t = storage::add_team(conn, name, *parent, *size)?;
+        teams.push((t, *climate));
+    }
+    let keys: Vec<i64> = teams.iter().map(|(t, _)| t.key).collect();
+    let months = 12;
+    for m in 0..months {
+        let opened = today.add_months(m - months).add_days(-14);
+        let title = format!(
+            "Pulse {}",
+            opened.add_days(14).to_string().get(..7).unwrap_or_default()
+        );
+        let round = storage::open_round(conn, survey, &title, &keys, None, opened)?;
+        let progress = m as f64 / (months - 1) as f64;
+        for (team, climate) in &teams {
+            let answering = respondents(&mut rng, team.expected_size);
+            answer(
+                conn, &mut rng, survey, round.id, team.key, answering, *climate, progress, opened,
+            )?;
+        }
+        storage::close_round(conn, round.id, opened.add_days(14))?;
+    }
+    // The open round: some answers in already, one fresh link per team.
+    let round = storage::open_round(
+        conn,
+        survey,
+        "Pulse nu",
+        &keys,
+        Some(today.add_days(14)),
+        today,
+    )?;
+    let mut live = Vec::new();
+    for (team, climate) in &teams {
+        let already = match team.expected_size {
+            Some(s) => s / 2,
+            None => 0,
+        };
+        answer(
+            conn, &mut rng, survey, round.id, team.key, already, *climate, 1.0, today,
+        )?;
+        let tokens = storage::create_invites(conn, round.id, team.key, 1)?;
+        live.extend(tokens.into_iter().map(|t| (team.name.clone(), t)));
+    }
+    Ok(live)
+}
+
+fn respondents(rng: &mut StdRng, size: Option<u32>) -> u32 {
+    match size {
+        Some(s) if s <= 3 => rng.random_range(1..=s),
+        Some(s) => {
+            let low = (s * 6).div_ceil(10);
+            rng.random_range(low..=s)
+        }
+        None => 0,
+    }
+}
+
+/// Creates invites and submits synthetic answers through them, in one transaction.
+#[allow(clippy::too_many_arguments)]
+fn answer(
+    conn: &mut Connection,
+    rng: &mut StdRng,
+    survey: &Survey,
+    round_id: i64,
+    team_key: i64,
+    count: u32,
+    climate: Climate,
+    progress: f64,
+    day: Date,
+) -> anyhow::Result<()> {
+    if count == 0 {
+        return Ok(());
+    }
+    let tokens = storage::create_invites(conn, round_id, team_key, count)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let points = survey.scale.points;
+    for (i, t) in tokens.iter().enumerate() {
+        let centre = match climate {
+            Climate::Trend(from, to) => from + (to - from) * progress,
+            Climate::Steady(c) => c,
+            Climate::Split if i % 2 == 0 => 6.0,
+            Climate::Split => 2.7,
+        };
+        let person = centre + normal(rng) * 0.6;
+        let values = survey
+            .items
+            .iter()
+            .map(|item| {
+                if rng.random::<f64>() < 0.04 {
+                    return None;
+                }
+                let v = (person + normal(rng) * 0.8)
+                    .round()
+                    .clamp(1.0, f64::from(points)) as u8;
+                Some(if item.reverse { points + 1 - v } else { v })
+            })
+            .collect();
+        let comment = (survey.comment.is_some() && rng.random::<f64>() < 0.15)
+            .then(|| COMMENTS[rng.random_range(0..COMMENTS.len())].to_string());
+        let a = Answers { values, comment };
+        storage::submit(
+            &tx,
+            &token::hash_secret(t),
+            round_id,
+            &a.encode(),
+            a.comment.as_deref(),
+            day,
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn normal(rng: &mut StdRng) -> f64 {
+    let u1: f64 = rng.random::<f64>().max(1e-12);
+    let u2: f64 = rng.random();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

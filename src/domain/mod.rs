@@ -1,0 +1,7 @@
+//! The pure core: surveys, answers, secrets, dates. No I/O here.
+
+pub mod answers;
+pub mod date;
+pub mod lang;
+pub mod survey;
+pub mod token;

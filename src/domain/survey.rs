@@ -1,0 +1,410 @@
+//! Survey files: parsing and validation (pure).
+//!
+//! A survey is a TOML file (format in `surveys/README.md`). Parsing is strict:
+//! unknown keys, missing translations, duplicate ids and the like are errors
+//! that name the file, the line and the problem.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::lang::Lang;
+
+/// Longest comment accepted, in characters.
+pub const MAX_COMMENT_CHARS: usize = 2000;
+
+/// A text in both languages.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub nl: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nl => &self.nl,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// A list of texts in both languages.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TextList {
+    pub nl: Vec<String>,
+    pub en: Vec<String>,
+}
+
+impl TextList {
+    pub fn get(&self, lang: Lang) -> &[String] {
+        match lang {
+            Lang::Nl => &self.nl,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scale {
+    pub points: u8,
+    pub labels: TextList,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dimension {
+    pub id: String,
+    pub name: Text,
+    pub prompts: TextList,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: String,
+    pub dimension: String,
+    pub reverse: bool,
+    pub text: Text,
+}
+
+/// A validated survey.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Survey {
+    pub id: String,
+    pub version: u32,
+    pub title: Text,
+    pub intro: Text,
+    pub thanks: Text,
+    pub scale: Scale,
+    pub dimensions: Vec<Dimension>,
+    pub items: Vec<Item>,
+    /// The open comment question, when the survey asks for comments.
+    pub comment: Option<Text>,
+    /// blake3 of the file's bytes, hex.
+    pub hash: String,
+    /// The file's text, stored with a round so that past rounds never change.
+    pub source: String,
+}
+
+impl Survey {
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.id == id)
+    }
+    pub fn dimension(&self, id: &str) -> Option<&Dimension> {
+        self.dimensions.iter().find(|d| d.id == id)
+    }
+}
+
+/// A survey file that could not be read, with the place of the problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyError {
+    pub file: String,
+    /// 1-based line, when the problem has a place in the file.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for SurveyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for SurveyError {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSurvey {
+    id: Spanned<String>,
+    version: Spanned<i64>,
+    title: Spanned<Text>,
+    intro: Spanned<Text>,
+    thanks: Spanned<Text>,
+    scale: Spanned<RawScale>,
+    dimensions: Spanned<Vec<Spanned<RawDimension>>>,
+    items: Spanned<Vec<Spanned<RawItem>>>,
+    comment: Option<Spanned<Text>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScale {
+    points: Spanned<i64>,
+    labels: Spanned<TextList>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDimension {
+    id: Spanned<String>,
+    name: Spanned<Text>,
+    prompts: Spanned<TextList>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    id: Spanned<String>,
+    dimension: Spanned<String>,
+    #[serde(default)]
+    reverse: bool,
+    text: Spanned<Text>,
+}
+
+/// Parses and validates one survey file. `file` names it in errors; when
+/// `expected_id` is given (the file stem), the survey's id must equal it.
+pub fn parse(file: &str, source: &str, expected_id: Option<&str>) -> Result<Survey, SurveyError> {
+    let err = |span: Option<Range<usize>>, message: String| SurveyError {
+        file: file.to_string(),
+        line: span.map(|s| line_of(source, s.start)),
+        message,
+    };
+    let raw: RawSurvey = toml::from_str(source).map_err(|e| {
+        let message = e.message().trim().to_string();
+        err(e.span(), message)
+    })?;
+
+    if !is_id(raw.id.get_ref()) {
+        return Err(err(
+            Some(raw.id.span()),
+            format!(
+                "survey id {:?} must be lowercase letters, digits and '-'",
+                raw.id.get_ref()
+            ),
+        ));
+    }
+    if let Some(expected) = expected_id
+        && raw.id.get_ref() != expected
+    {
+        return Err(err(
+            Some(raw.id.span()),
+            format!(
+                "survey id {:?} must equal the file name {:?}",
+                raw.id.get_ref(),
+                expected
+            ),
+        ));
+    }
+    let version = u32::try_from(*raw.version.get_ref())
+        .ok()
+        .filter(|v| *v >= 1)
+        .ok_or_else(|| {
+            err(
+                Some(raw.version.span()),
+                "version must be a whole number of at least 1".into(),
+            )
+        })?;
+    for (name, text) in [
+        ("title", &raw.title),
+        ("intro", &raw.intro),
+        ("thanks", &raw.thanks),
+    ] {
+        check_text(text, name).map_err(|m| err(Some(text.span()), m))?;
+    }
+    if let Some(comment) = &raw.comment {
+        check_text(comment, "comment").map_err(|m| err(Some(comment.span()), m))?;
+    }
+
+    let scale = raw.scale.get_ref();
+    let points = u8::try_from(*scale.points.get_ref())
+        .ok()
+        .filter(|p| (3..=11).contains(p) && p % 2 == 1)
+        .ok_or_else(|| {
+            err(
+                Some(scale.points.span()),
+                "scale points must be an odd number from 3 to 11 (it needs a neutral midpoint)"
+                    .into(),
+            )
+        })?;
+    for (lang, labels) in [
+        ("nl", &scale.labels.get_ref().nl),
+        ("en", &scale.labels.get_ref().en),
+    ] {
+        if labels.len() != usize::from(points) {
+            return Err(err(
+                Some(scale.labels.span()),
+                format!(
+                    "scale has {points} points but {} labels in {lang}; give exactly one label per point",
+                    labels.len()
+                ),
+            ));
+        }
+        if labels.iter().any(|l| l.trim().is_empty()) {
+            return Err(err(
+                Some(scale.labels.span()),
+                format!("a scale label in {lang} is empty"),
+            ));
+        }
+    }
+
+    let mut dimensions = Vec::new();
+    let mut seen = HashSet::new();
+    for d in raw.dimensions.get_ref() {
+        let d_ref = d.get_ref();
+        let id = d_ref.id.get_ref();
+        if !is_id(id) {
+            return Err(err(
+                Some(d_ref.id.span()),
+                format!("dimension id {id:?} must be lowercase letters, digits and '-'"),
+            ));
+        }
+        if !seen.insert(id.clone()) {
+            return Err(err(
+                Some(d_ref.id.span()),
+                format!("duplicate dimension id {id:?}"),
+            ));
+        }
+        check_text(&d_ref.name, &format!("name of dimension {id:?}"))
+            .map_err(|m| err(Some(d_ref.name.span()), m))?;
+        let prompts = d_ref.prompts.get_ref();
+        if prompts.nl.len() != prompts.en.len() {
+            return Err(err(
+                Some(d_ref.prompts.span()),
+                format!(
+                    "dimension {id:?} has {} prompts in nl but {} in en; translate every prompt",
+                    prompts.nl.len(),
+                    prompts.en.len()
+                ),
+            ));
+        }
+        if prompts
+            .nl
+            .iter()
+            .chain(&prompts.en)
+            .any(|p| p.trim().is_empty())
+        {
+            return Err(err(
+                Some(d_ref.prompts.span()),
+                format!("dimension {id:?} has an empty prompt"),
+            ));
+        }
+        dimensions.push(Dimension {
+            id: id.clone(),
+            name: d_ref.name.get_ref().clone(),
+            prompts: prompts.clone(),
+        });
+    }
+    if dimensions.is_empty() {
+        return Err(err(
+            Some(raw.dimensions.span()),
+            "a survey needs at least one dimension".into(),
+        ));
+    }
+
+    let mut items = Vec::new();
+    let mut seen = HashSet::new();
+    for i in raw.items.get_ref() {
+        let i_ref = i.get_ref();
+        let id = i_ref.id.get_ref();
+        if !is_id(id) {
+            return Err(err(
+                Some(i_ref.id.span()),
+                format!("item id {id:?} must be lowercase letters, digits and '-'"),
+            ));
+        }
+        if !seen.insert(id.clone()) {
+            return Err(err(
+                Some(i_ref.id.span()),
+                format!("duplicate item id {id:?}"),
+            ));
+        }
+        let dim = i_ref.dimension.get_ref();
+        if !dimensions.iter().any(|d| &d.id == dim) {
+            let known: Vec<&str> = dimensions.iter().map(|d| d.id.as_str()).collect();
+            return Err(err(
+                Some(i_ref.dimension.span()),
+                format!(
+                    "item {id:?} names unknown dimension {dim:?}; known dimensions: {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+        check_text(&i_ref.text, &format!("text of item {id:?}"))
+            .map_err(|m| err(Some(i_ref.text.span()), m))?;
+        items.push(Item {
+            id: id.clone(),
+            dimension: dim.clone(),
+            reverse: i_ref.reverse,
+            text: i_ref.text.get_ref().clone(),
+        });
+    }
+    if items.is_empty() {
+        return Err(err(
+            Some(raw.items.span()),
+            "a survey needs at least one item".into(),
+        ));
+    }
+    if items.len() > 30 {
+        return Err(err(
+            Some(raw.items.span()),
+            format!(
+                "{} items is too many for a pulse survey; keep it to 30 at most",
+                items.len()
+            ),
+        ));
+    }
+    if let Some(d) = dimensions
+        .iter()
+        .find(|d| !items.iter().any(|i| i.dimension == d.id))
+    {
+        return Err(err(
+            None,
+            format!("dimension {:?} has no items; remove it or add items", d.id),
+        ));
+    }
+
+    Ok(Survey {
+        id: raw.id.into_inner(),
+        version,
+        title: raw.title.into_inner(),
+        intro: raw.intro.into_inner(),
+        thanks: raw.thanks.into_inner(),
+        scale: Scale {
+            points,
+            labels: scale.labels.get_ref().clone(),
+        },
+        dimensions,
+        items,
+        comment: raw.comment.map(Spanned::into_inner),
+        hash: content_hash(source),
+        source: source.to_string(),
+    })
+}
+
+/// blake3 of a survey file's text, hex encoded.
+pub fn content_hash(source: &str) -> String {
+    blake3::hash(source.as_bytes()).to_hex().to_string()
+}
+
+fn check_text(text: &Spanned<Text>, what: &str) -> Result<(), String> {
+    let t = text.get_ref();
+    for (lang, s) in [("nl", &t.nl), ("en", &t.en)] {
+        if s.trim().is_empty() {
+            return Err(format!("{what} is missing its {lang} translation"));
+        }
+    }
+    Ok(())
+}
+
+/// Ids are lowercase ASCII letters, digits and '-', 1 to 64 characters.
+pub fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn line_of(source: &str, offset: usize) -> usize {
+    source.as_bytes()[..offset.min(source.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}

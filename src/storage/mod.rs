@@ -1,0 +1,570 @@
+//! Storage: the only module with SQL. One SQLite file; every function here
+//! takes a connection and returns values. [`Db`] wraps them for the server:
+//! one writer thread (with group commit for submissions) and a pool of
+//! read-only connections.
+
+mod db;
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use crate::domain::date::Date;
+use crate::domain::survey::Survey;
+use crate::domain::token;
+
+pub use db::Db;
+
+const MIGRATIONS: &[&str] = &[include_str!("migrations/001_init.sql")];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("no Spiegel database at {0}; create one with `spiegel init --db {0}`")]
+    Missing(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// How to open the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Create the file if needed (only `init` and `demo`).
+    Create,
+    /// The file must exist.
+    Existing,
+    /// Existing, read-only connection.
+    ReadOnly,
+}
+
+/// Opens the database, sets the pragmas and applies pending migrations.
+pub fn open(path: &Path, mode: Mode) -> Result<Connection> {
+    let display = path.display().to_string();
+    if mode != Mode::Create && !path.exists() {
+        return Err(StorageError::Missing(display));
+    }
+    let flags = match mode {
+        Mode::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        Mode::Existing => OpenFlags::SQLITE_OPEN_READ_WRITE,
+        Mode::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+    } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags)
+        .map_err(|e| StorageError::Invalid(format!("cannot open database {display}: {e}")))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    if mode == Mode::ReadOnly {
+        return Ok(conn);
+    }
+    let journal: String = conn
+        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        .map_err(|e| {
+            StorageError::Invalid(format!("{display} is not a usable SQLite database: {e}"))
+        })?;
+    if !journal.eq_ignore_ascii_case("wal") {
+        return Err(StorageError::Invalid(format!(
+            "{display}: cannot switch to WAL journal (got {journal})"
+        )));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    migrate(&mut conn, &display)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection, display: &str) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let version = usize::try_from(version).unwrap_or(usize::MAX);
+    if version > MIGRATIONS.len() {
+        return Err(StorageError::Invalid(format!(
+            "{display} was written by a newer Spiegel (schema {version}); upgrade spiegel"
+        )));
+    }
+    if version == MIGRATIONS.len() {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for sql in &MIGRATIONS[version..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", MIGRATIONS.len() as i64)?;
+    tx.commit()?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- org
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Org {
+    pub name: String,
+    pub k: u32,
+}
+
+pub fn init(conn: &mut Connection, name: &str, k: u32) -> Result<Org> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM org)", [], |r| r.get(0))?;
+    if exists {
+        return Err(StorageError::Conflict(
+            "this database is already initialised; use another --db for a new organisation".into(),
+        ));
+    }
+    tx.execute(
+        "INSERT INTO org (id, name, k) VALUES (1, ?1, ?2)",
+        params![name, k],
+    )?;
+    tx.commit()?;
+    Ok(Org {
+        name: name.to_string(),
+        k,
+    })
+}
+
+pub fn org(conn: &Connection) -> Result<Org> {
+    conn.query_row("SELECT name, k FROM org WHERE id = 1", [], |r| {
+        Ok(Org {
+            name: r.get(0)?,
+            k: r.get(1)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| {
+        StorageError::Invalid("the database is not initialised; run `spiegel init` first".into())
+    })
+}
+
+// ---------------------------------------------------------------- teams
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Team {
+    #[serde(skip)]
+    pub key: i64,
+    /// Stable id for URLs, derived from the name when the team is added.
+    pub id: String,
+    pub name: String,
+    /// The parent's id (slug), if any.
+    pub parent: Option<String>,
+    #[serde(skip)]
+    pub parent_key: Option<i64>,
+    pub expected_size: Option<u32>,
+}
+
+pub fn add_team(
+    conn: &mut Connection,
+    name: &str,
+    parent: Option<&str>,
+    size: Option<u32>,
+) -> Result<Team> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(StorageError::Invalid(
+            "a team name needs 1 to 100 characters".into(),
+        ));
+    }
+    if size == Some(0) {
+        return Err(StorageError::Invalid("--size must be at least 1".into()));
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    org(&tx)?;
+    if find_team(&tx, name)?.is_some_and(|t| t.name == name) {
+        return Err(StorageError::Conflict(format!(
+            "a team named {name:?} exists already"
+        )));
+    }
+    let parent_key = match parent {
+        Some(p) => Some(team(&tx, p)?.key),
+        None => None,
+    };
+    let base = slugify(name);
+    let mut slug = base.clone();
+    let mut n = 2;
+    while tx
+        .query_row("SELECT 1 FROM teams WHERE slug = ?1", [&slug], |_| Ok(()))
+        .optional()?
+        .is_some()
+    {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    tx.execute(
+        "INSERT INTO teams (slug, name, parent_id, expected_size) VALUES (?1, ?2, ?3, ?4)",
+        params![slug, name, parent_key, size],
+    )?;
+    tx.commit()?;
+    team(conn, &slug)
+}
+
+const TEAM_SELECT: &str = "SELECT t.id, t.slug, t.name, p.slug, t.parent_id, t.expected_size
+     FROM teams t LEFT JOIN teams p ON p.id = t.parent_id";
+
+fn team_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Team> {
+    Ok(Team {
+        key: r.get(0)?,
+        id: r.get(1)?,
+        name: r.get(2)?,
+        parent: r.get(3)?,
+        parent_key: r.get(4)?,
+        expected_size: r.get(5)?,
+    })
+}
+
+pub fn teams(conn: &Connection) -> Result<Vec<Team>> {
+    let mut stmt = conn.prepare_cached(&format!("{TEAM_SELECT} ORDER BY t.name COLLATE NOCASE"))?;
+    let rows = stmt.query_map([], team_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn find_team(conn: &Connection, name_or_id: &str) -> Result<Option<Team>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{TEAM_SELECT} WHERE t.name = ?1 OR t.slug = ?1 ORDER BY t.name = ?1 DESC LIMIT 1"
+    ))?;
+    Ok(stmt.query_row([name_or_id.trim()], team_row).optional()?)
+}
+
+/// A team by its name or its id.
+pub fn team(conn: &Connection, name_or_id: &str) -> Result<Team> {
+    find_team(conn, name_or_id)?.ok_or_else(|| {
+        StorageError::NotFound(format!(
+            "no team named {name_or_id:?}; `spiegel team list` shows the teams"
+        ))
+    })
+}
+
+/// A URL-safe id from a free-text name: "Zorg & Welzijn" → "zorg-welzijn".
+pub fn slugify(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out
+        .trim_end_matches('-')
+        .chars()
+        .take(48)
+        .collect::<String>();
+    if out.is_empty() { "team".into() } else { out }
+}
+
+// ---------------------------------------------------------------- rounds
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Round {
+    pub id: i64,
+    pub survey: String,
+    pub survey_hash: String,
+    pub title: String,
+    pub opened_on: String,
+    pub closes_on: Option<String>,
+    pub closed_on: Option<String>,
+    pub k: u32,
+    /// `open` or `closed`.
+    pub state: &'static str,
+    /// Ids of the participating teams.
+    pub teams: Vec<String>,
+}
+
+pub fn open_round(
+    conn: &mut Connection,
+    survey: &Survey,
+    title: &str,
+    team_keys: &[i64],
+    closes_on: Option<Date>,
+    today: Date,
+) -> Result<Round> {
+    if team_keys.is_empty() {
+        return Err(StorageError::Invalid(
+            "a round needs at least one team; add teams with `spiegel team add`".into(),
+        ));
+    }
+    if let Some(c) = closes_on
+        && c < today
+    {
+        return Err(StorageError::Invalid(format!(
+            "the planned close date {c} lies in the past (today is {today})"
+        )));
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let k = org(&tx)?.k;
+    tx.execute(
+        "INSERT INTO rounds (survey_id, survey_hash, survey_source, title, opened_on, closes_on, k)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            survey.id,
+            survey.hash,
+            survey.source,
+            title,
+            today.to_string(),
+            closes_on.map(|d| d.to_string()),
+            k
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    for key in team_keys {
+        tx.execute(
+            "INSERT OR IGNORE INTO round_teams (round_id, team_id) VALUES (?1, ?2)",
+            params![id, key],
+        )?;
+    }
+    tx.commit()?;
+    round(conn, id)
+}
+
+const ROUND_SELECT: &str = "SELECT r.id, r.survey_id, r.survey_hash, r.title, r.opened_on, r.closes_on, r.closed_on, r.k,
+        (SELECT group_concat(t.slug, ',') FROM round_teams rt JOIN teams t ON t.id = rt.team_id WHERE rt.round_id = r.id)
+     FROM rounds r";
+
+fn round_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Round> {
+    let closed_on: Option<String> = r.get(6)?;
+    let teams: Option<String> = r.get(8)?;
+    let mut teams: Vec<String> = teams
+        .map(|t| t.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
+    teams.sort();
+    Ok(Round {
+        id: r.get(0)?,
+        survey: r.get(1)?,
+        survey_hash: r.get(2)?,
+        title: r.get(3)?,
+        opened_on: r.get(4)?,
+        closes_on: r.get(5)?,
+        state: if closed_on.is_some() {
+            "closed"
+        } else {
+            "open"
+        },
+        closed_on,
+        k: r.get(7)?,
+        teams,
+    })
+}
+
+pub fn rounds(conn: &Connection) -> Result<Vec<Round>> {
+    let mut stmt = conn.prepare_cached(&format!("{ROUND_SELECT} ORDER BY r.id"))?;
+    let rows = stmt.query_map([], round_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn round(conn: &Connection, id: i64) -> Result<Round> {
+    let mut stmt = conn.prepare_cached(&format!("{ROUND_SELECT} WHERE r.id = ?1"))?;
+    stmt.query_row([id], round_row).optional()?.ok_or_else(|| {
+        StorageError::NotFound(format!(
+            "no round {id}; `spiegel round list` shows the rounds"
+        ))
+    })
+}
+
+/// The survey text pinned when the round opened.
+pub fn round_survey_source(conn: &Connection, id: i64) -> Result<String> {
+    let mut stmt = conn.prepare_cached("SELECT survey_source FROM rounds WHERE id = ?1")?;
+    stmt.query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StorageError::NotFound(format!("no round {id}")))
+}
+
+/// Closes a round: from now on its results may be computed, and its invites
+/// are deleted (with `secure_delete`), so nothing relates a response to a link.
+pub fn close_round(conn: &mut Connection, id: i64, today: Date) -> Result<Round> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let r = round(&tx, id)?;
+    if r.closed_on.is_some() {
+        return Err(StorageError::Conflict(format!(
+            "round {id} was closed already on {}",
+            r.closed_on.unwrap_or_default()
+        )));
+    }
+    tx.execute("DELETE FROM invites WHERE round_id = ?1", [id])?;
+    tx.execute(
+        "UPDATE rounds SET closed_on = ?2 WHERE id = ?1",
+        params![id, today.to_string()],
+    )?;
+    tx.commit()?;
+    round(conn, id)
+}
+
+/// Closes every open round whose planned close date has passed.
+pub fn close_due_rounds(conn: &mut Connection, today: Date) -> Result<Vec<i64>> {
+    let due: Vec<i64> = {
+        let mut stmt = conn.prepare(
+            "SELECT id FROM rounds WHERE closed_on IS NULL AND closes_on IS NOT NULL AND closes_on < ?1",
+        )?;
+        stmt.query_map([today.to_string()], |r| r.get(0))?
+            .collect::<Result<_, _>>()?
+    };
+    for id in &due {
+        close_round(conn, *id, today)?;
+    }
+    Ok(due)
+}
+
+// ---------------------------------------------------------------- invites
+
+/// Creates `count` invites for a team in an open round; returns the tokens,
+/// which exist only in this return value from now on.
+pub fn create_invites(
+    conn: &mut Connection,
+    round_id: i64,
+    team_key: i64,
+    count: u32,
+) -> Result<Vec<String>> {
+    if count == 0 || count > 10_000 {
+        return Err(StorageError::Invalid(
+            "--count must be between 1 and 10000".into(),
+        ));
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let r = round(&tx, round_id)?;
+    if r.closed_on.is_some() {
+        return Err(StorageError::Conflict(format!(
+            "round {round_id} is closed; open a new round with `spiegel round open`"
+        )));
+    }
+    let in_round: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM round_teams WHERE round_id = ?1 AND team_id = ?2)",
+        params![round_id, team_key],
+        |r| r.get(0),
+    )?;
+    if !in_round {
+        return Err(StorageError::Invalid(format!(
+            "this team does not take part in round {round_id} (teams: {})",
+            r.teams.join(", ")
+        )));
+    }
+    let mut tokens = Vec::with_capacity(count as usize);
+    {
+        let mut stmt =
+            tx.prepare("INSERT INTO invites (hash, round_id, team_id) VALUES (?1, ?2, ?3)")?;
+        for _ in 0..count {
+            let t = token::new_secret()?;
+            stmt.execute(params![
+                token::hash_secret(&t).as_slice(),
+                round_id,
+                team_key
+            ])?;
+            tokens.push(t);
+        }
+    }
+    tx.commit()?;
+    Ok(tokens)
+}
+
+/// Spends an invite and stores the answers. Call inside a transaction: the
+/// two statements stand or fall together. Returns false (and stores nothing)
+/// when the token is unknown, used, or its round is not open any more.
+pub fn submit(
+    conn: &Connection,
+    hash: &[u8; 32],
+    round_id: i64,
+    answers: &[u8],
+    comment: Option<&str>,
+    today: Date,
+) -> Result<bool> {
+    let mut spend = conn.prepare_cached(
+        "UPDATE invites SET used = 1
+         WHERE hash = ?1 AND used = 0 AND round_id = ?2
+           AND round_id IN (SELECT id FROM rounds WHERE closed_on IS NULL
+                            AND (closes_on IS NULL OR closes_on >= ?3))
+         RETURNING team_id",
+    )?;
+    let team: Option<i64> = spend
+        .query_row(params![hash.as_slice(), round_id, today.to_string()], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let Some(team) = team else {
+        return Ok(false);
+    };
+    let id = token::random_bytes::<16>()?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO responses (id, round_id, team_id, answers, comment) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    insert.execute(params![id.as_slice(), round_id, team, answers, comment])?;
+    Ok(true)
+}
+
+/// Stores one submission in its own transaction (CLI, demo and tests; the
+/// server batches through [`Db`]).
+pub fn submit_one(
+    conn: &mut Connection,
+    hash: &[u8; 32],
+    round_id: i64,
+    answers: &[u8],
+    comment: Option<&str>,
+    today: Date,
+) -> Result<bool> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let ok = submit(&tx, hash, round_id, answers, comment, today)?;
+    tx.commit()?;
+    Ok(ok)
+}
+
+/// Number of responses of a team in a round.
+pub fn response_count(conn: &Connection, round_id: i64, team_key: i64) -> Result<u32> {
+    let mut stmt =
+        conn.prepare_cached("SELECT count(*) FROM responses WHERE round_id = ?1 AND team_id = ?2")?;
+    Ok(stmt.query_row(params![round_id, team_key], |r| r.get(0))?)
+}
+
+/// Copies the database into a new file (consistent snapshot, also while serving).
+pub fn backup(conn: &Connection, to: &Path) -> Result<()> {
+    if to.exists() {
+        return Err(StorageError::Conflict(format!(
+            "{} exists already; choose a new file name",
+            to.display()
+        )));
+    }
+    conn.execute("VACUUM INTO ?1", [to.display().to_string()])?;
+    Ok(())
+}
+
+/// What the phone form needs to know about a live invite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormContext {
+    pub round_id: i64,
+    pub team_name: String,
+    pub k: u32,
+}
+
+/// The form context of an unused invite in an open round, or `None` — the
+/// same `None` for unknown, used and closed, so nobody can tell them apart.
+pub fn form_context(
+    conn: &Connection,
+    hash: &[u8; 32],
+    today: Date,
+) -> Result<Option<FormContext>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.round_id, t.name, r.k FROM invites i
+         JOIN rounds r ON r.id = i.round_id JOIN teams t ON t.id = i.team_id
+         WHERE i.hash = ?1 AND i.used = 0 AND r.closed_on IS NULL
+           AND (r.closes_on IS NULL OR r.closes_on >= ?2)",
+    )?;
+    Ok(stmt
+        .query_row(params![hash.as_slice(), today.to_string()], |r| {
+            Ok(FormContext {
+                round_id: r.get(0)?,
+                team_name: r.get(1)?,
+                k: r.get(2)?,
+            })
+        })
+        .optional()?)
+}

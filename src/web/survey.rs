@@ -1,0 +1,244 @@
+//! The employee's phone form: `GET/POST /s/{token}` and the thank-you page.
+
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::pages::{self, FormPage};
+use super::{AppState, STYLE_HREF};
+use crate::domain::answers::{AnswerError, Answers};
+use crate::domain::date::Date;
+use crate::domain::lang::Lang;
+use crate::domain::survey::{self, Survey};
+use crate::domain::token;
+use crate::storage::{self, FormContext};
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+fn language(q: &LangQuery, headers: &HeaderMap) -> Lang {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Lang::negotiate(q.lang.as_deref(), accept)
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = language(&q, &headers);
+    let (ctx, survey) = match live(&state, &token).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return invalid_link(lang),
+        Err(e) => return server_error(lang, &e),
+    };
+    let action = format!("/s/{token}?lang={}", lang.code());
+    pages::survey_form(&FormPage {
+        lang,
+        survey: &survey,
+        team: &ctx.team_name,
+        k: ctx.k,
+        action: &action,
+        style_href: &STYLE_HREF,
+    })
+    .into_response()
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let lang = language(&q, &headers);
+    // The link is judged first: an invalid link gets the same answer whatever
+    // was sent with it.
+    let (ctx, survey) = match live(&state, &token).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return invalid_link(lang),
+        Err(e) => return server_error(lang, &e),
+    };
+    let back = format!("/s/{token}?lang={}", lang.code());
+    let fields = match form {
+        Ok(Form(fields)) => fields,
+        Err(rejection) => {
+            let (status, detail) = match &rejection {
+                FormRejection::InvalidFormContentType(_) => (
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    match lang {
+                        Lang::Nl => {
+                            "Het formulier moet als application/x-www-form-urlencoded worden verstuurd."
+                        }
+                        Lang::En => "The form must be sent as application/x-www-form-urlencoded.",
+                    },
+                ),
+                other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    match lang {
+                        Lang::Nl => "Het formulier is te groot. Maak je opmerking korter.",
+                        Lang::En => "The form is too large. Please shorten your comment.",
+                    },
+                ),
+                _ => (
+                    StatusCode::BAD_REQUEST,
+                    match lang {
+                        Lang::Nl => "Het formulier is onleesbaar aangekomen.",
+                        Lang::En => "The form arrived unreadable.",
+                    },
+                ),
+            };
+            return bad_form(lang, status, detail, &back);
+        }
+    };
+    let answers = match Answers::from_form(&survey, &fields) {
+        Ok(a) => a,
+        Err(e) => return bad_form(lang, StatusCode::BAD_REQUEST, &explain(lang, &e), &back),
+    };
+    let stored = state
+        .db
+        .submit(
+            token::hash_secret(&token),
+            ctx.round_id,
+            answers.encode(),
+            answers.comment,
+        )
+        .await;
+    match stored {
+        Ok(true) => {
+            Redirect::to(&format!("/done/{}?lang={}", ctx.round_id, lang.code())).into_response()
+        }
+        Ok(false) => invalid_link(lang),
+        Err(e) => server_error(lang, &e),
+    }
+}
+
+/// The thank-you page: no token in its URL, only the round (for its text).
+pub async fn done(
+    State(state): State<AppState>,
+    Path(round): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = language(&q, &headers);
+    let t = pages::ui(lang);
+    let thanks = match round_survey(&state, round).await {
+        Ok(s) => s.thanks.get(lang).to_string(),
+        Err(_) => String::new(),
+    };
+    let lines: Vec<&str> = [thanks.as_str(), t.thanks_body]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect();
+    pages::message(lang, &STYLE_HREF, t.thanks_title, &lines, None).into_response()
+}
+
+/// The live invite behind a token and its round's survey.
+async fn live(
+    state: &AppState,
+    token: &str,
+) -> storage::Result<Option<(FormContext, Arc<Survey>)>> {
+    if !token::looks_like_secret(token) {
+        return Ok(None);
+    }
+    let hash = token::hash_secret(token);
+    let ctx = state
+        .db
+        .read(move |conn| storage::form_context(conn, &hash, Date::today()))
+        .await?;
+    let Some(ctx) = ctx else {
+        return Ok(None);
+    };
+    let survey = round_survey(state, ctx.round_id).await?;
+    Ok(Some((ctx, survey)))
+}
+
+/// A round's pinned survey, parsed once and cached.
+pub async fn round_survey(state: &AppState, round_id: i64) -> storage::Result<Arc<Survey>> {
+    if let Some(s) = state
+        .round_surveys
+        .read()
+        .ok()
+        .and_then(|m| m.get(&round_id).cloned())
+    {
+        return Ok(s);
+    }
+    let source = state
+        .db
+        .read(move |conn| storage::round_survey_source(conn, round_id))
+        .await?;
+    let parsed = survey::parse(&format!("round {round_id}"), &source, None)
+        .map_err(|e| storage::StorageError::Invalid(e.to_string()))?;
+    let parsed = Arc::new(parsed);
+    if let Ok(mut m) = state.round_surveys.write() {
+        m.insert(round_id, parsed.clone());
+    }
+    Ok(parsed)
+}
+
+fn invalid_link(lang: Lang) -> Response {
+    let t = pages::ui(lang);
+    (
+        StatusCode::NOT_FOUND,
+        pages::message(lang, &STYLE_HREF, t.invalid_title, &[t.invalid_body], None),
+    )
+        .into_response()
+}
+
+fn bad_form(lang: Lang, status: StatusCode, detail: &str, back: &str) -> Response {
+    let t = pages::ui(lang);
+    (
+        status,
+        pages::message(
+            lang,
+            &STYLE_HREF,
+            t.bad_title,
+            &[detail, t.bad_body],
+            Some(back),
+        ),
+    )
+        .into_response()
+}
+
+fn server_error(lang: Lang, e: &storage::StorageError) -> Response {
+    tracing::error!(error = %e, "survey request failed");
+    let t = pages::ui(lang);
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        pages::message(lang, &STYLE_HREF, t.error_title, &[t.error_body], None),
+    )
+        .into_response()
+}
+
+fn explain(lang: Lang, e: &AnswerError) -> String {
+    match lang {
+        Lang::En => format!("Problem: {e}."),
+        Lang::Nl => match e {
+            AnswerError::UnknownItem(item) => format!("Onbekende vraag {item:?}."),
+            AnswerError::Duplicate { item } => format!("Vraag {item:?} is twee keer beantwoord."),
+            AnswerError::OutOfRange {
+                item,
+                value,
+                points,
+            } => {
+                format!(
+                    "Antwoord {value:?} op vraag {item:?} ligt niet op de schaal van 1 tot {points}."
+                )
+            }
+            AnswerError::CommentNotAsked => "Deze vragenlijst heeft geen opmerkingenveld.".into(),
+            AnswerError::CommentTooLong { len, max } => {
+                format!("Je opmerking is {len} tekens lang; er passen er {max}.")
+            }
+        },
+    }
+}
