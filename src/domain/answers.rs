@@ -95,3 +95,63 @@ impl Answers {
         bytes.iter().map(|b| (*b != 0).then_some(*b)).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn validates_every_field() {
+        let pulse = Catalog::load(None).unwrap().get("pulse").unwrap();
+        let first = pulse.items[0].id.clone();
+        let ok = Answers::from_form(
+            &pulse,
+            &fields(&[
+                (&first, "7"),
+                (&pulse.items[1].id, SKIP),
+                ("comment", "  hi \r\n "),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(ok.values[0], Some(7));
+        assert_eq!(ok.values[1], None);
+        assert_eq!(ok.comment.as_deref(), Some("hi"));
+        assert_eq!(Answers::decode(&ok.encode()), ok.values);
+        let empty = Answers::from_form(&pulse, &[]).unwrap();
+        assert!(empty.values.iter().all(Option::is_none));
+
+        for bad in ["0", "8", "-1", "3.5", "abc", ""] {
+            let e = Answers::from_form(&pulse, &fields(&[(&first, bad)])).unwrap_err();
+            assert!(matches!(e, AnswerError::OutOfRange { .. }), "{bad}: {e}");
+        }
+        assert!(matches!(
+            Answers::from_form(&pulse, &fields(&[("nope", "1")])),
+            Err(AnswerError::UnknownItem(_))
+        ));
+        assert!(matches!(
+            Answers::from_form(&pulse, &fields(&[(&first, "1"), (&first, "2")])),
+            Err(AnswerError::Duplicate { .. })
+        ));
+        let long = "x".repeat(MAX_COMMENT_CHARS + 1);
+        assert!(matches!(
+            Answers::from_form(&pulse, &fields(&[("comment", &long)])),
+            Err(AnswerError::CommentTooLong { .. })
+        ));
+        let ps = Catalog::load(None)
+            .unwrap()
+            .get("psychological-safety")
+            .unwrap();
+        assert!(matches!(
+            Answers::from_form(&ps, &fields(&[("comment", "x")])),
+            Err(AnswerError::CommentNotAsked)
+        ));
+    }
+}

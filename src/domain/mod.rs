@@ -3,5 +3,7 @@
 pub mod answers;
 pub mod date;
 pub mod lang;
+pub mod release;
+pub mod stats;
 pub mod survey;
 pub mod token;

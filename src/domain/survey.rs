@@ -408,3 +408,158 @@ fn line_of(source: &str, offset: usize) -> usize {
         .count()
         + 1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"id = "mini"
+version = 1
+title = { nl = "Titel", en = "Title" }
+intro = { nl = "Intro", en = "Intro" }
+thanks = { nl = "Dank", en = "Thanks" }
+
+[scale]
+points = 3
+labels = { nl = ["oneens", "neutraal", "eens"], en = ["disagree", "neutral", "agree"] }
+
+[[dimensions]]
+id = "d1"
+name = { nl = "Een", en = "One" }
+prompts = { nl = ["Vraag?"], en = ["Question?"] }
+
+[[items]]
+id = "a"
+dimension = "d1"
+reverse = true
+text = { nl = "Stelling A", en = "Statement A" }
+
+[[items]]
+id = "b"
+dimension = "d1"
+text = { nl = "Stelling B", en = "Statement B" }
+"#;
+
+    fn broken(from: &str, to: &str) -> SurveyError {
+        assert!(GOOD.contains(from), "test edit {from:?} does not apply");
+        parse("mini.toml", &GOOD.replacen(from, to, 1), Some("mini")).unwrap_err()
+    }
+
+    fn line_containing(text: &str, needle: &str) -> usize {
+        text.lines().position(|l| l.contains(needle)).unwrap() + 1
+    }
+
+    #[test]
+    fn good_file_parses_with_hash() {
+        let s = parse("mini.toml", GOOD, Some("mini")).unwrap();
+        assert_eq!(s.items.len(), 2);
+        assert!(s.items[0].reverse && !s.items[1].reverse);
+        assert_eq!(s.hash, blake3::hash(GOOD.as_bytes()).to_hex().to_string());
+        assert!(s.comment.is_none());
+    }
+
+    #[test]
+    fn unknown_dimension_names_line_and_known_ones() {
+        let e = broken(
+            "dimension = \"d1\"\ntext = { nl = \"Stelling B\"",
+            "dimension = \"d9\"\ntext = { nl = \"Stelling B\"",
+        );
+        assert_eq!(e.file, "mini.toml");
+        assert!(e.message.contains("unknown dimension \"d9\""), "{e}");
+        assert!(e.message.contains("d1"), "{e}");
+        let text = GOOD.replacen(
+            "dimension = \"d1\"\ntext = { nl = \"Stelling B\"",
+            "dimension = \"d9\"\ntext = { nl = \"Stelling B\"",
+            1,
+        );
+        assert_eq!(e.line, Some(line_containing(&text, "d9")));
+        assert!(
+            e.to_string()
+                .starts_with(&format!("mini.toml:{}:", e.line.unwrap()))
+        );
+    }
+
+    #[test]
+    fn duplicate_item_id() {
+        let e = broken("id = \"b\"", "id = \"a\"");
+        assert!(e.message.contains("duplicate item id \"a\""), "{e}");
+        assert_eq!(e.line, Some(line_containing(GOOD, "id = \"b\"")));
+    }
+
+    #[test]
+    fn missing_translation() {
+        let e = broken(
+            "text = { nl = \"Stelling B\", en = \"Statement B\" }",
+            "text = { nl = \"Stelling B\" }",
+        );
+        assert!(e.message.contains("en"), "{e}");
+        assert_eq!(e.line, Some(line_containing(GOOD, "Stelling B")));
+        let e = broken("en = \"Statement B\"", "en = \" \"");
+        assert!(e.message.contains("missing its en translation"), "{e}");
+    }
+
+    #[test]
+    fn label_count_must_match_points() {
+        let e = broken("points = 3", "points = 5");
+        assert!(e.message.contains("5 points but 3 labels"), "{e}");
+        assert_eq!(e.line, Some(line_containing(GOOD, "labels =")));
+        let e = broken("points = 3", "points = 4");
+        assert!(e.message.contains("odd number"), "{e}");
+    }
+
+    #[test]
+    fn syntax_errors_unknown_keys_and_wrong_types_have_lines() {
+        let e = broken("version = 1", "version = ");
+        assert_eq!(e.line, Some(2), "{e}");
+        let e = broken("reverse = true", "reverse = true\ncolour = \"red\"");
+        assert!(e.message.contains("colour"), "{e}");
+        assert_eq!(e.line, Some(line_containing(GOOD, "reverse = true") + 1));
+        let e = broken("reverse = true", "reverse = \"yes\"");
+        assert_eq!(e.line, Some(line_containing(GOOD, "reverse = true")), "{e}");
+        let e = broken("version = 1", "version = 0");
+        assert!(e.message.contains("version"), "{e}");
+    }
+
+    #[test]
+    fn ids_and_structure() {
+        let e = broken("id = \"mini\"", "id = \"Mini Survey\"");
+        assert!(e.message.contains("lowercase"), "{e}");
+        let e = parse("other.toml", GOOD, Some("other")).unwrap_err();
+        assert!(e.message.contains("file name"), "{e}");
+        let e = broken("id = \"d1\"", "id = \"d2\"");
+        assert!(e.message.contains("unknown dimension"), "{e}");
+        let e = broken(
+            "prompts = { nl = [\"Vraag?\"], en = [\"Question?\"] }",
+            "prompts = { nl = [\"Vraag?\"], en = [] }",
+        );
+        assert!(e.message.contains("1 prompts in nl but 0 in en"), "{e}");
+        let extra_dim = GOOD.replacen(
+            "[[items]]",
+            "[[dimensions]]\nid = \"d1\"\nname = { nl = \"X\", en = \"X\" }\nprompts = { nl = [], en = [] }\n\n[[items]]",
+            1,
+        );
+        let e = parse("mini.toml", &extra_dim, Some("mini")).unwrap_err();
+        assert!(e.message.contains("duplicate dimension id"), "{e}");
+        let unused_dim = GOOD.replacen(
+            "[[items]]",
+            "[[dimensions]]\nid = \"d2\"\nname = { nl = \"X\", en = \"X\" }\nprompts = { nl = [], en = [] }\n\n[[items]]",
+            1,
+        );
+        let e = parse("mini.toml", &unused_dim, Some("mini")).unwrap_err();
+        assert!(e.message.contains("\"d2\" has no items"), "{e}");
+    }
+
+    #[test]
+    fn comment_question_is_optional_and_checked() {
+        let with = format!("{GOOD}\n[comment]\nnl = \"Nog iets?\"\nen = \"Anything else?\"\n");
+        assert!(
+            parse("mini.toml", &with, Some("mini"))
+                .unwrap()
+                .comment
+                .is_some()
+        );
+        let half = format!("{GOOD}\n[comment]\nnl = \"Nog iets?\"\n");
+        let e = parse("mini.toml", &half, Some("mini")).unwrap_err();
+        assert!(e.message.contains("en"), "{e}");
+    }
+}

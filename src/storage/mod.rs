@@ -399,6 +399,11 @@ pub fn close_round(conn: &mut Connection, id: i64, today: Date) -> Result<Round>
         params![id, today.to_string()],
     )?;
     tx.commit()?;
+    // Move the change into the main file and empty the WAL, so no older page
+    // image holding the invites survives in the -wal file.
+    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
+        tracing::warn!(error = %e, "checkpoint after closing a round did not complete");
+    }
     round(conn, id)
 }
 

@@ -1,0 +1,1000 @@
+//! Release decisions for a closed round: k-anonymity with complementary
+//! suppression (DESIGN.md, "The anonymity model", rules 4–6).
+//!
+//! This module is pure: no I/O, no clock, no randomness. It answers one
+//! question: given the organisation's team tree, the number of units per team
+//! for one round and the threshold `k`, which groups may be shown?
+//!
+//! # Model
+//!
+//! * The organisation is a forest of teams; above all top-level teams sits the
+//!   organisation root. A group is [`GroupId::Organisation`] or
+//!   [`GroupId::Team`]; a department is simply a team with children.
+//! * Every team has `own` units for the round: the respondents who answered
+//!   through that team's own links (a department may have direct
+//!   respondents). A group's total is its own units plus the totals of all its
+//!   descendants; the organisation's total is the sum over every team.
+//! * "Units" is generic: the same functions serve whole groups (units =
+//!   respondents) and single items or dimensions (units = respondents who
+//!   answered that item).
+//!
+//! # The rule
+//!
+//! 1. **Threshold.** A group is released only if the caller says it is
+//!    eligible (e.g. the round is closed and the team takes part) *and* its
+//!    total is at least `k`.
+//! 2. **No subtraction.** For every released group `G` and every antichain `S`
+//!    of released proper descendants of `G` (none of them an ancestor of
+//!    another; for the organisation every team is a descendant), the residual
+//!    `total(G) − Σ_{s∈S} total(s)` is `0` or at least `k`. The empty
+//!    antichain is included, so a released group with a total in `1..k` is a
+//!    violation too. Released groups that are not in an ancestor relation are
+//!    disjoint, so combining them any other way reveals nothing smaller.
+//!    A residual of 0 is harmless: it is "the same respondents", nothing new.
+//!
+//! # Algorithm
+//!
+//! *Check.* For a group `G`, a dynamic programme over `G`'s subtree computes
+//! the set of achievable residuals, capped at `k` (every value `>= k` falls
+//! into one "k or more" bucket, so a set is a `Vec<bool>` of length `k + 1`):
+//! `R(v) = {own(v)} ⊕ R(c1) ⊕ … ⊕ R(cn)` (⊕ is the capped sumset), and for a
+//! released `v ≠ G` also `0 ∈ R(v)` (subtract `v` entirely). `G` violates the
+//! rule iff `R(G)` holds a value in `1..k`. Cost per group:
+//! O(subtree size × k²).
+//!
+//! *Fix (complementary suppression).* Start from the eligible groups with
+//! total `>= k`. Visit the groups in post-order (descendants before their
+//! ancestors, siblings by ascending team id, the organisation last). While
+//! the visited group `G` is released and violates the rule, suppress one of
+//! `G`'s *nearest* released descendants (released descendants with no
+//! released group between them and `G`): the one with the **smallest total,
+//! ties broken by the larger team id**. If `G` had no released proper
+//! descendant left it would be suppressed itself (unreachable in practice: a
+//! released `G` without released descendants has the single residual
+//! `total(G) >= k`).
+//!
+//! Suppressing a group only removes antichains, so every other group's
+//! residual set can only shrink: a group that passed the check keeps passing,
+//! and one post-order pass leaves no violation. A final pass with the
+//! independent [`find_violation`] check repeats the fix until it finds
+//! nothing (a safety net; each round of it suppresses one group, so it
+//! terminates).
+//!
+//! This is a **greedy heuristic**: it may suppress more than strictly
+//! necessary (finding a minimum suppression is a combinatorial problem), but
+//! it never suppresses too little — its result always satisfies the rule.
+//!
+//! # Notes for callers
+//!
+//! * **The organisation** is a group like any other: it is released iff
+//!   `eligible(GroupId::Organisation)` holds, its total is `>= k` and the rule
+//!   holds. With a single top-level team, the organisation total equals that
+//!   team's total; subtracting the team leaves residual 0, which is allowed
+//!   (the organisation result is a copy of that team's result, nothing new is
+//!   revealed). If that single team is *ineligible* but the organisation is
+//!   eligible, the organisation result *is* that team's result under another
+//!   name — see the next point.
+//! * **Eligibility is not secrecy.** An ineligible or suppressed group's units
+//!   still count in its ancestors' totals. The rule guarantees only that no
+//!   count in `1..k` can be derived; a hidden group with `>= k` units may be
+//!   derivable from released ones (e.g. parent minus its other children). If
+//!   a team's data must not be shown at all, leave its units out of `own`.
+//! * **`k`** is taken as given. The round configuration must enforce
+//!   `k >= 3` (DESIGN.md rule 4); with `k <= 1` there is no small residual
+//!   and every eligible group with total `>= k` is released.
+//! * **Per item / per dimension.** Call [`release`] again with the per-item
+//!   counts and `eligible = |g| group_released.contains(&g)`, so an item is
+//!   never shown for a group whose overall result is suppressed.
+//! * Entries in `own` for team ids that are not in the tree are ignored
+//!   (they belong to no group, not even the organisation). Totals saturate at
+//!   `u32::MAX` instead of overflowing.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A group whose results may be released: the whole organisation or one team
+/// (a department is a team with children).
+///
+/// Ordering: `Organisation` sorts before every team; teams sort by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum GroupId {
+    Organisation,
+    Team(i64),
+}
+
+/// Why a list of `(team id, parent)` pairs is not a forest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TreeError {
+    /// The same team id appears twice.
+    DuplicateTeam(i64),
+    /// A team names a parent that is not in the list.
+    UnknownParent { team: i64, parent: i64 },
+    /// The team is on a parent cycle (including being its own parent). The
+    /// smallest team id on or below a cycle is reported.
+    Cycle(i64),
+}
+
+impl fmt::Display for TreeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TreeError::DuplicateTeam(id) => write!(f, "team {id} appears more than once"),
+            TreeError::UnknownParent { team, parent } => {
+                write!(f, "team {team} has unknown parent {parent}")
+            }
+            TreeError::Cycle(id) => write!(f, "team {id} is part of a parent cycle"),
+        }
+    }
+}
+
+impl std::error::Error for TreeError {}
+
+/// Node index of the organisation root; teams are `1..=n`, sorted by id.
+const ROOT: usize = 0;
+
+/// The organisation's team forest under one root.
+#[derive(Debug, Clone)]
+pub struct Tree {
+    /// `ids[v]` is the team id of node `v` (`ids[ROOT]` is unused).
+    ids: Vec<i64>,
+    index: HashMap<i64, usize>,
+    /// Parent node; `None` only for the root. Top-level teams have `ROOT`.
+    parent: Vec<Option<usize>>,
+    /// Children per node, ascending by team id.
+    children: Vec<Vec<usize>>,
+    /// Post-order of all nodes (children before parents, siblings by id,
+    /// root last). Every subtree is a contiguous run ending at its root.
+    post: Vec<usize>,
+    /// `pos[v]` is the index of `v` in `post`.
+    pos: Vec<usize>,
+    /// Number of nodes in `v`'s subtree, `v` included.
+    size: Vec<usize>,
+}
+
+impl Tree {
+    /// Build the tree from `(team id, parent team id)` pairs, in any order.
+    pub fn new(teams: &[(i64, Option<i64>)]) -> Result<Tree, TreeError> {
+        let mut sorted: Vec<i64> = teams.iter().map(|&(id, _)| id).collect();
+        sorted.sort_unstable();
+        if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+            return Err(TreeError::DuplicateTeam(w[0]));
+        }
+        let mut ids = Vec::with_capacity(sorted.len() + 1);
+        ids.push(0);
+        ids.extend(sorted);
+        let index: HashMap<i64, usize> = ids
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(v, &id)| (id, v))
+            .collect();
+        let n = ids.len();
+
+        let mut parent = vec![None; n];
+        for &(id, p) in teams {
+            let v = index.get(&id).copied().unwrap_or(ROOT);
+            let pv = match p {
+                None => ROOT,
+                Some(p) if p == id => return Err(TreeError::Cycle(id)),
+                Some(p) => match index.get(&p) {
+                    Some(&pv) => pv,
+                    None => {
+                        return Err(TreeError::UnknownParent {
+                            team: id,
+                            parent: p,
+                        });
+                    }
+                },
+            };
+            parent[v] = Some(pv);
+        }
+        let mut children = vec![Vec::new(); n];
+        for (v, p) in parent.iter().enumerate().skip(1) {
+            if let Some(p) = *p {
+                children[p].push(v); // v ascends, so children stay sorted by id
+            }
+        }
+
+        // Iterative post-order from the root; nodes on a cycle are unreachable.
+        let mut post = Vec::with_capacity(n);
+        let mut stack: Vec<(usize, usize)> = vec![(ROOT, 0)];
+        while let Some(top) = stack.last_mut() {
+            let (v, next) = *top;
+            if let Some(&c) = children[v].get(next) {
+                top.1 += 1;
+                stack.push((c, 0));
+            } else {
+                post.push(v);
+                stack.pop();
+            }
+        }
+        if post.len() != n {
+            let mut seen = vec![false; n];
+            for &v in &post {
+                seen[v] = true;
+            }
+            let first = (1..n).find(|&v| !seen[v]).map_or(0, |v| ids[v]);
+            return Err(TreeError::Cycle(first));
+        }
+        let mut pos = vec![0; n];
+        let mut size = vec![1; n];
+        for (i, &v) in post.iter().enumerate() {
+            pos[v] = i;
+            size[v] += children[v].iter().map(|&c| size[c]).sum::<usize>();
+        }
+        Ok(Tree {
+            ids,
+            index,
+            parent,
+            children,
+            post,
+            pos,
+            size,
+        })
+    }
+
+    /// Every group: the organisation first, then every team by ascending id.
+    pub fn groups(&self) -> Vec<GroupId> {
+        (0..self.ids.len()).map(|v| self.gid(v)).collect()
+    }
+
+    /// Whether `g` is a group of this tree (the organisation always is).
+    pub fn contains(&self, g: GroupId) -> bool {
+        self.node(g).is_some()
+    }
+
+    /// The group's total: its own units plus those of all descendants
+    /// (saturating). 0 for a team that is not in the tree.
+    pub fn total(&self, own: &HashMap<i64, u32>, g: GroupId) -> u32 {
+        self.members(g)
+            .iter()
+            .map(|id| own.get(id).copied().unwrap_or(0))
+            .fold(0u32, u32::saturating_add)
+    }
+
+    /// The team ids whose own units make up `g`: `g` itself and all its
+    /// descendants, ascending (every team for the organisation; empty for a
+    /// team that is not in the tree).
+    pub fn members(&self, g: GroupId) -> Vec<i64> {
+        let Some(v) = self.node(g) else {
+            return Vec::new();
+        };
+        let mut out: Vec<i64> = self
+            .subtree(v)
+            .iter()
+            .filter(|&&u| u != ROOT)
+            .map(|&u| self.ids[u])
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Direct children, ascending by id (the top-level teams for the
+    /// organisation; empty for a team that is not in the tree).
+    pub fn children(&self, g: GroupId) -> Vec<GroupId> {
+        self.node(g)
+            .map(|v| self.children[v].iter().map(|&c| self.gid(c)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The parent group (`Organisation` for a top-level team); `None` for the
+    /// organisation and for a team that is not in the tree.
+    pub fn parent(&self, g: GroupId) -> Option<GroupId> {
+        let v = self.node(g)?;
+        self.parent[v].map(|p| self.gid(p))
+    }
+
+    fn node(&self, g: GroupId) -> Option<usize> {
+        match g {
+            GroupId::Organisation => Some(ROOT),
+            GroupId::Team(id) => self.index.get(&id).copied(),
+        }
+    }
+
+    fn gid(&self, v: usize) -> GroupId {
+        if v == ROOT {
+            GroupId::Organisation
+        } else {
+            GroupId::Team(self.ids[v])
+        }
+    }
+
+    /// `v`'s subtree in post-order (`v` last).
+    fn subtree(&self, v: usize) -> &[usize] {
+        let end = self.pos[v] + 1;
+        &self.post[end - self.size[v]..end]
+    }
+}
+
+/// One round's counts laid out on the tree's nodes.
+struct Counts<'a> {
+    tree: &'a Tree,
+    own: Vec<u32>,
+    total: Vec<u32>,
+    k: u32,
+}
+
+impl<'a> Counts<'a> {
+    fn new(tree: &'a Tree, own: &HashMap<i64, u32>, k: u32) -> Self {
+        let n = tree.ids.len();
+        let own: Vec<u32> = (0..n)
+            .map(|v| {
+                if v == ROOT {
+                    0
+                } else {
+                    own.get(&tree.ids[v]).copied().unwrap_or(0)
+                }
+            })
+            .collect();
+        let mut total = own.clone();
+        for &v in &tree.post {
+            if let Some(p) = tree.parent[v] {
+                total[p] = total[p].saturating_add(total[v]);
+            }
+        }
+        Counts {
+            tree,
+            own,
+            total,
+            k,
+        }
+    }
+
+    /// The smallest residual of `g` in `1..k`, if any (see the module docs).
+    fn violation(&self, released: &[bool], g: usize) -> Option<u32> {
+        // Residuals never exceed total(g), so the cap is min(k, total(g)):
+        // below it values are exact, index `cap` means "cap or more".
+        let cap = self.k.min(self.total[g]) as usize;
+        let sub = self.tree.subtree(g);
+        let start = self.tree.pos[g] + 1 - sub.len();
+        let mut sets: Vec<Vec<bool>> = Vec::with_capacity(sub.len());
+        for &v in sub {
+            let mut set = vec![false; cap + 1];
+            set[(self.own[v] as usize).min(cap)] = true;
+            for &c in &self.tree.children[v] {
+                let child = std::mem::take(&mut sets[self.tree.pos[c] - start]);
+                set = sumset(&set, &child, cap);
+            }
+            if released[v] && v != g {
+                set[0] = true;
+            }
+            sets.push(set);
+        }
+        let set = sets.pop().unwrap_or_default();
+        set.iter()
+            .enumerate()
+            .skip(1)
+            .find(|&(r, &hit)| hit && (r as u64) < u64::from(self.k))
+            .map(|(r, _)| r as u32)
+    }
+
+    /// The first violation in post-order.
+    fn first_violation(&self, released: &[bool]) -> Option<(usize, u32)> {
+        self.tree
+            .post
+            .iter()
+            .filter(|&&g| released[g])
+            .find_map(|&g| self.violation(released, g).map(|r| (g, r)))
+    }
+
+    /// Suppress `g`'s nearest released descendant with the smallest total
+    /// (ties: larger team id), or `g` itself if it has none.
+    fn suppress_one(&self, released: &mut [bool], g: usize) {
+        let mut best: Option<usize> = None;
+        let mut stack: Vec<usize> = self.tree.children[g].clone();
+        while let Some(v) = stack.pop() {
+            if released[v] {
+                let key = |u: usize| (self.total[u], Reverse(self.tree.ids[u]));
+                if best.is_none_or(|b| key(v) < key(b)) {
+                    best = Some(v);
+                }
+            } else {
+                stack.extend(&self.tree.children[v]);
+            }
+        }
+        released[best.unwrap_or(g)] = false;
+    }
+
+    fn to_set(&self, released: &[bool]) -> BTreeSet<GroupId> {
+        (0..released.len())
+            .filter(|&v| released[v])
+            .map(|v| self.tree.gid(v))
+            .collect()
+    }
+}
+
+/// Capped sumset: `{min(a + b, cap) | a ∈ x, b ∈ y}`.
+fn sumset(x: &[bool], y: &[bool], cap: usize) -> Vec<bool> {
+    let mut out = vec![false; cap + 1];
+    for (a, _) in x.iter().enumerate().filter(|&(_, &hit)| hit) {
+        for (b, _) in y.iter().enumerate().filter(|&(_, &hit)| hit) {
+            out[(a + b).min(cap)] = true;
+        }
+    }
+    out
+}
+
+/// Decide releases. `eligible(g)` is the caller's precondition (e.g. the team
+/// takes part in the round); groups with total < k are never released.
+/// Returns the set of released groups; every other group is suppressed.
+///
+/// The result satisfies the no-subtraction rule ([`find_violation`] returns
+/// `None`), is a subset of the eligible groups with total `>= k`, equals that
+/// set when it already satisfies the rule, and depends only on the inputs
+/// (not on the order of the tree's input pairs or of `own`). `eligible` is
+/// called once per group.
+pub fn release(
+    tree: &Tree,
+    own: &HashMap<i64, u32>,
+    k: u32,
+    eligible: impl Fn(GroupId) -> bool,
+) -> BTreeSet<GroupId> {
+    let counts = Counts::new(tree, own, k);
+    let mut released: Vec<bool> = (0..tree.ids.len())
+        .map(|v| counts.total[v] >= k && eligible(tree.gid(v)))
+        .collect();
+    for &g in &tree.post {
+        while released[g] && counts.violation(&released, g).is_some() {
+            counts.suppress_one(&mut released, g);
+        }
+    }
+    // Safety net; by monotonicity the pass above leaves nothing to do.
+    while let Some((g, _)) = counts.first_violation(&released) {
+        counts.suppress_one(&mut released, g);
+    }
+    counts.to_set(&released)
+}
+
+/// The check on its own, for tests and for assertions: `Some((g, residual))`
+/// for the first released group (in post-order: descendants before
+/// ancestors, siblings by ascending id, the organisation last) with a
+/// residual in `1..k`; the residual reported is that group's smallest one.
+///
+/// Any set may be checked, also one `release` would never produce: a
+/// released group with a total in `1..k` is reported with its total (the
+/// empty antichain). Released teams that are not in the tree are ignored.
+pub fn find_violation(
+    tree: &Tree,
+    own: &HashMap<i64, u32>,
+    k: u32,
+    released: &BTreeSet<GroupId>,
+) -> Option<(GroupId, u32)> {
+    let counts = Counts::new(tree, own, k);
+    let flags: Vec<bool> = (0..tree.ids.len())
+        .map(|v| released.contains(&tree.gid(v)))
+        .collect();
+    counts
+        .first_violation(&flags)
+        .map(|(g, r)| (tree.gid(g), r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::sample::Index;
+
+    use GroupId::{Organisation as Org, Team};
+
+    fn counts(pairs: &[(i64, u32)]) -> HashMap<i64, u32> {
+        pairs.iter().copied().collect()
+    }
+
+    fn set(groups: &[GroupId]) -> BTreeSet<GroupId> {
+        groups.iter().copied().collect()
+    }
+
+    fn teams_only(g: GroupId) -> bool {
+        g != Org
+    }
+
+    fn everything(_: GroupId) -> bool {
+        true
+    }
+
+    // ---- independent brute force, built only from the raw input pairs ----
+
+    /// Proper ancestors of `team` by walking the raw parent pairs.
+    fn ancestors(teams: &[(i64, Option<i64>)], team: i64) -> Vec<i64> {
+        let parent: HashMap<i64, Option<i64>> = teams.iter().copied().collect();
+        let mut out = Vec::new();
+        let mut cur = parent.get(&team).copied().flatten();
+        while let Some(p) = cur {
+            out.push(p);
+            cur = parent.get(&p).copied().flatten();
+        }
+        out
+    }
+
+    /// `a` lies strictly inside `g`.
+    fn proper_descendant(teams: &[(i64, Option<i64>)], a: GroupId, g: GroupId) -> bool {
+        match (a, g) {
+            (Team(_), Org) => true,
+            (Team(a), Team(g)) => ancestors(teams, a).contains(&g),
+            (Org, _) => false,
+        }
+    }
+
+    fn brute_total(teams: &[(i64, Option<i64>)], own: &HashMap<i64, u32>, g: GroupId) -> i64 {
+        teams
+            .iter()
+            .filter(|&&(t, _)| Team(t) == g || proper_descendant(teams, Team(t), g))
+            .map(|&(t, _)| i64::from(own.get(&t).copied().unwrap_or(0)))
+            .sum()
+    }
+
+    /// Every residual of every released group over ALL antichains of its
+    /// released proper descendants; the first one in `1..k`.
+    fn brute_violation(
+        teams: &[(i64, Option<i64>)],
+        own: &HashMap<i64, u32>,
+        k: u32,
+        released: &BTreeSet<GroupId>,
+    ) -> Option<(GroupId, i64)> {
+        for &g in released {
+            let desc: Vec<GroupId> = released
+                .iter()
+                .copied()
+                .filter(|&a| proper_descendant(teams, a, g))
+                .collect();
+            assert!(desc.len() <= 16, "brute force is for small trees");
+            for mask in 0u32..(1 << desc.len()) {
+                let chosen: Vec<GroupId> = (0..desc.len())
+                    .filter(|i| mask & (1 << i) != 0)
+                    .map(|i| desc[i])
+                    .collect();
+                let antichain = chosen.iter().all(|&x| {
+                    chosen
+                        .iter()
+                        .all(|&y| x == y || !proper_descendant(teams, x, y))
+                });
+                if !antichain {
+                    continue;
+                }
+                let residual = brute_total(teams, own, g)
+                    - chosen
+                        .iter()
+                        .map(|&s| brute_total(teams, own, s))
+                        .sum::<i64>();
+                assert!(residual >= 0, "antichain subtracts more than the group");
+                if residual >= 1 && residual < i64::from(k) {
+                    return Some((g, residual));
+                }
+            }
+        }
+        None
+    }
+
+    /// Assert the rule with both checks and return the released set.
+    fn checked(
+        teams: &[(i64, Option<i64>)],
+        own: &HashMap<i64, u32>,
+        k: u32,
+        eligible: impl Fn(GroupId) -> bool,
+    ) -> BTreeSet<GroupId> {
+        let tree = Tree::new(teams).expect("valid tree");
+        let out = release(&tree, own, k, eligible);
+        assert_eq!(find_violation(&tree, own, k, &out), None);
+        assert_eq!(brute_violation(teams, own, k, &out), None);
+        out
+    }
+
+    /// All values an observer can compute as released group minus an
+    /// antichain of released proper descendants.
+    fn derivable(
+        teams: &[(i64, Option<i64>)],
+        own: &HashMap<i64, u32>,
+        released: &BTreeSet<GroupId>,
+    ) -> BTreeSet<i64> {
+        let mut out = BTreeSet::new();
+        for &g in released {
+            let desc: Vec<GroupId> = released
+                .iter()
+                .copied()
+                .filter(|&a| proper_descendant(teams, a, g))
+                .collect();
+            for mask in 0u32..(1 << desc.len()) {
+                let chosen: Vec<GroupId> = (0..desc.len())
+                    .filter(|i| mask & (1 << i) != 0)
+                    .map(|i| desc[i])
+                    .collect();
+                if chosen.iter().all(|&x| {
+                    chosen
+                        .iter()
+                        .all(|&y| x == y || !proper_descendant(teams, x, y))
+                }) {
+                    out.insert(
+                        brute_total(teams, own, g)
+                            - chosen
+                                .iter()
+                                .map(|&s| brute_total(teams, own, s))
+                                .sum::<i64>(),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    // ---- Tree ----
+
+    #[test]
+    fn tree_accessors() {
+        // 1 ─┬─ 2 ── 4
+        //    └─ 3
+        // 5 (top level)
+        let tree = Tree::new(&[
+            (4, Some(2)),
+            (3, Some(1)),
+            (5, None),
+            (2, Some(1)),
+            (1, None),
+        ])
+        .expect("valid");
+        assert_eq!(
+            tree.groups(),
+            vec![Org, Team(1), Team(2), Team(3), Team(4), Team(5)]
+        );
+        assert_eq!(tree.children(Org), vec![Team(1), Team(5)]);
+        assert_eq!(tree.children(Team(1)), vec![Team(2), Team(3)]);
+        assert_eq!(tree.children(Team(4)), vec![]);
+        assert_eq!(tree.children(Team(99)), vec![]);
+        assert_eq!(tree.members(Org), vec![1, 2, 3, 4, 5]);
+        assert_eq!(tree.members(Team(1)), vec![1, 2, 3, 4]);
+        assert_eq!(tree.members(Team(2)), vec![2, 4]);
+        assert_eq!(tree.members(Team(99)), Vec::<i64>::new());
+        assert_eq!(tree.parent(Team(4)), Some(Team(2)));
+        assert_eq!(tree.parent(Team(5)), Some(Org));
+        assert_eq!(tree.parent(Org), None);
+        assert!(tree.contains(Org) && tree.contains(Team(3)) && !tree.contains(Team(6)));
+        let own = counts(&[(1, 1), (2, 2), (3, 4), (4, 8), (5, 16), (77, 1000)]);
+        assert_eq!(tree.total(&own, Team(4)), 8);
+        assert_eq!(tree.total(&own, Team(2)), 10);
+        assert_eq!(tree.total(&own, Team(1)), 15);
+        assert_eq!(tree.total(&own, Org), 31, "unknown team 77 is ignored");
+        assert_eq!(tree.total(&own, Team(77)), 0);
+    }
+
+    #[test]
+    fn tree_errors() {
+        assert_eq!(
+            Tree::new(&[(1, None), (2, Some(3))]).err(),
+            Some(TreeError::UnknownParent { team: 2, parent: 3 })
+        );
+        assert_eq!(Tree::new(&[(1, Some(1))]).err(), Some(TreeError::Cycle(1)));
+        assert_eq!(
+            Tree::new(&[
+                (1, None),
+                (2, Some(3)),
+                (3, Some(4)),
+                (4, Some(2)),
+                (5, Some(4))
+            ])
+            .err(),
+            Some(TreeError::Cycle(2))
+        );
+        assert_eq!(
+            Tree::new(&[(1, None), (1, None)]).err(),
+            Some(TreeError::DuplicateTeam(1))
+        );
+        let empty = Tree::new(&[]).expect("an organisation without teams");
+        assert_eq!(empty.groups(), vec![Org]);
+        assert_eq!(release(&empty, &HashMap::new(), 5, everything), set(&[]));
+        assert!(!TreeError::Cycle(7).to_string().is_empty());
+    }
+
+    #[test]
+    fn totals_saturate() {
+        let tree = Tree::new(&[(1, None), (2, Some(1))]).expect("valid");
+        let own = counts(&[(1, u32::MAX), (2, 5)]);
+        assert_eq!(tree.total(&own, Team(1)), u32::MAX);
+        assert_eq!(tree.total(&own, Org), u32::MAX);
+        let out = release(&tree, &own, 5, everything);
+        assert_eq!(find_violation(&tree, &own, 5, &out), None);
+    }
+
+    // ---- release: worked examples ----
+
+    #[test]
+    fn children_6_7_2_suppress_the_2_and_the_next_smallest() {
+        let teams = [(1, None), (2, Some(1)), (3, Some(1)), (4, Some(1))];
+        let own = counts(&[(2, 6), (3, 7), (4, 2)]);
+        let tree = Tree::new(&teams).expect("valid");
+        // Without suppression the 2 is derivable as 15 - 6 - 7.
+        let naive = set(&[Team(1), Team(2), Team(3)]);
+        assert_eq!(find_violation(&tree, &own, 5, &naive), Some((Team(1), 2)));
+
+        let out = checked(&teams, &own, 5, teams_only);
+        assert_eq!(out, set(&[Team(1), Team(3)]), "the 6 goes too");
+        assert!(!derivable(&teams, &own, &out).contains(&2));
+        assert!(derivable(&teams, &own, &out).contains(&8));
+
+        // The organisation over the single department adds nothing new.
+        let out = checked(&teams, &own, 5, everything);
+        assert_eq!(out, set(&[Org, Team(1), Team(3)]));
+        assert_eq!(derivable(&teams, &own, &out), BTreeSet::from([0, 7, 8, 15]));
+    }
+
+    #[test]
+    fn children_6_and_2_suppress_the_6() {
+        let teams = [(1, None), (2, Some(1)), (3, Some(1))];
+        let own = counts(&[(2, 6), (3, 2)]);
+        let out = checked(&teams, &own, 5, teams_only);
+        assert_eq!(out, set(&[Team(1)]), "department of 8 shown, the 6 hidden");
+        assert!(!derivable(&teams, &own, &out).contains(&2));
+    }
+
+    #[test]
+    fn organisation_over_two_departments() {
+        // 10: 11 (6), 12 (5)          total 11
+        // 20: 21 (4), 22 (9)          total 13
+        let mut teams = vec![
+            (10, None),
+            (11, Some(10)),
+            (12, Some(10)),
+            (20, None),
+            (21, Some(20)),
+            (22, Some(20)),
+        ];
+        let mut own = counts(&[(11, 6), (12, 5), (21, 4), (22, 9)]);
+        let out = checked(&teams, &own, 5, everything);
+        // 20 - 22 = 4 → 22 suppressed; the organisation (24) is fine.
+        assert_eq!(out, set(&[Org, Team(10), Team(11), Team(12), Team(20)]));
+        let seen = derivable(&teams, &own, &out);
+        assert!(!seen.contains(&4) && !seen.contains(&9));
+
+        // A small top-level team (3) makes organisation - 10 - 20 = 3. The
+        // greedy fix suppresses 10 (smallest), then 12 (smallest of the
+        // newly nearest 11, 12, 20); suppressing 20 alone would have done:
+        // a heuristic may over-suppress, never under-suppress.
+        teams.push((30, None));
+        own.insert(30, 3);
+        let out = checked(&teams, &own, 5, everything);
+        assert_eq!(out, set(&[Org, Team(11), Team(20)]));
+        assert!(!derivable(&teams, &own, &out).contains(&3));
+    }
+
+    #[test]
+    fn department_with_direct_respondents() {
+        // Department own 3, children 5 and 5: 13 - 5 - 5 = 3.
+        let teams = [(1, None), (2, Some(1)), (3, Some(1))];
+        let own = counts(&[(1, 3), (2, 5), (3, 5)]);
+        let tree = Tree::new(&teams).expect("valid");
+        let all = set(&[Team(1), Team(2), Team(3)]);
+        assert_eq!(find_violation(&tree, &own, 5, &all), Some((Team(1), 3)));
+        let out = checked(&teams, &own, 5, teams_only);
+        // Tie on total 5: the larger id (3) goes; residual 13 - 5 = 8.
+        assert_eq!(out, set(&[Team(1), Team(2)]));
+        assert!(!derivable(&teams, &own, &out).contains(&3));
+    }
+
+    #[test]
+    fn grandchild_creates_the_small_residual() {
+        // 1 (own 2) ── 2 (own 0) ── 3 (own 10): 12 - 10 = 2 across two levels.
+        let teams = [(1, None), (2, Some(1)), (3, Some(2))];
+        let own = counts(&[(1, 2), (3, 10)]);
+        // Middle level not taking part: the grandchild is the nearest release.
+        let out = checked(&teams, &own, 5, |g| g != Org && g != Team(2));
+        assert_eq!(out, set(&[Team(1)]));
+        // Middle level taking part (10, same as the grandchild, residual 0):
+        // suppressing 2 exposes 3 as nearest, which must go as well.
+        let out = checked(&teams, &own, 5, teams_only);
+        assert_eq!(out, set(&[Team(1)]));
+        // Only the lower levels: nothing to subtract from, all shown.
+        let out = checked(&teams, &own, 5, |g| g == Team(2) || g == Team(3));
+        assert_eq!(out, set(&[Team(2), Team(3)]));
+    }
+
+    #[test]
+    fn violation_inside_a_subtree_is_fixed_there_first() {
+        // 1 ─┬─ 2 (own 2) ── 3 (48)     2 - 3 = 2, also 1 - 3 - 4 = 2
+        //    └─ 4 (50)
+        let teams = [(1, None), (2, Some(1)), (3, Some(2)), (4, Some(1))];
+        let own = counts(&[(2, 2), (3, 48), (4, 50)]);
+        let out = checked(&teams, &own, 5, teams_only);
+        assert_eq!(
+            out,
+            set(&[Team(1), Team(2), Team(4)]),
+            "only 3 is suppressed"
+        );
+    }
+
+    #[test]
+    fn k_is_3() {
+        let teams = [(1, None), (2, Some(1)), (3, Some(1)), (4, Some(1))];
+        // 3 + 3 + 2 = 8: 8 - 3 - 3 = 2; suppress one 3 (larger id), 8 - 3 = 5.
+        let own = counts(&[(2, 3), (3, 3), (4, 2)]);
+        let out = checked(&teams, &own, 3, teams_only);
+        assert_eq!(out, set(&[Team(1), Team(2)]));
+        // A residual of exactly k is allowed: 9 - 3 - 3 = 3.
+        let own = counts(&[(1, 3), (2, 3), (3, 3)]);
+        let out = checked(&teams, &own, 3, teams_only);
+        assert_eq!(out, set(&[Team(1), Team(2), Team(3)]));
+        // Exactly k - 1 is never shown.
+        let own = counts(&[(2, 2)]);
+        assert_eq!(checked(&teams, &own, 3, everything), set(&[]));
+    }
+
+    #[test]
+    fn single_top_level_team_and_organisation() {
+        let teams = [(1, None), (2, Some(1))];
+        let own = counts(&[(2, 6)]);
+        // Organisation, department and team are the same 6 people: residual 0.
+        let out = checked(&teams, &own, 5, everything);
+        assert_eq!(out, set(&[Org, Team(1), Team(2)]));
+        assert_eq!(derivable(&teams, &own, &out), BTreeSet::from([0, 6]));
+    }
+
+    #[test]
+    fn eligibility_is_respected() {
+        let teams = [(1, None), (2, None)];
+        let own = counts(&[(1, 9), (2, 9)]);
+        assert_eq!(checked(&teams, &own, 5, |_| false), set(&[]));
+        let out = checked(&teams, &own, 5, |g| g == Team(2));
+        assert_eq!(out, set(&[Team(2)]));
+    }
+
+    #[test]
+    fn find_violation_reports_small_released_groups_and_ignores_unknown() {
+        let tree = Tree::new(&[(1, None)]).expect("valid");
+        let own = counts(&[(1, 4)]);
+        assert_eq!(
+            find_violation(&tree, &own, 5, &set(&[Team(1)])),
+            Some((Team(1), 4))
+        );
+        assert_eq!(find_violation(&tree, &own, 5, &set(&[Team(42)])), None);
+        assert_eq!(find_violation(&tree, &own, 4, &set(&[Team(1), Org])), None);
+    }
+
+    #[test]
+    fn tiny_k_has_no_small_residuals() {
+        let teams = [(1, None), (2, Some(1))];
+        let own = counts(&[(1, 1), (2, 1)]);
+        let tree = Tree::new(&teams).expect("valid");
+        assert_eq!(
+            release(&tree, &own, 1, everything),
+            set(&[Org, Team(1), Team(2)])
+        );
+        assert_eq!(
+            release(&tree, &own, 0, everything),
+            set(&[Org, Team(1), Team(2)])
+        );
+    }
+
+    #[test]
+    fn group_id_serde_shape() {
+        // The derive must exist; the shape is serde's externally tagged form.
+        fn assert_serde<T: Serialize + for<'de> Deserialize<'de>>() {}
+        assert_serde::<GroupId>();
+        assert!(Org < Team(i64::MIN));
+    }
+
+    // ---- property tests ----
+
+    #[derive(Debug, Clone)]
+    struct Case {
+        teams: Vec<(i64, Option<i64>)>,
+        own: HashMap<i64, u32>,
+        k: u32,
+        eligible: BTreeSet<GroupId>,
+    }
+
+    /// A random forest of 1..=max teams with shuffled ids and input order,
+    /// own counts 0..=15, k in 3..=7 and random eligibility.
+    fn case(max: usize) -> impl Strategy<Value = Case> {
+        (1..=max, 3u32..=7)
+            .prop_flat_map(|(n, k)| {
+                (
+                    Just(k),
+                    prop::collection::vec(prop::option::weighted(0.75, any::<Index>()), n),
+                    Just((0..n as i64).map(|i| i * 3 - 10).collect::<Vec<_>>()).prop_shuffle(),
+                    Just((0..n).collect::<Vec<usize>>()).prop_shuffle(),
+                    prop::collection::vec(0u32..=15, n),
+                    prop::collection::vec(prop::bool::weighted(0.85), n + 1),
+                )
+            })
+            .prop_map(|(k, parents, ids, order, own, elig)| {
+                let parent = |i: usize| {
+                    if i == 0 {
+                        None
+                    } else {
+                        parents[i].as_ref().map(|ix| ids[ix.index(i)])
+                    }
+                };
+                Case {
+                    teams: order.iter().map(|&i| (ids[i], parent(i))).collect(),
+                    own: (0..ids.len()).map(|i| (ids[i], own[i])).collect(),
+                    k,
+                    eligible: std::iter::once(Org)
+                        .chain(ids.iter().map(|&id| Team(id)))
+                        .zip(elig)
+                        .filter(|&(_, e)| e)
+                        .map(|(g, _)| g)
+                        .collect(),
+                }
+            })
+    }
+
+    fn run(c: &Case) -> (Tree, BTreeSet<GroupId>) {
+        let tree = Tree::new(&c.teams).expect("generated forests are valid");
+        let out = release(&tree, &c.own, c.k, |g| c.eligible.contains(&g));
+        (tree, out)
+    }
+
+    fn candidates(tree: &Tree, c: &Case) -> BTreeSet<GroupId> {
+        tree.groups()
+            .into_iter()
+            .filter(|&g| c.eligible.contains(&g) && tree.total(&c.own, g) >= c.k)
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// (1) The released set passes the DP check.
+        #[test]
+        fn released_has_no_violation(c in case(25)) {
+            let (tree, out) = run(&c);
+            prop_assert_eq!(find_violation(&tree, &c.own, c.k, &out), None);
+        }
+
+        /// (2) The released set passes the brute-force check over all
+        /// antichains (independent implementation on the raw input).
+        #[test]
+        fn released_passes_brute_force(c in case(8)) {
+            let (_, out) = run(&c);
+            prop_assert_eq!(brute_violation(&c.teams, &c.own, c.k, &out), None);
+        }
+
+        /// (2b) DP and brute force agree on arbitrary released sets
+        /// (including unsafe ones and groups below k).
+        #[test]
+        fn dp_agrees_with_brute_force(c in case(8)) {
+            let tree = Tree::new(&c.teams).expect("valid");
+            let dp = find_violation(&tree, &c.own, c.k, &c.eligible);
+            let brute = brute_violation(&c.teams, &c.own, c.k, &c.eligible);
+            prop_assert_eq!(dp.is_some(), brute.is_some(), "dp {:?} brute {:?}", dp, brute);
+            if let Some((g, r)) = dp {
+                prop_assert!(r >= 1 && r < c.k);
+                prop_assert!(c.eligible.contains(&g));
+            }
+        }
+
+        /// (3) Every released group is eligible and has total >= k.
+        #[test]
+        fn released_groups_are_eligible_and_large(c in case(25)) {
+            let (tree, out) = run(&c);
+            for g in &out {
+                prop_assert!(c.eligible.contains(g));
+                prop_assert!(tree.total(&c.own, *g) >= c.k);
+            }
+        }
+
+        /// (4) Same input, same output; also when the tree's input pairs
+        /// come in another order.
+        #[test]
+        fn deterministic(c in case(25)) {
+            let (_, a) = run(&c);
+            let (_, b) = run(&c);
+            prop_assert_eq!(&a, &b);
+            let mut reversed = c.clone();
+            reversed.teams.reverse();
+            let (_, r) = run(&reversed);
+            prop_assert_eq!(&a, &r);
+        }
+
+        /// (5) Released ⊆ eligible with total >= k; and nothing is suppressed
+        /// when that set is already safe.
+        #[test]
+        fn released_is_subset_of_candidates(c in case(25)) {
+            let (tree, out) = run(&c);
+            let cand = candidates(&tree, &c);
+            prop_assert!(out.is_subset(&cand));
+            if find_violation(&tree, &c.own, c.k, &cand).is_none() {
+                prop_assert_eq!(&out, &cand);
+            }
+        }
+    }
+}

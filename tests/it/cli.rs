@@ -1,0 +1,565 @@
+//! Every command as a process: good paths and bad input.
+
+use crate::support::{Server, TestDir};
+
+#[test]
+fn init_refuses_low_k_and_existing_files() {
+    let dir = TestDir::new();
+    let err = dir.fails(&["init", "--k", "2"]);
+    assert!(err.contains("--k 2 is too low"), "{err}");
+    assert!(!dir.db().exists(), "nothing half-written");
+    dir.ok(&["init", "--org", "Zorggroep", "--k", "3"]);
+    let err = dir.fails(&["init"]);
+    assert!(err.contains("exists already"), "{err}");
+    let err = dir.fails(&["init", "--org", "  "]);
+    assert!(err.contains("--org"), "{err}");
+}
+
+#[test]
+fn commands_on_a_missing_database_say_how_to_create_one() {
+    let dir = TestDir::new();
+    for args in [
+        &["team", "list"][..],
+        &["round", "list"],
+        &["team", "add", "X"],
+    ] {
+        let err = dir.fails(args);
+        assert!(err.contains("spiegel init"), "{args:?}: {err}");
+    }
+    assert!(!dir.db().exists());
+}
+
+#[test]
+fn teams_take_free_text_names_and_get_stable_ids() {
+    let dir = TestDir::new();
+    dir.ok(&["init"]);
+    let out = dir.ok(&["team", "add", "Zorg & Welzijn", "--size", "12"]);
+    assert!(out.contains("id zorg-welzijn"), "{out}");
+    dir.ok(&["team", "add", "Zorg  Welzijn"]);
+    dir.ok(&["team", "add", "Kinderopvang", "--parent", "zorg-welzijn"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["team", "list", "--json"])).unwrap();
+    let teams = json.as_array().unwrap();
+    assert_eq!(teams.len(), 3);
+    let kinder = teams.iter().find(|t| t["name"] == "Kinderopvang").unwrap();
+    assert_eq!(kinder["parent"], "zorg-welzijn");
+    assert!(teams.iter().any(|t| t["id"] == "zorg-welzijn-2"));
+    let table = dir.ok(&["team", "list"]);
+    assert!(table.contains("Zorg & Welzijn"));
+
+    assert!(
+        dir.fails(&["team", "add", "Zorg & Welzijn"])
+            .contains("exists already")
+    );
+    assert!(
+        dir.fails(&["team", "add", "X", "--parent", "Nergens"])
+            .contains("no team named \"Nergens\"")
+    );
+    assert!(
+        dir.fails(&["team", "add", "X", "--size", "0"])
+            .contains("--size")
+    );
+    assert!(
+        dir.fails(&["team", "add", ""])
+            .contains("1 to 100 characters")
+    );
+    assert!(
+        dir.fails(&["team", "add", "X", "--size", "veel"])
+            .contains("invalid value")
+    );
+}
+
+#[test]
+fn rounds_open_close_and_list() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    assert_eq!(round, "1");
+    let out = dir.ok(&[
+        "round",
+        "open",
+        "--survey",
+        "psychological-safety",
+        "--title",
+        "Voorjaar",
+        "--teams",
+        "Noord",
+        "--closes",
+        "2099-12-31",
+    ]);
+    assert_eq!(out.lines().last(), Some("2"));
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["round", "list", "--json"])).unwrap();
+    let r2 = &json[1];
+    assert_eq!(r2["title"], "Voorjaar");
+    assert_eq!(r2["state"], "open");
+    assert_eq!(r2["k"], 5);
+    assert_eq!(r2["closes_on"], "2099-12-31");
+    assert_eq!(r2["teams"], serde_json::json!(["noord"]));
+    assert_eq!(r2["survey_hash"].as_str().unwrap().len(), 64);
+
+    dir.ok(&["round", "close", "2"]);
+    assert!(
+        dir.fails(&["round", "close", "2"])
+            .contains("closed already")
+    );
+    assert!(dir.fails(&["round", "close", "99"]).contains("no round 99"));
+    assert!(dir.ok(&["round", "list"]).contains("closed"));
+
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["round", "open", "--survey", "nope", "--all"],
+            "no survey \"nope\"; available:",
+        ),
+        (
+            &["round", "open", "--survey", "pulse", "--teams", "Zuid"],
+            "no team named \"Zuid\"",
+        ),
+        (
+            &["round", "open", "--survey", "pulse"],
+            "--teams A,B or use --all",
+        ),
+        (
+            &[
+                "round",
+                "open",
+                "--survey",
+                "pulse",
+                "--all",
+                "--closes",
+                "31-12-2099",
+            ],
+            "not a date",
+        ),
+        (
+            &[
+                "round",
+                "open",
+                "--survey",
+                "pulse",
+                "--all",
+                "--closes",
+                "2001-01-01",
+            ],
+            "in the past",
+        ),
+    ];
+    for (args, msg) in cases {
+        let err = dir.fails(args);
+        assert!(err.contains(msg), "{args:?}: {err}");
+    }
+    let err = dir.fails(&[
+        "round", "open", "--survey", "pulse", "--all", "--teams", "Noord",
+    ]);
+    assert!(err.contains("cannot be used with"), "{err}");
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["round", "list", "--json"])).unwrap();
+    assert_eq!(
+        json.as_array().unwrap().len(),
+        2,
+        "failed commands open nothing"
+    );
+}
+
+#[test]
+fn k_is_locked_into_a_round_when_it_opens() {
+    let dir = TestDir::new();
+    dir.setup_round();
+    dir.sqlite().execute("UPDATE org SET k = 9", []).unwrap();
+    dir.ok(&["round", "open", "--survey", "pulse", "--all"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["round", "list", "--json"])).unwrap();
+    assert_eq!(json[0]["k"], 5);
+    assert_eq!(json[1]["k"], 9);
+}
+
+#[test]
+fn a_round_pins_its_survey_text() {
+    let dir = TestDir::new();
+    let own = dir.path.join("own");
+    std::fs::create_dir(&own).unwrap();
+    let text = spiegel::catalog::EMBEDDED
+        .iter()
+        .find(|(n, _)| *n == "pulse.toml")
+        .unwrap()
+        .1;
+    let changed = text.replacen("version = 1", "version = 2", 1);
+    std::fs::write(own.join("pulse.toml"), &changed).unwrap();
+    dir.ok(&["init"]);
+    dir.ok(&["team", "add", "A"]);
+    dir.ok(&["round", "open", "--survey", "pulse", "--all"]);
+    let own_arg = own.display().to_string();
+    dir.ok(&[
+        "--surveys",
+        &own_arg,
+        "round",
+        "open",
+        "--survey",
+        "pulse",
+        "--all",
+    ]);
+    // Later edits or deletion of the file change nothing stored.
+    std::fs::remove_file(own.join("pulse.toml")).unwrap();
+    let conn = dir.sqlite();
+    let rows: Vec<(String, String)> = conn
+        .prepare("SELECT survey_hash, survey_source FROM rounds ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows[0].1, text);
+    assert_eq!(
+        rows[0].0,
+        blake3::hash(text.as_bytes()).to_hex().to_string()
+    );
+    assert_eq!(rows[1].1, changed);
+    assert_ne!(rows[0].0, rows[1].0);
+}
+
+#[test]
+fn links_in_three_formats_and_every_refusal() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    let text = dir.ok(&[
+        "--base-url",
+        "https://spiegel.example.nl/",
+        "links",
+        "--round",
+        &round,
+        "--team",
+        "Noord",
+        "--count",
+        "3",
+    ]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3);
+    for l in &lines {
+        let token = l.strip_prefix("https://spiegel.example.nl/s/").unwrap();
+        assert_eq!(token.len(), 22);
+        assert!(
+            token
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+    }
+    let env = dir
+        .command(&[
+            "links", "--round", &round, "--team", "Noord", "--count", "1",
+        ])
+        .env("SPIEGEL_BASE_URL", "https://env.example")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&env.stdout).starts_with("https://env.example/s/"));
+
+    let csv = dir.ok(&[
+        "links",
+        "--round",
+        &round,
+        "--team",
+        "Zorg & Welzijn",
+        "--count",
+        "2",
+        "--format",
+        "csv",
+    ]);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "team,link");
+    assert_eq!(rows.len(), 3);
+    assert!(rows[1].starts_with("Zorg & Welzijn,http://127.0.0.1:8080/s/"));
+
+    let out = dir.path.join("slips.html");
+    let out_arg = out.display().to_string();
+    let msg = dir.ok(&[
+        "links", "--round", &round, "--team", "Noord", "--count", "8", "--format", "html", "--out",
+        &out_arg,
+    ]);
+    assert!(msg.contains("wrote 8 links"));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(html.matches("<svg").count(), 8);
+    assert_eq!(html.matches("class=\"slip\"").count(), 8);
+    assert!(html.contains("size: A4"));
+    assert!(html.contains("Anoniem") && html.contains("Noord"));
+
+    let invites = |dir: &TestDir| -> u32 {
+        dir.sqlite()
+            .query_row("SELECT count(*) FROM invites", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = invites(&dir);
+    let err = dir.fails(&[
+        "links", "--round", &round, "--team", "Noord", "--count", "1", "--out", &out_arg,
+    ]);
+    assert!(err.contains("must be a new, writable file"), "{err}");
+    let err = dir.fails(&[
+        "links",
+        "--round",
+        &round,
+        "--team",
+        "Noord",
+        "--count",
+        "1",
+        "--out",
+        "/nonexistent/dir/x.csv",
+    ]);
+    assert!(err.contains("cannot create"), "{err}");
+    assert!(
+        dir.fails(&["links", "--round", &round, "--team", "Zuid", "--count", "1"])
+            .contains("no team named")
+    );
+    assert!(
+        dir.fails(&["links", "--round", "42", "--team", "Noord", "--count", "1"])
+            .contains("no round 42")
+    );
+    assert!(
+        dir.fails(&[
+            "links", "--round", &round, "--team", "Noord", "--count", "0"
+        ])
+        .contains("between 1 and 10000")
+    );
+    assert!(
+        dir.fails(&[
+            "links", "--round", &round, "--team", "Noord", "--count", "1", "--format", "pdf"
+        ])
+        .contains("invalid value")
+    );
+    dir.ok(&["team", "add", "Later"]);
+    assert!(
+        dir.fails(&[
+            "links", "--round", &round, "--team", "Later", "--count", "1"
+        ])
+        .contains("does not take part")
+    );
+    dir.ok(&["round", "close", &round]);
+    assert!(
+        dir.fails(&[
+            "links", "--round", &round, "--team", "Noord", "--count", "1"
+        ])
+        .contains("is closed")
+    );
+    assert_eq!(
+        invites(&dir),
+        0,
+        "refused commands create no invites (and close erased the rest)"
+    );
+    assert!(before > 0);
+}
+
+const BROKEN: &[(&str, &str, &str)] = &[
+    (
+        "unknown-dim",
+        "dimension = \"openness\"",
+        "dimension = \"nergens\"",
+    ),
+    (
+        "dup-item",
+        "id = \"pulse-keep-quiet\"",
+        "id = \"pulse-speak\"",
+    ),
+    ("labels", "points = 7", "points = 5"),
+    ("syntax", "version = 1", "version = = 1"),
+];
+
+#[test]
+fn check_names_file_line_and_problem() {
+    let dir = TestDir::new();
+    let ok = dir.ok(&["check"]);
+    assert!(
+        ok.contains("pulse")
+            && ok.contains("psychological-safety")
+            && ok.contains("manager-self-check"),
+        "{ok}"
+    );
+    let pulse = spiegel::catalog::EMBEDDED
+        .iter()
+        .find(|(n, _)| *n == "pulse.toml")
+        .unwrap()
+        .1;
+    let bad = dir.path.join("bad");
+    std::fs::create_dir(&bad).unwrap();
+    for (name, from, to) in BROKEN {
+        assert!(pulse.contains(from), "{from}");
+        let text =
+            pulse
+                .replacen(from, to, 1)
+                .replacen("id = \"pulse\"", &format!("id = \"{name}\""), 1);
+        std::fs::write(bad.join(format!("{name}.toml")), text).unwrap();
+    }
+    let bad_arg = bad.display().to_string();
+    let err = dir.fails(&["check", &bad_arg]);
+    assert!(err.contains("4 survey file(s) have errors"), "{err}");
+    for (name, _, _) in BROKEN {
+        let line = err
+            .lines()
+            .find(|l| l.contains(&format!("{name}.toml:")))
+            .unwrap_or_else(|| panic!("{name}: {err}"));
+        let number = line
+            .split(".toml:")
+            .nth(1)
+            .unwrap()
+            .split(':')
+            .next()
+            .unwrap();
+        assert!(number.parse::<usize>().unwrap() > 1, "{line}");
+    }
+    assert!(err.contains("unknown dimension \"nergens\""));
+    assert!(err.contains("duplicate item id \"pulse-speak\""));
+    assert!(err.contains("5 points but 7 labels"));
+    let one = bad.join("labels.toml").display().to_string();
+    assert!(dir.fails(&["check", &one]).contains("labels.toml:"));
+    assert!(
+        dir.fails(&["check", "/nonexistent.toml"])
+            .contains("cannot read")
+    );
+
+    // The server and round commands refuse to run on invalid survey files.
+    dir.ok(&["init"]);
+    let out = dir.run(&["--surveys", &bad_arg, "serve", "--addr", "127.0.0.1:0"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown dimension \"nergens\""));
+    let err = dir.fails(&[
+        "--surveys",
+        &bad_arg,
+        "round",
+        "open",
+        "--survey",
+        "pulse",
+        "--all",
+    ]);
+    assert!(err.contains("invalid survey files"), "{err}");
+}
+
+#[test]
+fn serve_refuses_bad_and_busy_addresses() {
+    let dir = TestDir::new();
+    dir.setup_round();
+    let server = Server::start(&dir, None);
+    let err = dir.fails(&["serve", "--addr", &server.addr]);
+    assert!(err.contains("cannot listen on"), "{err}");
+    let err = dir.fails(&["serve", "--addr", "localhost"]);
+    assert!(err.contains("not an address"), "{err}");
+    let missing = TestDir::new();
+    assert!(
+        missing
+            .fails(&["serve", "--addr", "127.0.0.1:0"])
+            .contains("spiegel init")
+    );
+    // Graceful stop on SIGTERM.
+    assert!(server.stop().success());
+}
+
+#[test]
+fn backup_copies_a_consistent_file() {
+    let dir = TestDir::new();
+    dir.setup_round();
+    let to = dir.path.join("copy.db").display().to_string();
+    dir.ok(&["backup", &to]);
+    let copy = rusqlite::Connection::open(&to).unwrap();
+    let teams: u32 = copy
+        .query_row("SELECT count(*) FROM teams", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(teams, 2);
+    assert!(dir.fails(&["backup", &to]).contains("exists already"));
+}
+
+#[test]
+fn every_command_has_help() {
+    let dir = TestDir::new();
+    for args in [
+        &["--help"][..],
+        &["init", "--help"],
+        &["team", "add", "--help"],
+        &["team", "list", "--help"],
+        &["round", "open", "--help"],
+        &["round", "close", "--help"],
+        &["round", "list", "--help"],
+        &["links", "--help"],
+        &["serve", "--help"],
+        &["demo", "--help"],
+        &["check", "--help"],
+        &["backup", "--help"],
+    ] {
+        let out = dir.ok(args);
+        assert!(out.contains("Usage: spiegel"), "{args:?}");
+    }
+}
+
+#[test]
+fn demo_serves_a_live_survey_link() {
+    let dir = TestDir::new();
+    let db = dir.path.join("demo.db");
+    let mut child = std::process::Command::new(crate::support::BIN)
+        .args(["demo", "--addr", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .env_remove("SPIEGEL_BASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut link = None;
+    let mut line = String::new();
+    while reader.read_line(&mut line).unwrap() > 0 {
+        if let Some(pos) = line.find("http://")
+            && line.contains("/s/")
+        {
+            link = Some(line[pos..].trim().to_string());
+        }
+        if line.contains("Ctrl-C") {
+            break;
+        }
+        line.clear();
+    }
+    let link = link.expect("the demo prints a survey link");
+    let rest = link.strip_prefix("http://").unwrap();
+    let (addr, path) = rest.split_at(rest.find('/').unwrap());
+    let page = crate::support::request(addr, "GET", path, &[], b"");
+    assert_eq!(page.status, 200);
+    let post = crate::support::request(
+        addr,
+        "POST",
+        path,
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"pulse-speak=5",
+    );
+    assert_eq!(post.status, 303);
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let closed: u32 = conn
+        .query_row(
+            "SELECT count(*) FROM rounds WHERE closed_on IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let open: u32 = conn
+        .query_row(
+            "SELECT count(*) FROM rounds WHERE closed_on IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!((closed, open), (12, 1));
+    let teams: u32 = conn
+        .query_row("SELECT count(*) FROM teams", [], |r| r.get(0))
+        .unwrap();
+    assert!(teams >= 5);
+    let nested: u32 = conn
+        .query_row(
+            "SELECT count(*) FROM teams WHERE parent_id IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(nested >= 2, "a department with teams");
+    // The demo refuses to overwrite an existing file.
+    let again = std::process::Command::new(crate::support::BIN)
+        .args(["demo", "--addr", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+}
