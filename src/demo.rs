@@ -8,6 +8,7 @@ use rand::{RngExt, SeedableRng};
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::cli::Global;
+use crate::domain::access::Principal;
 use crate::domain::answers::Answers;
 use crate::domain::date::Date;
 use crate::domain::survey::Survey;
@@ -72,6 +73,15 @@ pub fn run(g: &Global, addr: &str, seed: u64) -> anyhow::Result<()> {
     }
     let mut conn = storage::open(&path, Mode::Create)?;
     let live_links = seed_demo(&mut conn, &survey, seed, Date::today())?;
+    let today = Date::today();
+    let (_, advisor) = storage::create_key(&mut conn, Principal::Advisor, "demo advisor", today)?;
+    let noord = storage::team(&conn, "Verpleging Noord")?;
+    let (_, manager) = storage::create_key(
+        &mut conn,
+        Principal::Manager { team: noord.key },
+        "demo manager Verpleging Noord",
+        today,
+    )?;
     drop(conn);
 
     let rt = crate::cli::runtime()?;
@@ -90,13 +100,25 @@ pub fn run(g: &Global, addr: &str, seed: u64) -> anyhow::Result<()> {
         let base = base.trim_end_matches('/');
         println!("Spiegel demo: database {}", path.display());
         println!();
+        println!("Advisor (vertrouwenspersoon), sees every released result:");
+        println!("  {base}/a/{advisor}");
+        println!("Manager of Verpleging Noord, sees only that team:");
+        println!("  {base}/m/{manager}");
+        println!();
+        println!("The JSON API takes the same keys:");
+        println!("  curl -H 'Authorization: Bearer {advisor}' {base}/api/v1/overview");
+        println!(
+            "  curl -H 'Authorization: Bearer {manager}' {base}/api/v1/teams/{}/trend",
+            noord.id
+        );
+        println!();
         println!("Open survey links (round \"Pulse nu\", each works once):");
         for (team, token) in &live_links {
             println!("  {team:<18} {base}/s/{token}");
         }
         println!();
         println!("Stop with Ctrl-C.");
-        crate::cli::serve_until_signal(listener, db).await
+        crate::cli::serve_until_signal(listener, db, crate::web::DEFAULT_MAX_FAILURES).await
     })
 }
 

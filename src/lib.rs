@@ -10,5 +10,6 @@ pub mod catalog;
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod report;
 pub mod storage;
 pub mod web;

@@ -2,6 +2,7 @@
 //! errors on standard error, and exit non-zero on any problem.
 
 pub mod links;
+mod output;
 
 use std::fs::File;
 use std::io::Write;
@@ -72,6 +73,9 @@ pub enum Command {
         /// Address to listen on
         #[arg(long, env = "SPIEGEL_ADDR", default_value = DEFAULT_ADDR)]
         addr: String,
+        /// Failed link or key attempts per client per minute before it gets 429
+        #[arg(long, env = "SPIEGEL_MAX_FAILURES", default_value_t = crate::web::DEFAULT_MAX_FAILURES)]
+        max_failures: u32,
     },
     /// Run a demo: a fresh database with a year of synthetic rounds, served on localhost
     Demo {
@@ -86,6 +90,39 @@ pub enum Command {
     Check {
         /// Files or folders to check
         paths: Vec<PathBuf>,
+    },
+    /// Create, list and revoke secret keys for advisors and managers
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Show a round's results as an advisor sees them (released figures only)
+    Results {
+        /// The round's id
+        #[arg(long)]
+        round: i64,
+        /// Only this team (name or id; `organisation` for the whole organisation)
+        #[arg(long)]
+        team: Option<String>,
+        /// Print the API's JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a round's released aggregates (never raw answers)
+    Export {
+        /// The round's id
+        #[arg(long)]
+        round: i64,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// Write to this new file instead of standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Show or change the organisation's settings
+    Settings {
+        /// Let managers read their team's comments (default: advisors only)
+        #[arg(long, value_enum)]
+        comments_to_managers: Option<OnOff>,
     },
     /// Copy the database to a new file (safe while the server runs)
     Backup {
@@ -146,6 +183,48 @@ pub enum RoundCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+pub enum KeyCommand {
+    /// Create an advisor key (sees every released result); prints its URL last
+    Advisor {
+        /// A note on who holds it
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// Create a manager key for one team; prints its URL last
+    Manager {
+        /// The team (name or id)
+        #[arg(long)]
+        team: String,
+        /// A note on who holds it
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// List the keys (never the secrets)
+    List {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a key: it stops working at once
+    Revoke {
+        /// The key's id (see `spiegel key list`)
+        id: i64,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// One row per group and figure
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
 }
 
 #[derive(Args)]
@@ -347,9 +426,64 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Links(args) => links_command(&g, &args)?,
-        Command::Serve { addr } => serve(&g, &addr)?,
+        Command::Serve { addr, max_failures } => serve(&g, &addr, max_failures)?,
         Command::Demo { addr, seed } => crate::demo::run(&g, &addr, seed)?,
         Command::Check { paths } => check(paths)?,
+        Command::Key(cmd) => key_command(&g, cmd)?,
+        Command::Results { round, team, json } => {
+            let conn = g.open()?;
+            let results = report_results(&conn, round, team.as_deref())?;
+            if json {
+                let v = match team {
+                    Some(_) => results.into_iter().next().unwrap_or_default(),
+                    None => serde_json::Value::Array(results),
+                };
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                print!("{}", output::results_table(&results));
+            }
+        }
+        Command::Export { round, format, out } => {
+            let mut sink = create_output(out.as_deref())?;
+            let conn = g.open()?;
+            let r = storage::round(&conn, round)?;
+            if r.closed_on.is_none() {
+                bail!(
+                    "round {round} is still open; results exist only after `spiegel round close {round}`"
+                );
+            }
+            let results = report_results(&conn, round, None)?;
+            let body = match format {
+                ExportFormat::Csv => output::export_csv(&results),
+            };
+            sink.write_all(body.as_bytes())?;
+            sink.flush()?;
+            if let Some(path) = out {
+                println!(
+                    "wrote released aggregates of round {round} to {}",
+                    path.display()
+                );
+            }
+        }
+        Command::Settings {
+            comments_to_managers,
+        } => {
+            let mut conn = g.open()?;
+            if let Some(v) = comments_to_managers {
+                storage::set_comments_to_managers(&mut conn, matches!(v, OnOff::On))?;
+            }
+            let org = storage::org(&conn)?;
+            println!("organisation: {}", org.name);
+            println!("k: {}", org.k);
+            println!(
+                "comments to managers: {}",
+                if storage::comments_to_managers(&conn)? {
+                    "on"
+                } else {
+                    "off"
+                }
+            );
+        }
         Command::Backup { to } => {
             storage::backup(&g.open()?, &to)?;
             println!("copied {} to {}", g.db_path().display(), to.display());
@@ -358,9 +492,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn links_command(g: &Global, args: &LinksArgs) -> anyhow::Result<()> {
-    // Open the output first: once tokens exist they are shown nowhere else.
-    let mut out: Box<dyn Write> = match &args.out {
+/// A new file, or standard output.
+fn create_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match path {
         Some(path) => Box::new(File::create_new(path).with_context(|| {
             format!(
                 "cannot create {} (it must be a new, writable file)",
@@ -368,7 +502,102 @@ fn links_command(g: &Global, args: &LinksArgs) -> anyhow::Result<()> {
             )
         })?),
         None => Box::new(std::io::stdout().lock()),
+    })
+}
+
+/// Every group's result in a round (or one group's), as an advisor sees it.
+fn report_results(
+    conn: &rusqlite::Connection,
+    round: i64,
+    team: Option<&str>,
+) -> anyhow::Result<Vec<serde_json::Value>> {
+    use crate::domain::access::Principal;
+    let r = storage::round(conn, round)?;
+    let ids: Vec<String> = match team {
+        Some(t) if t == crate::report::ORGANISATION_ID => vec![t.to_string()],
+        Some(t) => vec![storage::team(conn, t)?.id],
+        None => {
+            let mut ids = vec![crate::report::ORGANISATION_ID.to_string()];
+            ids.extend(storage::teams(conn)?.into_iter().map(|t| t.id));
+            ids
+        }
     };
+    let mut out = Vec::new();
+    for id in ids {
+        match crate::report::team_round(conn, Principal::Advisor, &id, r.id) {
+            Ok(v) => out.push(v),
+            Err(storage::StorageError::NotFound(_)) if team.is_none() => {}
+            Err(storage::StorageError::NotFound(_)) => {
+                bail!("{id} does not take part in round {round}")
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(out)
+}
+
+fn key_command(g: &Global, cmd: KeyCommand) -> anyhow::Result<()> {
+    use crate::domain::access::Principal;
+    let mut conn = g.open()?;
+    let base = g.base_url();
+    match cmd {
+        KeyCommand::Advisor { label } => {
+            let (id, key) =
+                storage::create_key(&mut conn, Principal::Advisor, &label, Date::today())?;
+            println!(
+                "advisor key {id} created; it is shown only now. Open this address, or send the key \
+                 as `Authorization: Bearer <key>` to the API:"
+            );
+            println!("{base}/a/{key}");
+        }
+        KeyCommand::Manager { team, label } => {
+            let t = storage::team(&conn, &team)?;
+            let (id, key) = storage::create_key(
+                &mut conn,
+                Principal::Manager { team: t.key },
+                &label,
+                Date::today(),
+            )?;
+            println!(
+                "manager key {id} for {:?} created; it is shown only now and opens this one team. \
+                 Open this address, or send the key as `Authorization: Bearer <key>` to the API:",
+                t.name
+            );
+            println!("{base}/m/{key}");
+        }
+        KeyCommand::List { json } => {
+            let keys = storage::keys(&conn)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&keys)?);
+            } else {
+                println!(
+                    "{:>4}  {:<8} {:<24} {:<24} {:<10} REVOKED",
+                    "ID", "ROLE", "TEAM", "LABEL", "CREATED"
+                );
+                for k in keys {
+                    println!(
+                        "{:>4}  {:<8} {:<24} {:<24} {:<10} {}",
+                        k.id,
+                        k.role,
+                        k.team.unwrap_or_default(),
+                        k.label,
+                        k.created_on,
+                        k.revoked_on.unwrap_or_default()
+                    );
+                }
+            }
+        }
+        KeyCommand::Revoke { id } => {
+            storage::revoke_key(&mut conn, id, Date::today())?;
+            println!("revoked key {id}; it no longer opens anything");
+        }
+    }
+    Ok(())
+}
+
+fn links_command(g: &Global, args: &LinksArgs) -> anyhow::Result<()> {
+    // Open the output first: once tokens exist they are shown nowhere else.
+    let mut out = create_output(args.out.as_deref())?;
     let mut conn = g.open()?;
     let team = storage::team(&conn, &args.team)?;
     let round = storage::round(&conn, args.round)?;
@@ -427,7 +656,7 @@ fn check(paths: Vec<PathBuf>) -> anyhow::Result<()> {
 }
 
 /// Starts the server on `addr` for the database in `g`.
-fn serve(g: &Global, addr: &str) -> anyhow::Result<()> {
+fn serve(g: &Global, addr: &str, max_failures: u32) -> anyhow::Result<()> {
     g.catalog()?;
     let path = g.db_path();
     let rt = runtime()?;
@@ -444,7 +673,7 @@ fn serve(g: &Global, addr: &str) -> anyhow::Result<()> {
             )
         });
         println!("Spiegel serves {} on {base}", path.display());
-        serve_until_signal(listener, db).await
+        serve_until_signal(listener, db, max_failures).await
     })
 }
 
@@ -471,6 +700,7 @@ pub async fn bind(addr: &str) -> anyhow::Result<tokio::net::TcpListener> {
 pub async fn serve_until_signal(
     listener: tokio::net::TcpListener,
     db: storage::Db,
+    max_failures: u32,
 ) -> anyhow::Result<()> {
     std::io::stdout().flush()?;
     let closer = db.clone();
@@ -490,7 +720,12 @@ pub async fn serve_until_signal(
             }
         }
     });
-    crate::web::serve(listener, crate::web::AppState::new(db), shutdown_signal()).await?;
+    crate::web::serve(
+        listener,
+        crate::web::AppState::new(db, max_failures),
+        shutdown_signal(),
+    )
+    .await?;
     Ok(())
 }
 

@@ -1,9 +1,11 @@
 //! The pure core: surveys, answers, secrets, dates. No I/O here.
 
+pub mod access;
 pub mod answers;
 pub mod date;
 pub mod lang;
 pub mod release;
+pub mod results;
 pub mod stats;
 pub mod survey;
 pub mod token;

@@ -10,13 +10,23 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
+use std::collections::HashMap;
+
+use crate::domain::access::Principal;
+use crate::domain::answers::Answers;
 use crate::domain::date::Date;
+use crate::domain::release::GroupId;
+use crate::domain::results::{Outcome, Response, RoundInput, TeamInfo, compute_round};
+use crate::domain::stats::ItemDef;
 use crate::domain::survey::Survey;
 use crate::domain::token;
 
 pub use db::Db;
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_init.sql"),
+    include_str!("migrations/002_results_keys.sql"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -382,8 +392,10 @@ pub fn round_survey_source(conn: &Connection, id: i64) -> Result<String> {
         .ok_or_else(|| StorageError::NotFound(format!("no round {id}")))
 }
 
-/// Closes a round: from now on its results may be computed, and its invites
-/// are deleted (with `secure_delete`), so nothing relates a response to a link.
+/// Closes a round: computes and stores what each group may show (once; a
+/// closed round never changes), deletes its invites (with `secure_delete`),
+/// then rewrites the file so that neither old page images nor the physical
+/// order of rows survive.
 pub fn close_round(conn: &mut Connection, id: i64, today: Date) -> Result<Round> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let r = round(&tx, id)?;
@@ -393,18 +405,152 @@ pub fn close_round(conn: &mut Connection, id: i64, today: Date) -> Result<Round>
             r.closed_on.unwrap_or_default()
         )));
     }
+    store_results(&tx, &r)?;
     tx.execute("DELETE FROM invites WHERE round_id = ?1", [id])?;
     tx.execute(
         "UPDATE rounds SET closed_on = ?2 WHERE id = ?1",
         params![id, today.to_string()],
     )?;
     tx.commit()?;
-    // Move the change into the main file and empty the WAL, so no older page
-    // image holding the invites survives in the -wal file.
+    compact(conn);
+    round(conn, id)
+}
+
+/// VACUUM (rows in key order, free pages gone) and an emptied WAL.
+fn compact(conn: &Connection) {
+    if let Err(e) = conn.execute_batch("VACUUM") {
+        tracing::warn!(error = %e, "vacuum after closing a round did not complete");
+    }
     if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
         tracing::warn!(error = %e, "checkpoint after closing a round did not complete");
     }
-    round(conn, id)
+}
+
+/// Team id of the organisation's row in `results`.
+pub const ORGANISATION: i64 = 0;
+
+fn store_results(conn: &Connection, r: &Round) -> Result<()> {
+    let source = round_survey_source(conn, r.id)?;
+    let survey =
+        crate::domain::survey::parse(&format!("round {}", r.id), &source, None).map_err(|e| {
+            StorageError::Invalid(format!(
+                "the survey stored with round {} no longer parses: {e}",
+                r.id
+            ))
+        })?;
+    let items: Vec<ItemDef> = survey
+        .items
+        .iter()
+        .map(|i| ItemDef {
+            id: i.id.clone(),
+            dimension: i.dimension.clone(),
+            reverse: i.reverse,
+        })
+        .collect();
+    let dimensions: Vec<String> = survey.dimensions.iter().map(|d| d.id.clone()).collect();
+    let participating: std::collections::HashSet<i64> = {
+        let mut stmt =
+            conn.prepare_cached("SELECT team_id FROM round_teams WHERE round_id = ?1")?;
+        stmt.query_map([r.id], |row| row.get(0))?
+            .collect::<Result<_, _>>()?
+    };
+    let teams: Vec<TeamInfo> = teams(conn)?
+        .into_iter()
+        .map(|t| TeamInfo {
+            key: t.key,
+            parent: t.parent_key,
+            expected_size: t.expected_size,
+            participates: participating.contains(&t.key),
+        })
+        .collect();
+    let responses: Vec<Response> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT team_id, answers, comment FROM responses WHERE round_id = ?1",
+        )?;
+        stmt.query_map([r.id], |row| {
+            let answers: Vec<u8> = row.get(1)?;
+            Ok(Response {
+                team: row.get(0)?,
+                values: Answers::decode(&answers),
+                comment: row.get(2)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?
+    };
+    let previous = previous_outcomes(conn, &r.survey, r.id)?;
+    let seed = u64::from_le_bytes(token::random_bytes::<8>()?);
+    let input = RoundInput {
+        k: r.k,
+        points: survey.scale.points,
+        items: &items,
+        dimensions: &dimensions,
+        teams: &teams,
+        responses: &responses,
+        previous: &previous,
+        seed,
+    };
+    let results =
+        compute_round(&input).map_err(|e| StorageError::Invalid(format!("team tree: {e}")))?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO results (round_id, team_id, status, respondents, score, body, comments)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for g in results {
+        let team_id = match g.group {
+            GroupId::Organisation => ORGANISATION,
+            GroupId::Team(t) => t,
+        };
+        let (status, respondents, score) = match &g.outcome {
+            Outcome::Released(rel) => ("released", Some(rel.respondents), Some(rel.score)),
+            Outcome::Suppressed { .. } => ("suppressed", None, None),
+        };
+        let body =
+            serde_json::to_string(&g.outcome).map_err(|e| StorageError::Invalid(e.to_string()))?;
+        let comments =
+            serde_json::to_string(&g.comments).map_err(|e| StorageError::Invalid(e.to_string()))?;
+        insert.execute(params![
+            r.id,
+            team_id,
+            status,
+            respondents,
+            score,
+            body,
+            comments
+        ])?;
+    }
+    Ok(())
+}
+
+/// Each group's outcome in its latest earlier closed round of the same survey.
+fn previous_outcomes(
+    conn: &Connection,
+    survey: &str,
+    before: i64,
+) -> Result<HashMap<GroupId, Outcome>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT team_id, body FROM (
+             SELECT r.team_id, r.body,
+                    row_number() OVER (PARTITION BY r.team_id ORDER BY r.round_id DESC) AS rn
+             FROM results r JOIN rounds o ON o.id = r.round_id
+             WHERE o.survey_id = ?1 AND r.round_id < ?2)
+         WHERE rn = 1",
+    )?;
+    let rows = stmt.query_map(params![survey, before], |row| {
+        Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+    })?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (team, body) = row?;
+        let outcome: Outcome = serde_json::from_str(&body)
+            .map_err(|e| StorageError::Invalid(format!("stored result unreadable: {e}")))?;
+        let g = if team == ORGANISATION {
+            GroupId::Organisation
+        } else {
+            GroupId::Team(team)
+        };
+        out.insert(g, outcome);
+    }
+    Ok(out)
 }
 
 /// Closes every open round whose planned close date has passed.
@@ -572,4 +718,185 @@ pub fn form_context(
             })
         })
         .optional()?)
+}
+
+// ---------------------------------------------------------------- results
+
+/// A stored result of one group in one closed round.
+#[derive(Debug, Clone)]
+pub struct ResultRow {
+    pub round_id: i64,
+    pub team_id: i64,
+    /// The serialised [`Outcome`].
+    pub body: String,
+    /// JSON array of shuffled comments (empty unless allowed).
+    pub comments: String,
+}
+
+fn result_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ResultRow> {
+    Ok(ResultRow {
+        round_id: r.get(0)?,
+        team_id: r.get(1)?,
+        body: r.get(2)?,
+        comments: r.get(3)?,
+    })
+}
+
+/// A group's results over all its closed rounds, oldest first
+/// (`team_id` [`ORGANISATION`] for the whole organisation).
+pub fn team_results(conn: &Connection, team_id: i64) -> Result<Vec<ResultRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT round_id, team_id, body, comments FROM results WHERE team_id = ?1 ORDER BY round_id",
+    )?;
+    let rows = stmt.query_map([team_id], result_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn team_result(conn: &Connection, team_id: i64, round_id: i64) -> Result<Option<ResultRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT round_id, team_id, body, comments FROM results WHERE team_id = ?1 AND round_id = ?2",
+    )?;
+    Ok(stmt
+        .query_row(params![team_id, round_id], result_row)
+        .optional()?)
+}
+
+/// Every stored result as a heatmap cell: (team id, round id, respondents and
+/// score when released).
+pub type Cell = (i64, i64, Option<u32>, Option<f64>);
+
+pub fn result_cells(conn: &Connection) -> Result<Vec<Cell>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT team_id, round_id, respondents, score FROM results ORDER BY round_id, team_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Respondents (responses with at least one answer) per team in an open
+/// round; only ever compared with k, never shown.
+pub fn open_respondents(conn: &Connection, round_id: i64) -> Result<HashMap<i64, u32>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT team_id, count(*) FROM responses
+         WHERE round_id = ?1 AND answers != zeroblob(length(answers))
+         GROUP BY team_id",
+    )?;
+    let rows = stmt.query_map([round_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Whether managers may read their team's comments.
+pub fn comments_to_managers(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT comments_to_managers FROM org WHERE id = 1",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn set_comments_to_managers(conn: &mut Connection, on: bool) -> Result<()> {
+    org(conn)?;
+    conn.execute(
+        "UPDATE org SET comments_to_managers = ?1 WHERE id = 1",
+        [on],
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- keys
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyInfo {
+    pub id: i64,
+    pub role: String,
+    pub team: Option<String>,
+    pub label: String,
+    pub created_on: String,
+    pub revoked_on: Option<String>,
+}
+
+/// Creates a key; returns its id and the secret (which exists only in this
+/// return value from now on).
+pub fn create_key(
+    conn: &mut Connection,
+    principal: Principal,
+    label: &str,
+    today: Date,
+) -> Result<(i64, String)> {
+    org(conn)?;
+    let secret = token::new_secret()?;
+    let (role, team) = match principal {
+        Principal::Advisor => ("advisor", None),
+        Principal::Manager { team } => ("manager", Some(team)),
+    };
+    conn.execute(
+        "INSERT INTO keys (hash, role, team_id, label, created_on) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            token::hash_secret(&secret).as_slice(),
+            role,
+            team,
+            label.trim(),
+            today.to_string()
+        ],
+    )?;
+    Ok((conn.last_insert_rowid(), secret))
+}
+
+pub fn keys(conn: &Connection) -> Result<Vec<KeyInfo>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.id, k.role, t.slug, k.label, k.created_on, k.revoked_on
+         FROM keys k LEFT JOIN teams t ON t.id = k.team_id ORDER BY k.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(KeyInfo {
+            id: r.get(0)?,
+            role: r.get(1)?,
+            team: r.get(2)?,
+            label: r.get(3)?,
+            created_on: r.get(4)?,
+            revoked_on: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn revoke_key(conn: &mut Connection, id: i64, today: Date) -> Result<()> {
+    let revoked: Option<Option<String>> = conn
+        .query_row("SELECT revoked_on FROM keys WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match revoked {
+        None => Err(StorageError::NotFound(format!(
+            "no key {id}; `spiegel key list` shows the keys"
+        ))),
+        Some(Some(on)) => Err(StorageError::Conflict(format!(
+            "key {id} was revoked already on {on}"
+        ))),
+        Some(None) => {
+            conn.execute(
+                "UPDATE keys SET revoked_on = ?2 WHERE id = ?1",
+                params![id, today.to_string()],
+            )?;
+            Ok(())
+        }
+    }
+}
+
+/// The principal of a live (not revoked) key.
+pub fn principal(conn: &Connection, hash: &[u8; 32]) -> Result<Option<Principal>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT role, team_id FROM keys WHERE hash = ?1 AND revoked_on IS NULL")?;
+    Ok(stmt
+        .query_row([hash.as_slice()], |r| {
+            let role: String = r.get(0)?;
+            let team: Option<i64> = r.get(1)?;
+            Ok(match (role.as_str(), team) {
+                ("manager", Some(team)) => Some(Principal::Manager { team }),
+                ("advisor", None) => Some(Principal::Advisor),
+                _ => None,
+            })
+        })
+        .optional()?
+        .flatten())
 }

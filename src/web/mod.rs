@@ -1,16 +1,19 @@
 //! The web edge: axum routes, security headers, request logging without
 //! secrets, static assets. Handlers stay thin: they call storage and domain.
 
+mod api;
+pub mod limit;
 pub mod pages;
 mod survey;
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -22,6 +25,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::domain::survey::Survey;
 use crate::storage::Db;
+use limit::FailureLimiter;
 
 /// Largest request body accepted anywhere.
 pub const BODY_LIMIT: usize = 32 * 1024;
@@ -40,13 +44,18 @@ pub struct AppState {
     pub db: Db,
     /// Parsed surveys of rounds, by round id (a round's survey never changes).
     pub round_surveys: Arc<RwLock<HashMap<i64, Arc<Survey>>>>,
+    pub limiter: Arc<FailureLimiter>,
 }
 
+/// Failed link or key attempts a client may make per minute by default.
+pub const DEFAULT_MAX_FAILURES: u32 = 100;
+
 impl AppState {
-    pub fn new(db: Db) -> AppState {
+    pub fn new(db: Db, max_failures: u32) -> AppState {
         AppState {
             db,
             round_surveys: Arc::default(),
+            limiter: Arc::new(FailureLimiter::new(max_failures, Duration::from_secs(60))),
         }
     }
 }
@@ -57,7 +66,12 @@ pub fn router(state: AppState) -> Router {
         .route("/done/{round}", get(survey::done))
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/{file}", get(static_file))
+        .merge(api::routes())
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limit_failures,
+        ))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT * 2))
@@ -86,9 +100,48 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Counts failed link and key attempts per client and answers 429 to a
+/// client with too many; see [`limit`].
+async fn limit_failures(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let guarded = ["/s/", "/api/", "/a/", "/m/"]
+        .iter()
+        .any(|p| req.uri().path().starts_with(p));
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let (Some(ip), true) = (ip, guarded) else {
+        return next.run(req).await;
+    };
+    if let Some(wait) = state.limiter.blocked(ip, Instant::now()) {
+        tracing::debug!("client blocked after repeated failures");
+        let secs = wait.as_secs().max(1).to_string();
+        let mut res = (
+            StatusCode::TOO_MANY_REQUESTS,
+            axum::Json(serde_json::json!({ "error": "too many failed attempts; try again later" })),
+        )
+            .into_response();
+        if let Ok(v) = HeaderValue::from_str(&secs) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return res;
+    }
+    let res = next.run(req).await;
+    if matches!(
+        res.status(),
+        StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED
+    ) {
+        state.limiter.record_failure(ip, Instant::now());
+    }
+    res
 }
 
 async fn security_headers(req: Request, next: Next) -> Response {

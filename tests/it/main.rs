@@ -4,4 +4,5 @@
 mod anonymity;
 mod cli;
 mod form;
+mod openapi;
 mod support;

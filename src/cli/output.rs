@@ -1,0 +1,179 @@
+//! Readable and CSV renderings of the API's result JSON for the CLI.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use super::links::csv_field;
+
+fn num(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+fn pct(v: &Value) -> String {
+    num(v)
+        .map(|x| format!("{:.0}%", x * 100.0))
+        .unwrap_or_default()
+}
+
+fn change(v: &Value) -> String {
+    match (num(&v["delta"]), v["within_noise"].as_bool()) {
+        (Some(d), Some(true)) => format!("{d:+.2} (within noise)"),
+        (Some(d), Some(false)) => format!("{d:+.2}"),
+        _ => String::new(),
+    }
+}
+
+fn figure_line(label: &str, f: &Value) -> String {
+    format!(
+        "{label:<28} n {:>4}  mean {:>4.2}  95% [{:.2}, {:.2}]  unfav {:>4} neutral {:>4} fav {:>4}  {}",
+        f["n"].as_u64().unwrap_or(0),
+        num(&f["mean"]).unwrap_or(0.0),
+        num(&f["ci"][0]).unwrap_or(0.0),
+        num(&f["ci"][1]).unwrap_or(0.0),
+        pct(&f["shares"]["unfavourable"]),
+        pct(&f["shares"]["neutral"]),
+        pct(&f["shares"]["favourable"]),
+        change(&f["change"]),
+    )
+}
+
+/// One block per group: status, then figures when released.
+pub fn results_table(results: &[Value]) -> String {
+    let mut out = String::new();
+    if let Some(first) = results.first() {
+        let r = &first["round"];
+        let _ = writeln!(
+            out,
+            "round {} {:?} (survey {}, k = {})\n",
+            r["id"],
+            r["title"].as_str().unwrap_or(""),
+            r["survey"].as_str().unwrap_or(""),
+            first["k"]
+        );
+    }
+    for v in results {
+        let team = format!(
+            "{} ({})",
+            v["team"]["name"].as_str().unwrap_or(""),
+            v["team"]["id"].as_str().unwrap_or("")
+        );
+        match v["status"].as_str() {
+            Some("released") => {
+                let _ = writeln!(
+                    out,
+                    "{team}: released, {} respondents{}",
+                    v["respondents"],
+                    v["participation_band"]
+                        .as_str()
+                        .map(|b| format!(", participation {b}"))
+                        .unwrap_or_default()
+                );
+                let _ = writeln!(out, "  {}", figure_line("overall", &v["overall"]));
+                if v["agreement"]["views_differ"].as_bool() == Some(true) {
+                    let _ = writeln!(
+                        out,
+                        "  views differ (rwg(j) = {:.2})",
+                        num(&v["agreement"]["rwg_j"]).unwrap_or(0.0)
+                    );
+                }
+                for (kind, list) in [("dimension", &v["dimensions"]), ("item", &v["items"])] {
+                    for p in list.as_array().into_iter().flatten() {
+                        let label = format!("{kind} {}", p["id"].as_str().unwrap_or(""));
+                        if p["status"] == "released" {
+                            let _ = writeln!(out, "  {}", figure_line(&label, p));
+                        } else {
+                            let _ =
+                                writeln!(out, "  {label:<28} suppressed (fewer than k answered)");
+                        }
+                    }
+                }
+                if let Some(c) = v["comments"].as_array().filter(|c| !c.is_empty()) {
+                    let _ = writeln!(out, "  comments (shuffled):");
+                    for line in c {
+                        let _ = writeln!(out, "    - {}", line.as_str().unwrap_or(""));
+                    }
+                }
+            }
+            Some("suppressed") => {
+                let why = match v["reason"].as_str() {
+                    Some("protects_smaller_group") => {
+                        "hidden so that a smaller group cannot be derived"
+                    }
+                    _ => "fewer than k answered",
+                };
+                let _ = writeln!(out, "{team}: suppressed ({why})");
+            }
+            Some("open") => {
+                let reached = if v["k_reached"].as_bool() == Some(true) {
+                    "k reached"
+                } else {
+                    "fewer than k so far"
+                };
+                let _ = writeln!(
+                    out,
+                    "{team}: open ({reached}; results after the round closes)"
+                );
+            }
+            _ => {}
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Released aggregates only: one row per group and figure; a suppressed
+/// group or part is a row without numbers.
+pub fn export_csv(results: &[Value]) -> String {
+    let mut out = String::from(
+        "round,team_id,team,status,level,id,n,mean,ci_low,ci_high,unfavourable,neutral,favourable,change,within_noise\n",
+    );
+    for v in results {
+        let prefix = format!(
+            "{},{},{}",
+            v["round"]["id"],
+            csv_field(v["team"]["id"].as_str().unwrap_or("")),
+            csv_field(v["team"]["name"].as_str().unwrap_or(""))
+        );
+        let status = v["status"].as_str().unwrap_or("");
+        if status != "released" {
+            let _ = writeln!(out, "{prefix},{status},group,,,,,,,,,,");
+            continue;
+        }
+        let mut row = |level: &str, id: &str, f: &Value| {
+            if f["status"].as_str() == Some("suppressed") {
+                let _ = writeln!(
+                    out,
+                    "{prefix},suppressed,{level},{},,,,,,,,,",
+                    csv_field(id)
+                );
+                return;
+            }
+            let fmt = |x: &Value| num(x).map(|x| format!("{x:.4}")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{prefix},released,{level},{},{},{},{},{},{},{},{},{},{}",
+                csv_field(id),
+                f["n"],
+                fmt(&f["mean"]),
+                fmt(&f["ci"][0]),
+                fmt(&f["ci"][1]),
+                fmt(&f["shares"]["unfavourable"]),
+                fmt(&f["shares"]["neutral"]),
+                fmt(&f["shares"]["favourable"]),
+                fmt(&f["change"]["delta"]),
+                f["change"]["within_noise"]
+                    .as_bool()
+                    .map(|b| b.to_string())
+                    .unwrap_or_default(),
+            );
+        };
+        row("overall", "", &v["overall"]);
+        for (level, list) in [("dimension", &v["dimensions"]), ("item", &v["items"])] {
+            for p in list.as_array().into_iter().flatten() {
+                row(level, p["id"].as_str().unwrap_or(""), p);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,287 @@
+//! What a key may read, as the API's JSON: teams, rounds, one team-round
+//! result, a trend, the overview. Reads stored results only (computed at
+//! close under the anonymity rules); open rounds show only whether k has been
+//! reached. Used by the JSON API and by `spiegel results`.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+use serde_json::{Value, json};
+
+use crate::domain::access::Principal;
+use crate::domain::release::{GroupId, Tree};
+use crate::storage::{self, ORGANISATION, ResultRow, Round, StorageError, Team};
+
+/// The id under which the organisation's roll-up is addressed.
+pub const ORGANISATION_ID: &str = "organisation";
+
+type Result<T> = std::result::Result<T, StorageError>;
+
+fn not_found() -> StorageError {
+    StorageError::NotFound("not found".into())
+}
+
+/// A group as the key may address it.
+struct Group {
+    key: i64,
+    id: String,
+    name: String,
+}
+
+impl Group {
+    fn reference(&self) -> Value {
+        json!({ "id": self.id, "name": self.name })
+    }
+    fn gid(&self) -> GroupId {
+        if self.key == ORGANISATION {
+            GroupId::Organisation
+        } else {
+            GroupId::Team(self.key)
+        }
+    }
+}
+
+struct Org {
+    teams: Vec<Team>,
+    tree: Tree,
+    name: String,
+}
+
+impl Org {
+    fn load(conn: &Connection) -> Result<Org> {
+        let teams = storage::teams(conn)?;
+        let pairs: Vec<(i64, Option<i64>)> = teams.iter().map(|t| (t.key, t.parent_key)).collect();
+        let tree =
+            Tree::new(&pairs).map_err(|e| StorageError::Invalid(format!("team tree: {e}")))?;
+        Ok(Org {
+            teams,
+            tree,
+            name: storage::org(conn)?.name,
+        })
+    }
+
+    /// The group behind an id, if the key may see it; otherwise not found
+    /// (the same answer whether it exists or not).
+    fn group(&self, p: Principal, id: &str) -> Result<Group> {
+        if id == ORGANISATION_ID {
+            return if p.sees_organisation() {
+                Ok(self.organisation())
+            } else {
+                Err(not_found())
+            };
+        }
+        let t = self
+            .teams
+            .iter()
+            .find(|t| t.id == id)
+            .ok_or_else(not_found)?;
+        if !p.sees_team(t.key) {
+            return Err(not_found());
+        }
+        Ok(Group {
+            key: t.key,
+            id: t.id.clone(),
+            name: t.name.clone(),
+        })
+    }
+
+    fn organisation(&self) -> Group {
+        Group {
+            key: ORGANISATION,
+            id: ORGANISATION_ID.into(),
+            name: self.name.clone(),
+        }
+    }
+
+    fn visible(&self, p: Principal) -> Vec<&Team> {
+        self.teams.iter().filter(|t| p.sees_team(t.key)).collect()
+    }
+
+    /// Whether a group takes part in a round (any of its teams does).
+    fn takes_part(&self, g: &Group, round: &Round) -> bool {
+        let ids: Vec<&str> = self
+            .tree
+            .members(g.gid())
+            .into_iter()
+            .filter_map(|m| {
+                self.teams
+                    .iter()
+                    .find(|t| t.key == m)
+                    .map(|t| t.id.as_str())
+            })
+            .collect();
+        round.teams.iter().any(|t| ids.contains(&t.as_str()))
+    }
+}
+
+/// `GET /api/v1/teams`.
+pub fn teams(conn: &Connection, p: Principal) -> Result<Value> {
+    let org = Org::load(conn)?;
+    Ok(Value::Array(
+        org.visible(p)
+            .into_iter()
+            .map(|t| json!({ "id": t.id, "name": t.name, "parent": if p.sees_organisation() { t.parent.clone() } else { None } }))
+            .collect(),
+    ))
+}
+
+fn round_json(r: &Round) -> Value {
+    json!({
+        "id": r.id,
+        "survey": r.survey,
+        "title": r.title,
+        "state": r.state,
+        "opened_on": r.opened_on,
+        "closes_on": r.closes_on,
+        "closed_on": r.closed_on,
+        "k": r.k,
+    })
+}
+
+fn round_ref(r: &Round) -> Value {
+    json!({
+        "id": r.id,
+        "title": r.title,
+        "survey": r.survey,
+        "opened_on": r.opened_on,
+        "closed_on": r.closed_on,
+    })
+}
+
+/// `GET /api/v1/rounds`: a manager sees the rounds their team takes part in.
+pub fn rounds(conn: &Connection, p: Principal) -> Result<Value> {
+    let org = Org::load(conn)?;
+    let visible: Vec<&Team> = org.visible(p);
+    let rounds = storage::rounds(conn)?;
+    Ok(Value::Array(
+        rounds
+            .iter()
+            .filter(|r| {
+                p.sees_organisation() || r.teams.iter().any(|t| visible.iter().any(|v| &v.id == t))
+            })
+            .map(round_json)
+            .collect(),
+    ))
+}
+
+/// A stored result as the API shows it.
+fn stored(round: &Round, group: &Group, row: &ResultRow, with_comments: bool) -> Result<Value> {
+    let mut v: Value = serde_json::from_str(&row.body)
+        .map_err(|e| StorageError::Invalid(format!("stored result: {e}")))?;
+    let released = v.get("status").and_then(Value::as_str) == Some("released");
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("round".into(), round_ref(round));
+        obj.insert("team".into(), group.reference());
+        obj.insert("k".into(), json!(round.k));
+        if released && with_comments {
+            let comments: Value = serde_json::from_str(&row.comments)
+                .map_err(|e| StorageError::Invalid(format!("stored comments: {e}")))?;
+            obj.insert("comments".into(), comments);
+        }
+    }
+    Ok(v)
+}
+
+fn open(conn: &Connection, org: &Org, round: &Round, group: &Group) -> Result<Value> {
+    let counts = storage::open_respondents(conn, round.id)?;
+    Ok(open_status(&counts, org, round, group))
+}
+
+/// Only whether k has been reached: no count leaves this function.
+fn open_status(counts: &HashMap<i64, u32>, org: &Org, round: &Round, group: &Group) -> Value {
+    let total: u32 = org
+        .tree
+        .members(group.gid())
+        .iter()
+        .map(|m| counts.get(m).copied().unwrap_or(0))
+        .sum();
+    json!({
+        "status": "open",
+        "k_reached": total >= round.k,
+        "round": round_ref(round),
+        "team": group.reference(),
+        "k": round.k,
+    })
+}
+
+fn sees_comments(conn: &Connection, p: Principal) -> Result<bool> {
+    Ok(p.sees_comments(storage::comments_to_managers(conn)?))
+}
+
+/// `GET /api/v1/teams/{id}/rounds/{round}`.
+pub fn team_round(conn: &Connection, p: Principal, team_id: &str, round_id: i64) -> Result<Value> {
+    let org = Org::load(conn)?;
+    let group = org.group(p, team_id)?;
+    let round = storage::round(conn, round_id).map_err(|_| not_found())?;
+    if round.closed_on.is_none() {
+        if !org.takes_part(&group, &round) {
+            return Err(not_found());
+        }
+        return open(conn, &org, &round, &group);
+    }
+    let row = storage::team_result(conn, group.key, round.id)?.ok_or_else(not_found)?;
+    stored(&round, &group, &row, sees_comments(conn, p)?)
+}
+
+/// `GET /api/v1/teams/{id}/trend`: every closed round of the team, oldest first.
+pub fn trend(conn: &Connection, p: Principal, team_id: &str) -> Result<Value> {
+    let org = Org::load(conn)?;
+    let group = org.group(p, team_id)?;
+    let rounds: HashMap<i64, Round> = storage::rounds(conn)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let with_comments = sees_comments(conn, p)?;
+    let mut entries = Vec::new();
+    for row in storage::team_results(conn, group.key)? {
+        if let Some(round) = rounds.get(&row.round_id) {
+            entries.push(stored(round, &group, &row, with_comments)?);
+        }
+    }
+    Ok(json!({ "team": group.reference(), "rounds": entries }))
+}
+
+/// `GET /api/v1/overview` (advisors): every group × round with its status.
+pub fn overview(conn: &Connection, p: Principal) -> Result<Value> {
+    if !p.sees_organisation() {
+        return Err(not_found());
+    }
+    let org = Org::load(conn)?;
+    let rounds = storage::rounds(conn)?;
+    let slug: HashMap<i64, &str> = org.teams.iter().map(|t| (t.key, t.id.as_str())).collect();
+    let id_of = |key: i64| {
+        if key == ORGANISATION {
+            Some(ORGANISATION_ID)
+        } else {
+            slug.get(&key).copied()
+        }
+    };
+    let mut cells = Vec::new();
+    for (team, round, respondents, score) in storage::result_cells(conn)? {
+        let Some(id) = id_of(team) else { continue };
+        cells.push(match (respondents, score) {
+            (Some(n), Some(s)) => json!({ "team": id, "round": round, "status": "released", "respondents": n, "score": s }),
+            _ => json!({ "team": id, "round": round, "status": "suppressed" }),
+        });
+    }
+    let mut groups: Vec<Group> = vec![org.organisation()];
+    groups.extend(org.teams.iter().map(|t| Group {
+        key: t.key,
+        id: t.id.clone(),
+        name: t.name.clone(),
+    }));
+    for round in rounds.iter().filter(|r| r.closed_on.is_none()) {
+        let counts = storage::open_respondents(conn, round.id)?;
+        for g in &groups {
+            if org.takes_part(g, round) {
+                let o = open_status(&counts, &org, round, g);
+                cells.push(json!({ "team": g.id, "round": round.id, "status": "open", "k_reached": o["k_reached"] }));
+            }
+        }
+    }
+    Ok(json!({
+        "teams": groups.iter().map(Group::reference).collect::<Vec<_>>(),
+        "rounds": rounds.iter().map(round_json).collect::<Vec<_>>(),
+        "cells": cells,
+    }))
+}

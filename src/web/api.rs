@@ -1,0 +1,141 @@
+//! The JSON API under `/api/v1/`, authenticated by `Authorization: Bearer
+//! <key>`. Handlers only authenticate and call [`crate::report`]; anything
+//! the key may not see is 404, like anything that does not exist.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use super::AppState;
+use crate::domain::access::Principal;
+use crate::domain::token;
+use crate::report;
+use crate::storage::{self, StorageError};
+
+/// The API description, kept in the repository and checked against real
+/// responses by the integration tests.
+pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/teams", get(teams))
+        .route("/api/v1/teams/{id}/rounds/{round}", get(team_round))
+        .route("/api/v1/teams/{id}/trend", get(trend))
+        .route("/api/v1/overview", get(overview))
+        .route("/api/v1/rounds", get(rounds))
+        .route("/api/v1/openapi.json", get(openapi))
+}
+
+/// An API error: JSON `{"error": …}` with its status.
+pub struct ApiError(StatusCode, &'static str);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut res = (self.0, Json(json!({ "error": self.1 }))).into_response();
+        if self.0 == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        res
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> ApiError {
+        match e {
+            StorageError::NotFound(_) => ApiError(StatusCode::NOT_FOUND, "not found"),
+            StorageError::Missing(_)
+            | StorageError::Conflict(_)
+            | StorageError::Invalid(_)
+            | StorageError::Sqlite(_)
+            | StorageError::Io(_) => {
+                tracing::error!(error = %e, "api request failed");
+                ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+            }
+        }
+    }
+}
+
+/// The principal behind the request's key.
+pub struct Auth(pub Principal);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Auth, ApiError> {
+        let key = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let Some(key) = key else {
+            tracing::debug!("api request without a bearer key");
+            return Err(ApiError(
+                StatusCode::UNAUTHORIZED,
+                "send a key: Authorization: Bearer <key>",
+            ));
+        };
+        if !token::looks_like_secret(key) {
+            tracing::debug!("api request with a malformed key");
+            return Err(ApiError(StatusCode::UNAUTHORIZED, "unknown or revoked key"));
+        }
+        let hash = token::hash_secret(key);
+        match state.db.read(move |c| storage::principal(c, &hash)).await? {
+            Some(p) => Ok(Auth(p)),
+            None => {
+                tracing::debug!("api request with an unknown or revoked key");
+                Err(ApiError(StatusCode::UNAUTHORIZED, "unknown or revoked key"))
+            }
+        }
+    }
+}
+
+async fn teams(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<Value>, ApiError> {
+    Ok(Json(state.db.read(move |c| report::teams(c, p)).await?))
+}
+
+async fn rounds(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<Value>, ApiError> {
+    Ok(Json(state.db.read(move |c| report::rounds(c, p)).await?))
+}
+
+async fn team_round(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path((id, round)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let round: i64 = round
+        .parse()
+        .map_err(|_| ApiError(StatusCode::NOT_FOUND, "not found"))?;
+    Ok(Json(
+        state
+            .db
+            .read(move |c| report::team_round(c, p, &id, round))
+            .await?,
+    ))
+}
+
+async fn trend(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        state.db.read(move |c| report::trend(c, p, &id)).await?,
+    ))
+}
+
+async fn overview(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<Value>, ApiError> {
+    Ok(Json(state.db.read(move |c| report::overview(c, p)).await?))
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}

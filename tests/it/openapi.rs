@@ -1,0 +1,1034 @@
+//! The API document `docs/openapi.json`, and a validator that checks real
+//! responses against it.
+//!
+//! The validator covers the JSON-Schema subset the document uses: local
+//! `$ref`, `type` (one name or a list, `"null"` included), `properties`,
+//! `required`, `additionalProperties` (`false`, or a schema), `items`, `enum`,
+//! `const`, `oneOf` (exactly one alternative must match; each is tried, no
+//! discriminator), `minItems`/`maxItems` and `minimum`/`maximum`. Annotations
+//! (`description`, `examples`, `format`, ...) are ignored; the test
+//! `openapi_schemas_use_only_supported_keywords` makes sure the document does
+//! not start relying on a keyword that would be skipped silently.
+//!
+//! `integer` is strict: a JSON number written with a fraction or an exponent
+//! (`3.0`) is not an integer here, because a client reading it into an
+//! integer type would reject it.
+
+use serde_json::{Map, Value, json};
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+/// The API document, embedded.
+pub const DOC: &str = include_str!("../../docs/openapi.json");
+
+/// Deeper than any schema in the document nests; guards against `$ref` cycles.
+const MAX_DEPTH: usize = 64;
+
+/// The keywords the validator enforces.
+const ENFORCED: &[&str] = &[
+    "$ref",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "enum",
+    "const",
+    "oneOf",
+    "minItems",
+    "maxItems",
+    "minimum",
+    "maximum",
+];
+
+/// Keywords that only document and never constrain.
+const ANNOTATIONS: &[&str] = &["description", "examples", "example", "format", "title"];
+
+/// Validates `value` against the schema `#/components/schemas/{name}` of DOC;
+/// Err lists every mismatch with its JSON path.
+pub fn check(name: &str, value: &Value) -> Result<(), String> {
+    let doc = doc()?;
+    let schema = doc
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(|s| s.get(name))
+        .ok_or_else(|| format!("docs/openapi.json has no schema #/components/schemas/{name}"))?;
+    run(doc, schema, value)
+}
+
+/// Validates the 200 response body of `GET {path_template}` (e.g.
+/// "/teams/{id}/trend", a key of `paths` in DOC without the /api/v1 server
+/// prefix) against the schema referenced by its application/json response.
+pub fn check_response(path_template: &str, value: &Value) -> Result<(), String> {
+    let doc = doc()?;
+    let schema = response_schema(doc, path_template)?;
+    run(doc, schema, value)
+}
+
+/// The parsed document, parsed once per test binary.
+fn doc() -> Result<&'static Value, String> {
+    static PARSED: OnceLock<Result<Value, String>> = OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            serde_json::from_str(DOC).map_err(|e| format!("docs/openapi.json does not parse: {e}"))
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Resolves a local reference (`#/components/...`) in `doc`.
+fn resolve<'a>(doc: &'a Value, reference: &str) -> Result<&'a Value, String> {
+    let pointer = reference
+        .strip_prefix('#')
+        .ok_or_else(|| format!("only local $refs are supported, not {reference:?}"))?;
+    doc.pointer(pointer)
+        .ok_or_else(|| format!("$ref {reference:?} does not resolve"))
+}
+
+/// The schema of the application/json body of the 200 response of
+/// `GET {path_template}`, following `$ref`s to `#/components/responses`.
+fn response_schema<'a>(doc: &'a Value, path_template: &str) -> Result<&'a Value, String> {
+    let operation = doc
+        .get("paths")
+        .and_then(|p| p.get(path_template))
+        .and_then(|p| p.get("get"))
+        .ok_or_else(|| format!("docs/openapi.json documents no GET {path_template}"))?;
+    let mut response = operation
+        .pointer("/responses/200")
+        .ok_or_else(|| format!("GET {path_template} documents no 200 response"))?;
+    let mut hops = 0;
+    while let Some(reference) = response.get("$ref").and_then(Value::as_str) {
+        hops += 1;
+        if hops > MAX_DEPTH {
+            return Err(format!(
+                "GET {path_template}: $ref cycle in the 200 response"
+            ));
+        }
+        response = resolve(doc, reference)?;
+    }
+    response
+        .pointer("/content/application~1json/schema")
+        .ok_or_else(|| {
+            format!("GET {path_template}: the 200 response has no application/json schema")
+        })
+}
+
+fn run(doc: &Value, schema: &Value, value: &Value) -> Result<(), String> {
+    let mut errors = Vec::new();
+    validate(doc, schema, value, "$", 0, &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("\n"))
+    }
+}
+
+/// Appends one line per mismatch of `value` (found at `path`) to `errors`.
+fn validate(
+    doc: &Value,
+    schema: &Value,
+    value: &Value,
+    path: &str,
+    depth: usize,
+    errors: &mut Vec<String>,
+) {
+    if depth > MAX_DEPTH {
+        errors.push(format!("{path}: schema nests too deep (a $ref cycle?)"));
+        return;
+    }
+    let schema = match schema {
+        Value::Object(schema) => schema,
+        Value::Bool(true) => return,
+        Value::Bool(false) => {
+            errors.push(format!("{path}: no value is allowed here"));
+            return;
+        }
+        other => {
+            errors.push(format!("{path}: invalid schema {other}"));
+            return;
+        }
+    };
+
+    if let Some(reference) = schema.get("$ref") {
+        let target = reference
+            .as_str()
+            .ok_or_else(|| format!("$ref {reference} is not a string"))
+            .and_then(|reference| resolve(doc, reference));
+        match target {
+            Ok(target) => validate(doc, target, value, path, depth + 1, errors),
+            Err(e) => errors.push(format!("{path}: {e}")),
+        }
+    }
+
+    if let Some(types) = schema.get("type") {
+        let names: Vec<&str> = match types {
+            Value::String(name) => vec![name.as_str()],
+            Value::Array(names) => names.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if !names.iter().any(|name| has_type(value, name)) {
+            errors.push(format!(
+                "{path}: expected {}, got {}",
+                names.join(" or "),
+                describe(value)
+            ));
+            // Everything below would only repeat the type mismatch.
+            return;
+        }
+    }
+
+    if let Some(expected) = schema.get("const")
+        && value != expected
+    {
+        errors.push(format!(
+            "{path}: expected {expected}, got {}",
+            describe(value)
+        ));
+    }
+
+    if let Some(Value::Array(allowed)) = schema.get("enum")
+        && !allowed.contains(value)
+    {
+        let allowed: Vec<String> = allowed.iter().map(Value::to_string).collect();
+        errors.push(format!(
+            "{path}: expected one of {}, got {}",
+            allowed.join(", "),
+            describe(value)
+        ));
+    }
+
+    if let Some(number) = value.as_f64() {
+        if let Some(minimum) = schema.get("minimum").and_then(Value::as_f64)
+            && number < minimum
+        {
+            errors.push(format!("{path}: {number} is below the minimum {minimum}"));
+        }
+        if let Some(maximum) = schema.get("maximum").and_then(Value::as_f64)
+            && number > maximum
+        {
+            errors.push(format!("{path}: {number} is above the maximum {maximum}"));
+        }
+    }
+
+    if let Value::Array(elements) = value {
+        if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+            && (elements.len() as u64) < min
+        {
+            errors.push(format!(
+                "{path}: {} items, at least {min} required",
+                elements.len()
+            ));
+        }
+        if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
+            && (elements.len() as u64) > max
+        {
+            errors.push(format!(
+                "{path}: {} items, at most {max} allowed",
+                elements.len()
+            ));
+        }
+        if let Some(items) = schema.get("items") {
+            for (i, element) in elements.iter().enumerate() {
+                validate(
+                    doc,
+                    items,
+                    element,
+                    &format!("{path}[{i}]"),
+                    depth + 1,
+                    errors,
+                );
+            }
+        }
+    }
+
+    if let Value::Object(fields) = value {
+        validate_object(doc, schema, fields, path, depth, errors);
+    }
+
+    if let Some(Value::Array(alternatives)) = schema.get("oneOf") {
+        validate_one_of(doc, alternatives, value, path, depth, errors);
+    }
+}
+
+fn validate_object(
+    doc: &Value,
+    schema: &Map<String, Value>,
+    fields: &Map<String, Value>,
+    path: &str,
+    depth: usize,
+    errors: &mut Vec<String>,
+) {
+    let empty = Map::new();
+    let properties = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    if let Some(Value::Array(required)) = schema.get("required") {
+        for name in required.iter().filter_map(Value::as_str) {
+            if !fields.contains_key(name) {
+                errors.push(format!("{path}: missing required field {name:?}"));
+            }
+        }
+    }
+    for (name, field) in fields {
+        let field_path = format!("{path}.{name}");
+        match (properties.get(name), schema.get("additionalProperties")) {
+            (Some(property), _) => validate(doc, property, field, &field_path, depth + 1, errors),
+            (None, Some(Value::Bool(false))) => {
+                errors.push(format!("{path}: undocumented field {name:?}"));
+            }
+            (None, Some(additional)) => {
+                validate(doc, additional, field, &field_path, depth + 1, errors);
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+/// Exactly one alternative must match. When none does, the mismatches of the
+/// closest alternatives (fewest mismatches) are reported, as those are almost
+/// always the shape that was meant.
+fn validate_one_of(
+    doc: &Value,
+    alternatives: &[Value],
+    value: &Value,
+    path: &str,
+    depth: usize,
+    errors: &mut Vec<String>,
+) {
+    let outcomes: Vec<Vec<String>> = alternatives
+        .iter()
+        .map(|alternative| {
+            let mut found = Vec::new();
+            validate(doc, alternative, value, path, depth + 1, &mut found);
+            found
+        })
+        .collect();
+    let label = |i: usize| match alternatives[i].get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference
+            .rsplit('/')
+            .next()
+            .unwrap_or(reference)
+            .to_string(),
+        None => format!("oneOf[{i}]"),
+    };
+    let matching: Vec<String> = (0..outcomes.len())
+        .filter(|&i| outcomes[i].is_empty())
+        .map(label)
+        .collect();
+    match matching.len() {
+        1 => {}
+        0 => {
+            let fewest = outcomes.iter().map(Vec::len).min().unwrap_or(0);
+            let closest: Vec<usize> = (0..outcomes.len())
+                .filter(|&i| outcomes[i].len() == fewest)
+                .collect();
+            let names: Vec<String> = closest.iter().map(|&i| label(i)).collect();
+            errors.push(format!(
+                "{path}: matches none of the {} alternatives; closest: {}",
+                alternatives.len(),
+                names.join(", ")
+            ));
+            for &i in &closest {
+                let indent = if closest.len() > 1 {
+                    errors.push(format!("  as {}:", label(i)));
+                    "    "
+                } else {
+                    "  "
+                };
+                for error in &outcomes[i] {
+                    // Nested alternatives keep their own indentation.
+                    errors.extend(error.lines().map(|line| format!("{indent}{line}")));
+                }
+            }
+        }
+        _ => errors.push(format!(
+            "{path}: matches {} alternatives ({}), exactly one expected",
+            matching.len(),
+            matching.join(", ")
+        )),
+    }
+}
+
+fn has_type(value: &Value, name: &str) -> bool {
+    match name {
+        "null" => value.is_null(),
+        "boolean" => value.is_boolean(),
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        "string" => value.is_string(),
+        "number" => value.is_number(),
+        "integer" => value.is_i64() || value.is_u64(),
+        _ => false,
+    }
+}
+
+/// The JSON type of `value` and a short rendering of it, for messages.
+fn describe(value: &Value) -> String {
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Object(_) => "object",
+        Value::Array(_) => "array",
+        Value::String(_) => "string",
+        Value::Number(_) if value.is_i64() || value.is_u64() => "integer",
+        Value::Number(_) => "number",
+    };
+    let mut text = value.to_string();
+    if text.chars().count() > 60 {
+        text = text.chars().take(57).collect::<String>() + "...";
+    }
+    format!("{kind} {text}")
+}
+
+// ---------------------------------------------------------------------------
+// Tests of the document and the validator. They run in the integration-test
+// binary.
+
+fn parsed() -> &'static Value {
+    doc().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn schema_names() -> BTreeSet<String> {
+    parsed()["components"]["schemas"]
+        .as_object()
+        .expect("components.schemas is an object")
+        .keys()
+        .cloned()
+        .collect()
+}
+
+/// Every `$ref` string anywhere in `value`, with the JSON pointer to it.
+fn collect_refs(value: &Value, at: &str, found: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let child_at = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                match (key.as_str(), child) {
+                    ("$ref", Value::String(reference)) => {
+                        found.push((child_at, reference.clone()));
+                    }
+                    _ => collect_refs(child, &child_at, found),
+                }
+            }
+        }
+        Value::Array(list) => {
+            for (i, child) in list.iter().enumerate() {
+                collect_refs(child, &format!("{at}/{i}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Calls `visit(pointer, schema)` for `schema` and every schema nested in it.
+fn walk_schemas(schema: &Value, at: &str, visit: &mut dyn FnMut(&str, &Map<String, Value>)) {
+    let Some(map) = schema.as_object() else {
+        return;
+    };
+    visit(at, map);
+    if let Some(Value::Object(properties)) = map.get("properties") {
+        for (name, property) in properties {
+            walk_schemas(property, &format!("{at}/properties/{name}"), visit);
+        }
+    }
+    for key in ["items", "additionalProperties"] {
+        if let Some(child) = map.get(key) {
+            walk_schemas(child, &format!("{at}/{key}"), visit);
+        }
+    }
+    if let Some(Value::Array(alternatives)) = map.get("oneOf") {
+        for (i, alternative) in alternatives.iter().enumerate() {
+            walk_schemas(alternative, &format!("{at}/oneOf/{i}"), visit);
+        }
+    }
+}
+
+/// Every schema the document declares: components, responses, parameters
+/// and headers, each with a pointer for messages.
+fn all_schemas() -> Vec<(String, &'static Value)> {
+    let doc = parsed();
+    let mut out = Vec::new();
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        out.push((format!("#/components/schemas/{name}"), schema));
+    }
+    for (name, header) in doc["components"]["headers"].as_object().unwrap() {
+        out.push((
+            format!("#/components/headers/{name}/schema"),
+            &header["schema"],
+        ));
+    }
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let operation = &item["get"];
+        for (i, parameter) in operation["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            out.push((
+                format!("paths[{path}].get.parameters[{i}]"),
+                &parameter["schema"],
+            ));
+        }
+        let schema = response_schema(doc, path).unwrap_or_else(|e| panic!("{e}"));
+        out.push((format!("paths[{path}].get.responses.200"), schema));
+    }
+    out
+}
+
+fn team_ref() -> Value {
+    json!({"id": "support-north", "name": "Support North"})
+}
+
+fn round_ref() -> Value {
+    json!({
+        "id": 7,
+        "title": "Spring 2025",
+        "survey": "psych-safety",
+        "opened_on": "2025-03-03",
+        "closed_on": "2025-03-21"
+    })
+}
+
+fn round() -> Value {
+    json!({
+        "id": 7,
+        "survey": "psych-safety",
+        "title": "Spring 2025",
+        "state": "closed",
+        "opened_on": "2025-03-03",
+        "closes_on": null,
+        "closed_on": "2025-03-21",
+        "k": 5
+    })
+}
+
+fn shares() -> Value {
+    json!({"unfavourable": 0.1, "neutral": 0.3, "favourable": 0.6})
+}
+
+fn change() -> Value {
+    json!({"delta": -0.4, "within_noise": true})
+}
+
+fn figure() -> Value {
+    json!({
+        "n": 8,
+        "mean": 5.4,
+        "se": 0.35,
+        "ci": [4.6, 6.2],
+        "shares": shares(),
+        "change": change()
+    })
+}
+
+fn part_released(id: &str) -> Value {
+    let mut part = figure();
+    part["id"] = json!(id);
+    part["status"] = json!("released");
+    part["change"] = Value::Null;
+    part
+}
+
+fn part_suppressed(id: &str) -> Value {
+    json!({"id": id, "status": "suppressed"})
+}
+
+fn agreement() -> Value {
+    json!({"rwg_j": 0.82, "views_differ": false})
+}
+
+fn released() -> Value {
+    json!({
+        "status": "released",
+        "round": round_ref(),
+        "team": team_ref(),
+        "k": 5,
+        "respondents": 8,
+        "participation_band": "70–80 %",
+        "score": 5.4,
+        "overall": figure(),
+        "dimensions": [part_released("speaking-up")],
+        "items": [part_released("q1"), part_suppressed("q2"), part_released("q3")],
+        "agreement": agreement(),
+        "strengths": ["q1", "q3"],
+        "concerns": ["q3"]
+    })
+}
+
+fn suppressed() -> Value {
+    json!({
+        "status": "suppressed",
+        "reason": "too_few_answers",
+        "round": round_ref(),
+        "team": team_ref(),
+        "k": 5
+    })
+}
+
+fn open() -> Value {
+    let mut round_ref = round_ref();
+    round_ref["closed_on"] = Value::Null;
+    json!({
+        "status": "open",
+        "k_reached": false,
+        "round": round_ref,
+        "team": team_ref(),
+        "k": 5
+    })
+}
+
+fn cell_released() -> Value {
+    json!({"team": "support-north", "round": 7, "status": "released", "respondents": 8, "score": 5.4})
+}
+
+fn cell_suppressed() -> Value {
+    json!({"team": "organisation", "round": 7, "status": "suppressed"})
+}
+
+fn cell_open() -> Value {
+    json!({"team": "support-north", "round": 8, "status": "open", "k_reached": true})
+}
+
+fn trend() -> Value {
+    json!({"team": team_ref(), "rounds": [suppressed(), released()]})
+}
+
+fn overview() -> Value {
+    json!({
+        "teams": [team_ref(), {"id": "organisation", "name": "Organisation"}],
+        "rounds": [round()],
+        "cells": [cell_released(), cell_suppressed(), cell_open()]
+    })
+}
+
+/// A valid hand-written example of every schema in the document.
+fn examples() -> Vec<(&'static str, Value)> {
+    let mut with_comments = released();
+    with_comments["comments"] = json!(["More room for questions.", "Fine as it is."]);
+    let mut unreleased_parts = released();
+    unreleased_parts["agreement"] = Value::Null;
+    unreleased_parts["participation_band"] = Value::Null;
+    unreleased_parts["overall"]["change"] = Value::Null;
+    unreleased_parts["strengths"] = json!([]);
+    unreleased_parts["concerns"] = json!([]);
+    let mut protects = suppressed();
+    protects["reason"] = json!("protects_smaller_group");
+    vec![
+        ("Error", json!({"error": "not found"})),
+        (
+            "Team",
+            json!({"id": "support-north", "name": "Support North", "parent": "support"}),
+        ),
+        (
+            "Team",
+            json!({"id": "support", "name": "Support", "parent": null}),
+        ),
+        ("TeamRef", team_ref()),
+        ("Round", round()),
+        ("RoundRef", round_ref()),
+        ("Shares", shares()),
+        ("Change", change()),
+        ("Figure", figure()),
+        ("PartReleased", part_released("q1")),
+        ("PartSuppressed", part_suppressed("q2")),
+        ("Part", part_released("q1")),
+        ("Part", part_suppressed("q2")),
+        ("Agreement", agreement()),
+        ("TeamRoundReleased", released()),
+        ("TeamRoundReleased", with_comments.clone()),
+        ("TeamRoundSuppressed", suppressed()),
+        ("TeamRoundOpen", open()),
+        ("TeamRoundResult", released()),
+        ("TeamRoundResult", with_comments),
+        ("TeamRoundResult", unreleased_parts),
+        ("TeamRoundResult", suppressed()),
+        ("TeamRoundResult", protects),
+        ("TeamRoundResult", open()),
+        ("Trend", trend()),
+        ("Trend", json!({"team": team_ref(), "rounds": []})),
+        ("CellReleased", cell_released()),
+        ("CellSuppressed", cell_suppressed()),
+        ("CellOpen", cell_open()),
+        ("Cell", cell_released()),
+        ("Cell", cell_suppressed()),
+        ("Cell", cell_open()),
+        ("Overview", overview()),
+    ]
+}
+
+fn assert_fails(name: &str, value: &Value, expect_in_message: &str) {
+    match check(name, value) {
+        Ok(()) => panic!("{name} accepted an invalid value:\n{value:#}"),
+        Err(message) => assert!(
+            message.contains(expect_in_message),
+            "{name}: expected the error to mention {expect_in_message:?}, got:\n{message}"
+        ),
+    }
+}
+
+#[test]
+fn openapi_document_parses_and_refs_resolve() {
+    let doc = parsed();
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1.")),
+        "not an OpenAPI 3.1 document"
+    );
+    assert_eq!(doc["info"]["title"], "Spiegel API");
+    assert_eq!(doc["info"]["version"], "1");
+    assert_eq!(doc["servers"], json!([{"url": "/api/v1"}]));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+
+    let mut refs = Vec::new();
+    collect_refs(doc, "#", &mut refs);
+    assert!(!refs.is_empty());
+    for (at, reference) in &refs {
+        if let Err(e) = resolve(doc, reference) {
+            panic!("{at}: {e}");
+        }
+    }
+
+    for path in [
+        "/teams",
+        "/rounds",
+        "/teams/{id}/rounds/{round}",
+        "/teams/{id}/trend",
+        "/overview",
+        "/openapi.json",
+    ] {
+        response_schema(doc, path).unwrap_or_else(|e| panic!("{e}"));
+    }
+    // The document checks itself: its own endpoint serves a JSON object.
+    check_response("/openapi.json", doc).unwrap();
+}
+
+#[test]
+fn openapi_schemas_use_only_supported_keywords() {
+    let mut problems = Vec::new();
+    for (at, schema) in all_schemas() {
+        walk_schemas(schema, &at, &mut |at, map| {
+            for key in map.keys() {
+                if !ENFORCED.contains(&key.as_str()) && !ANNOTATIONS.contains(&key.as_str()) {
+                    problems.push(format!("{at}: keyword {key:?} is not supported"));
+                }
+            }
+            let types: Vec<&Value> = match map.get("type") {
+                Some(Value::Array(types)) => types.iter().collect(),
+                Some(one) => vec![one],
+                None => Vec::new(),
+            };
+            for name in types {
+                let known = [
+                    "null", "boolean", "object", "array", "number", "integer", "string",
+                ];
+                if !name.as_str().is_some_and(|name| known.contains(&name)) {
+                    problems.push(format!("{at}: unknown type {name}"));
+                }
+            }
+            // Every object in the API is closed, and requires only fields it
+            // documents.
+            if let Some(Value::Object(properties)) = map.get("properties") {
+                if map.get("additionalProperties") != Some(&Value::Bool(false)) {
+                    problems.push(format!("{at}: object without additionalProperties: false"));
+                }
+                for name in map["required"].as_array().into_iter().flatten() {
+                    if !name.as_str().is_some_and(|n| properties.contains_key(n)) {
+                        problems.push(format!("{at}: required {name} is not a property"));
+                    }
+                }
+            }
+        });
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn openapi_valid_examples_pass() {
+    let examples = examples();
+    let covered: BTreeSet<String> = examples.iter().map(|(n, _)| n.to_string()).collect();
+    assert_eq!(
+        covered,
+        schema_names(),
+        "every schema needs an example here"
+    );
+    for (name, value) in &examples {
+        if let Err(e) = check(name, value) {
+            panic!("valid {name} rejected:\n{e}\n{value:#}");
+        }
+    }
+
+    let responses = [
+        (
+            "/teams",
+            json!([{"id": "support", "name": "Support", "parent": null}]),
+        ),
+        ("/teams", json!([])),
+        ("/rounds", json!([round()])),
+        ("/teams/{id}/rounds/{round}", released()),
+        ("/teams/{id}/rounds/{round}", suppressed()),
+        ("/teams/{id}/rounds/{round}", open()),
+        ("/teams/{id}/trend", trend()),
+        ("/overview", overview()),
+    ];
+    for (path, value) in &responses {
+        if let Err(e) = check_response(path, value) {
+            panic!("valid response of GET {path} rejected:\n{e}");
+        }
+    }
+}
+
+#[test]
+fn openapi_embedded_examples_are_valid() {
+    let mut seen = 0;
+    for (name, schema) in parsed()["components"]["schemas"].as_object().unwrap() {
+        for example in schema["examples"].as_array().into_iter().flatten() {
+            seen += 1;
+            if let Err(e) = check(name, example) {
+                panic!("the documented example of {name} is invalid:\n{e}");
+            }
+        }
+    }
+    assert!(seen > 0);
+}
+
+#[test]
+fn openapi_rejects_unknown_field() {
+    let mut value = released();
+    value["median"] = json!(5.0);
+    assert_fails("TeamRoundResult", &value, "undocumented field \"median\"");
+
+    let mut value = released();
+    value["items"][0]["histogram"] = json!([0, 1, 2, 3, 1, 1, 0]);
+    assert_fails(
+        "TeamRoundResult",
+        &value,
+        "undocumented field \"histogram\"",
+    );
+
+    let mut value = released();
+    value["overall"]["min"] = json!(1);
+    assert_fails(
+        "TeamRoundReleased",
+        &value,
+        "$.overall: undocumented field \"min\"",
+    );
+
+    let value = json!({"id": "a", "name": "A", "parent": null, "manager": "x"});
+    assert_fails("Team", &value, "undocumented field \"manager\"");
+    assert!(check_response("/teams", &json!([value])).is_err());
+
+    let value = json!({"error": "not found", "exists": true});
+    assert_fails("Error", &value, "undocumented field \"exists\"");
+}
+
+#[test]
+fn openapi_rejects_missing_required_field() {
+    for field in [
+        "status",
+        "round",
+        "team",
+        "k",
+        "respondents",
+        "overall",
+        "agreement",
+    ] {
+        let mut value = released();
+        value.as_object_mut().unwrap().remove(field);
+        assert_fails(
+            "TeamRoundReleased",
+            &value,
+            &format!("missing required field {field:?}"),
+        );
+        assert!(check("TeamRoundResult", &value).is_err(), "{field}");
+    }
+    let mut value = round();
+    value.as_object_mut().unwrap().remove("closes_on");
+    assert_fails("Round", &value, "missing required field \"closes_on\"");
+
+    let mut value = suppressed();
+    value.as_object_mut().unwrap().remove("reason");
+    assert_fails(
+        "TeamRoundResult",
+        &value,
+        "missing required field \"reason\"",
+    );
+
+    let mut value = overview();
+    value.as_object_mut().unwrap().remove("cells");
+    assert_fails("Overview", &value, "missing required field \"cells\"");
+}
+
+#[test]
+fn openapi_rejects_wrong_type() {
+    let mut value = released();
+    value["respondents"] = json!("8");
+    assert_fails(
+        "TeamRoundReleased",
+        &value,
+        "$.respondents: expected integer, got string",
+    );
+
+    let mut value = released();
+    value["respondents"] = json!(8.0);
+    assert_fails("TeamRoundReleased", &value, "expected integer, got number");
+
+    let mut value = released();
+    value["score"] = Value::Null;
+    assert_fails(
+        "TeamRoundResult",
+        &value,
+        "$.score: expected number, got null",
+    );
+
+    let mut value = round();
+    value["opened_on"] = Value::Null;
+    assert_fails("Round", &value, "$.opened_on: expected string, got null");
+
+    let mut value = round();
+    value["state"] = json!("released");
+    assert_fails("Round", &value, "expected one of");
+
+    let mut value = suppressed();
+    value["reason"] = json!("because");
+    assert_fails("TeamRoundResult", &value, "$.reason: expected one of");
+
+    assert_fails("Team", &json!([]), "expected object, got array");
+    assert!(check_response("/teams", &json!({"teams": []})).is_err());
+    assert!(check_response("/teams/{id}/trend", &json!([])).is_err());
+}
+
+#[test]
+fn openapi_rejects_numbers_on_suppressed_result() {
+    for (field, number) in [
+        ("respondents", json!(4)),
+        ("score", json!(4.2)),
+        ("participation_band", json!("30–40 %")),
+        ("overall", figure()),
+        ("k_reached", json!(false)),
+        ("comments", json!(["x"])),
+    ] {
+        let mut value = suppressed();
+        value[field] = number.clone();
+        assert_fails(
+            "TeamRoundSuppressed",
+            &value,
+            &format!("undocumented field {field:?}"),
+        );
+        assert_fails(
+            "TeamRoundResult",
+            &value,
+            "matches none of the 3 alternatives",
+        );
+
+        let mut in_trend = trend();
+        in_trend["rounds"][0][field] = number;
+        assert!(
+            check_response("/teams/{id}/trend", &in_trend).is_err(),
+            "{field}"
+        );
+    }
+
+    // Neither may a round that is still open carry numbers.
+    let mut value = open();
+    value["respondents"] = json!(3);
+    assert_fails(
+        "TeamRoundResult",
+        &value,
+        "undocumented field \"respondents\"",
+    );
+
+    // A suppressed item or dimension of a released result carries no figures.
+    let mut value = released();
+    value["items"][1]["n"] = json!(2);
+    assert_fails("TeamRoundResult", &value, "$.items[1]");
+    let mut value = released();
+    value["dimensions"][0] = json!({"id": "speaking-up", "status": "suppressed", "mean": 3.0});
+    assert_fails("TeamRoundResult", &value, "$.dimensions[0]");
+
+    // And neither does a suppressed or open cell of the overview.
+    let mut value = cell_suppressed();
+    value["respondents"] = json!(2);
+    assert_fails("Cell", &value, "matches none");
+    let mut value = cell_open();
+    value["score"] = json!(4.0);
+    assert_fails("Cell", &value, "matches none");
+}
+
+#[test]
+fn openapi_rejects_values_out_of_range() {
+    let mut value = released();
+    value["respondents"] = json!(2);
+    assert_fails("TeamRoundResult", &value, "below the minimum 3");
+
+    let mut value = suppressed();
+    value["k"] = json!(2);
+    assert_fails("TeamRoundResult", &value, "$.k: 2 is below the minimum 3");
+
+    let mut value = released();
+    value["overall"]["ci"] = json!([4.6, 5.0, 6.2]);
+    assert_fails("TeamRoundResult", &value, "at most 2 allowed");
+
+    let mut value = released();
+    value["items"][0]["ci"] = json!([4.6]);
+    assert_fails("TeamRoundResult", &value, "at least 2 required");
+
+    let mut value = released();
+    value["overall"]["shares"]["favourable"] = json!(1.5);
+    assert_fails("TeamRoundResult", &value, "above the maximum 1");
+
+    let mut value = released();
+    value["strengths"] = json!(["q1", "q2", "q3"]);
+    assert_fails(
+        "TeamRoundResult",
+        &value,
+        "$.strengths: 3 items, at most 2 allowed",
+    );
+
+    let mut value = released();
+    value["agreement"]["rwg_j"] = json!(-0.1);
+    assert_fails("TeamRoundResult", &value, "below the minimum 0");
+
+    let mut value = released();
+    value["status"] = json!("closed");
+    assert_fails("TeamRoundResult", &value, "matches none");
+}
+
+#[test]
+fn openapi_errors_name_every_mismatch_and_its_path() {
+    let mut value = trend();
+    value["rounds"][1]["items"][0]["mean"] = json!("high");
+    value["rounds"][1]["extra"] = json!(1);
+    value["team"]["name"] = json!(3);
+    let message = check_response("/teams/{id}/trend", &value).unwrap_err();
+    for expected in [
+        "$.team.name: expected string, got integer 3",
+        "$.rounds[1]: undocumented field \"extra\"",
+        "$.rounds[1].items[0].mean: expected number, got string",
+        "closest: TeamRoundReleased",
+    ] {
+        assert!(
+            message.contains(expected),
+            "missing {expected:?} in:\n{message}"
+        );
+    }
+
+    let mut value = cell_released();
+    value["team"] = json!(1);
+    value["round"] = json!("7");
+    let message = check("Cell", &value).unwrap_err();
+    assert!(message.contains("$.team: expected string"), "{message}");
+    assert!(message.contains("$.round: expected integer"), "{message}");
+}
+
+#[test]
+fn openapi_unknown_names_are_errors() {
+    assert!(check("NoSuchSchema", &json!({})).is_err());
+    assert!(check_response("/teams/{id}/nothing", &json!({})).is_err());
+    assert!(check_response("/api/v1/teams", &json!([])).is_err());
+}
