@@ -394,3 +394,327 @@ fn as_summary(f: &Figure) -> Summary {
         sum: f.mean * f64::from(f.n),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn items() -> Vec<ItemDef> {
+        ["a", "b", "c"]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| ItemDef {
+                id: (*id).into(),
+                dimension: if i < 2 { "d1".into() } else { "d2".into() },
+                reverse: i == 1,
+            })
+            .collect()
+    }
+
+    fn dims() -> Vec<String> {
+        vec!["d1".into(), "d2".into()]
+    }
+
+    fn team(key: i64, parent: Option<i64>) -> TeamInfo {
+        TeamInfo {
+            key,
+            parent,
+            expected_size: None,
+            participates: true,
+        }
+    }
+
+    fn answers(team: i64, n: usize, values: [Option<u8>; 3]) -> Vec<Response> {
+        (0..n)
+            .map(|_| Response {
+                team,
+                values: values.to_vec(),
+                comment: None,
+            })
+            .collect()
+    }
+
+    fn run(teams: &[TeamInfo], responses: &[Response], k: u32) -> Vec<GroupResult> {
+        let (items, dims, previous) = (items(), dims(), HashMap::new());
+        compute_round(&RoundInput {
+            k,
+            points: 7,
+            items: &items,
+            dimensions: &dims,
+            teams,
+            responses,
+            previous: &previous,
+            seed: 1,
+        })
+        .unwrap()
+    }
+
+    fn outcome(results: &[GroupResult], g: GroupId) -> &Outcome {
+        &results.iter().find(|r| r.group == g).unwrap().outcome
+    }
+
+    /// Every number in a JSON value, with its path.
+    fn numbers(v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Number(_) => out.push(path.to_string()),
+            serde_json::Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, x)| numbers(x, &format!("{path}[{i}]"), out)),
+            serde_json::Value::Object(o) => o
+                .iter()
+                .for_each(|(k, x)| numbers(x, &format!("{path}.{k}"), out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn a_department_minus_its_teams_never_reveals_the_small_team() {
+        // Department 1 with teams 2 (6 answers), 3 (7 answers), 4 (2 answers), k = 5.
+        let teams = [
+            team(1, None),
+            team(2, Some(1)),
+            team(3, Some(1)),
+            team(4, Some(1)),
+        ];
+        let mut responses = answers(2, 6, [Some(5), Some(3), Some(6)]);
+        responses.extend(answers(3, 7, [Some(4), Some(4), Some(4)]));
+        responses.extend(answers(4, 2, [Some(1), Some(7), Some(1)]));
+        let results = run(&teams, &responses, 5);
+        let shown = |g| outcome(&results, g).released().map(|r| r.respondents);
+        assert_eq!(shown(GroupId::Team(4)), None);
+        assert_eq!(
+            outcome(&results, GroupId::Team(4)),
+            &Outcome::Suppressed {
+                reason: Reason::TooFewAnswers
+            }
+        );
+        // The department shows 15; to keep 15 − (6 + 7) = 2 hidden, the next
+        // smallest team is suppressed too.
+        assert_eq!(shown(GroupId::Team(1)), Some(15));
+        assert_eq!(shown(GroupId::Team(2)), None);
+        assert_eq!(
+            outcome(&results, GroupId::Team(2)),
+            &Outcome::Suppressed {
+                reason: Reason::ProtectsSmallerGroup
+            }
+        );
+        assert_eq!(shown(GroupId::Team(3)), Some(7));
+    }
+
+    #[test]
+    fn an_item_answered_by_fewer_than_k_is_suppressed_inside_a_released_team() {
+        let teams = [team(1, None)];
+        let mut responses = answers(1, 4, [Some(5), Some(3), None]);
+        responses.extend(answers(1, 3, [Some(6), Some(2), Some(7)]));
+        let results = run(&teams, &responses, 5);
+        let r = outcome(&results, GroupId::Team(1)).released().unwrap();
+        assert_eq!(r.respondents, 7);
+        assert!(matches!(r.items[0], Part::Released { .. }));
+        assert_eq!(r.items[2], Part::Suppressed { id: "c".into() });
+        // Dimension d2 holds only item c: answered by 3 → suppressed.
+        assert_eq!(r.dimensions[1], Part::Suppressed { id: "d2".into() });
+        assert!(r.strengths.iter().chain(&r.concerns).all(|id| id != "c"));
+    }
+
+    #[test]
+    fn comments_need_max_k_10_respondents_and_a_team_without_subteams() {
+        let teams = [team(1, None), team(2, Some(1)), team(3, Some(1))];
+        let mut responses: Vec<Response> = Vec::new();
+        for i in 0..10 {
+            responses.push(Response {
+                team: 2,
+                values: vec![Some(5), Some(5), Some(5)],
+                comment: Some(format!("opmerking {i}")),
+            });
+        }
+        for i in 0..9 {
+            responses.push(Response {
+                team: 3,
+                values: vec![Some(4), Some(4), Some(4)],
+                comment: Some(format!("klein {i}")),
+            });
+        }
+        let results = run(&teams, &responses, 5);
+        let comments = |g| &results.iter().find(|r| r.group == g).unwrap().comments;
+        let mut ten = comments(GroupId::Team(2)).clone();
+        assert_eq!(ten.len(), 10);
+        assert!(
+            comments(GroupId::Team(3)).is_empty(),
+            "9 respondents: no comments"
+        );
+        assert!(
+            comments(GroupId::Team(1)).is_empty(),
+            "roll-ups never carry comments"
+        );
+        assert!(comments(GroupId::Organisation).is_empty());
+        let in_order: Vec<String> = (0..10).map(|i| format!("opmerking {i}")).collect();
+        assert_ne!(ten, in_order, "comments are shuffled");
+        ten.sort();
+        let mut sorted = in_order.clone();
+        sorted.sort();
+        assert_eq!(ten, sorted);
+    }
+
+    #[test]
+    fn change_is_flagged_only_outside_the_noise() {
+        let teams = [team(1, None)];
+        let (items, dims) = (items(), dims());
+        let round = |responses: &[Response], previous: &HashMap<GroupId, Outcome>| {
+            compute_round(&RoundInput {
+                k: 5,
+                points: 7,
+                items: &items,
+                dimensions: &dims,
+                teams: &teams,
+                responses,
+                previous,
+                seed: 1,
+            })
+            .unwrap()
+        };
+        let mut first = answers(1, 5, [Some(3), Some(4), Some(5)]);
+        first.extend(answers(1, 5, [Some(5), Some(4), Some(3)]));
+        let r1 = round(&first, &HashMap::new());
+        let prev: HashMap<GroupId, Outcome> =
+            r1.iter().map(|g| (g.group, g.outcome.clone())).collect();
+        // Nearly the same answers: within noise.
+        let mut same = answers(1, 5, [Some(3), Some(4), Some(5)]);
+        same.extend(answers(1, 4, [Some(5), Some(4), Some(3)]));
+        same.extend(answers(1, 1, [Some(5), Some(4), Some(4)]));
+        let r2 = round(&same, &prev);
+        let c = outcome(&r2, GroupId::Team(1))
+            .released()
+            .unwrap()
+            .overall
+            .change
+            .unwrap();
+        assert!(c.within_noise, "{c:?}");
+        // Everybody much more positive: a real change.
+        let better = answers(1, 10, [Some(7), Some(1), Some(7)]);
+        let r3 = round(&better, &prev);
+        let c = outcome(&r3, GroupId::Team(1))
+            .released()
+            .unwrap()
+            .overall
+            .change
+            .unwrap();
+        assert!(!c.within_noise && c.delta > 2.0, "{c:?}");
+        // No previous round: no change at all.
+        assert!(
+            outcome(&r1, GroupId::Team(1))
+                .released()
+                .unwrap()
+                .overall
+                .change
+                .is_none()
+        );
+    }
+
+    /// Random organisations: (parent index or none) per team, answers per team.
+    fn org() -> impl Strategy<Value = (Vec<TeamInfo>, Vec<Response>, u32)> {
+        (1usize..12, 3u32..=7).prop_flat_map(|(n, k)| {
+            let parents = proptest::collection::vec(proptest::option::of(0usize..n), n);
+            let participates = proptest::collection::vec(proptest::bool::weighted(0.85), n);
+            let answer = proptest::option::weighted(0.85, 1u8..=7);
+            let response = (0..n, proptest::collection::vec(answer, 3));
+            let responses = proptest::collection::vec(response, 0..120);
+            (parents, participates, responses, Just(k)).prop_map(
+                move |(parents, participates, responses, k)| {
+                    // Parents only point to earlier teams: always a forest.
+                    let teams: Vec<TeamInfo> = (0..n)
+                        .map(|i| TeamInfo {
+                            key: i as i64 + 1,
+                            parent: parents[i].filter(|p| *p < i).map(|p| p as i64 + 1),
+                            expected_size: None,
+                            participates: participates[i],
+                        })
+                        .collect();
+                    let responses = responses
+                        .into_iter()
+                        .map(|(t, values)| Response {
+                            team: t as i64 + 1,
+                            values,
+                            comment: Some("x".into()),
+                        })
+                        .collect();
+                    (teams, responses, k)
+                },
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// (1) A suppressed group or part carries no number at all.
+        #[test]
+        fn suppressed_output_holds_no_number((teams, responses, k) in org()) {
+            for r in run(&teams, &responses, k) {
+                let json = serde_json::to_value(&r.outcome).unwrap();
+                match &r.outcome {
+                    Outcome::Suppressed { .. } => {
+                        let mut found = Vec::new();
+                        numbers(&json, "$", &mut found);
+                        prop_assert!(found.is_empty(), "{found:?}");
+                        prop_assert_eq!(json.as_object().unwrap().len(), 2);
+                        prop_assert!(r.comments.is_empty());
+                    }
+                    Outcome::Released(rel) => {
+                        prop_assert!(rel.respondents >= k);
+                        for p in rel.items.iter().chain(&rel.dimensions) {
+                            if let Part::Suppressed { .. } = p {
+                                let v = serde_json::to_value(p).unwrap();
+                                let mut found = Vec::new();
+                                numbers(&v, "$", &mut found);
+                                prop_assert!(found.is_empty());
+                            } else {
+                                prop_assert!(p.figure().unwrap().n >= k);
+                            }
+                        }
+                        let text = json.to_string();
+                        for word in ["min", "max", "histogram"] {
+                            let quoted = format!("\"{}\"", word);
+                            prop_assert!(!text.contains(&quoted), "{}", word);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// (2) No released counts (groups, and each item) combine into a group
+        /// of 1..k−1 by subtraction; released counts are the true counts.
+        #[test]
+        fn no_small_group_can_be_derived((teams, responses, k) in org()) {
+            let results = run(&teams, &responses, k);
+            let pairs: Vec<(i64, Option<i64>)> = teams.iter().map(|t| (t.key, t.parent)).collect();
+            let tree = Tree::new(&pairs).unwrap();
+            let count = |pred: &dyn Fn(&Response) -> bool| {
+                let mut own: HashMap<i64, u32> = HashMap::new();
+                for r in responses.iter().filter(|r| pred(r)) {
+                    *own.entry(r.team).or_default() += 1;
+                }
+                own
+            };
+            let own = count(&|r| r.values.iter().any(Option::is_some));
+            let released: BTreeSet<GroupId> = results
+                .iter()
+                .filter_map(|r| r.outcome.released().map(|rel| {
+                    assert_eq!(rel.respondents, tree.total(&own, r.group));
+                    r.group
+                }))
+                .collect();
+            prop_assert_eq!(release::find_violation(&tree, &own, k, &released), None);
+            for i in 0..3 {
+                let own_i = count(&|r| r.values[i].is_some());
+                let item_released: BTreeSet<GroupId> = results
+                    .iter()
+                    .filter(|r| r.outcome.released().is_some_and(|rel| rel.items[i].figure().is_some()))
+                    .map(|r| r.group)
+                    .collect();
+                prop_assert_eq!(release::find_violation(&tree, &own_i, k, &item_released), None);
+            }
+        }
+    }
+}

@@ -222,3 +222,71 @@ fn an_acknowledged_answer_survives_kill_9() {
         "each stored answer spent exactly one token"
     );
 }
+
+/// Offsets of each response id in the database file's bytes.
+fn offsets(dir: &TestDir, ids: &[Vec<u8>]) -> Vec<usize> {
+    let file = bytes_of(&dir.db());
+    ids.iter()
+        .map(|id| {
+            file.windows(16)
+                .position(|w| w == id.as_slice())
+                .expect("id in the main file")
+        })
+        .collect()
+}
+
+#[test]
+fn the_order_of_answering_does_not_survive_the_close() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    let tokens = dir.tokens(&round, "Noord", 24);
+    let server = Server::start(&dir, None);
+    // Record which id each submission produced, in answering order.
+    let mut order: Vec<Vec<u8>> = Vec::new();
+    for t in &tokens {
+        assert_eq!(server.post_form(&format!("/s/{t}"), ANSWER).status, 303);
+        let conn = dir.sqlite();
+        let ids: Vec<Vec<u8>> = conn
+            .prepare("SELECT id FROM responses")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        order.push(ids.into_iter().find(|id| !order.contains(id)).unwrap());
+    }
+    drop(server);
+    // The attack works on the live file: checkpoint it and the byte offsets
+    // of the rows follow the answering order.
+    dir.sqlite()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    let before = offsets(&dir, &order);
+    let descending = before.windows(2).all(|w| w[0] > w[1]);
+    let ascending = before.windows(2).all(|w| w[0] < w[1]);
+    assert!(
+        descending || ascending,
+        "premise: rows lie in writing order before close"
+    );
+
+    dir.ok(&["round", "close", &round]);
+    let after = offsets(&dir, &order);
+    let mut by_offset: Vec<(usize, &Vec<u8>)> = after.iter().copied().zip(&order).collect();
+    by_offset.sort();
+    let physical: Vec<&Vec<u8>> = by_offset.iter().map(|(_, id)| *id).collect();
+    let mut by_key: Vec<&Vec<u8>> = order.iter().collect();
+    by_key.sort();
+    let mut reversed = by_key.clone();
+    reversed.reverse();
+    assert!(
+        physical == by_key || physical == reversed,
+        "after close rows lie in (random) key order"
+    );
+    let written: Vec<&Vec<u8>> = order.iter().collect();
+    let mut written_rev = written.clone();
+    written_rev.reverse();
+    assert!(
+        physical != written && physical != written_rev,
+        "the answering order is gone"
+    );
+}

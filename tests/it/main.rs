@@ -5,4 +5,5 @@ mod anonymity;
 mod cli;
 mod form;
 mod openapi;
+mod results;
 mod support;
