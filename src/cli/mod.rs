@@ -673,7 +673,7 @@ fn serve(g: &Global, addr: &str, max_failures: u32) -> anyhow::Result<()> {
             )
         });
         println!("Spiegel serves {} on {base}", path.display());
-        serve_until_signal(listener, db, max_failures).await
+        serve_until_signal(listener, db, max_failures, &base).await
     })
 }
 
@@ -701,6 +701,7 @@ pub async fn serve_until_signal(
     listener: tokio::net::TcpListener,
     db: storage::Db,
     max_failures: u32,
+    base_url: &str,
 ) -> anyhow::Result<()> {
     std::io::stdout().flush()?;
     let closer = db.clone();
@@ -720,12 +721,9 @@ pub async fn serve_until_signal(
             }
         }
     });
-    crate::web::serve(
-        listener,
-        crate::web::AppState::new(db, max_failures),
-        shutdown_signal(),
-    )
-    .await?;
+    let mut state = crate::web::AppState::new(db, max_failures);
+    state.secure_cookies = base_url.starts_with("https://");
+    crate::web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }
 

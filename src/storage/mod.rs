@@ -26,6 +26,7 @@ pub use db::Db;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_results_keys.sql"),
+    include_str!("migrations/003_sessions.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -883,20 +884,72 @@ pub fn revoke_key(conn: &mut Connection, id: i64, today: Date) -> Result<()> {
     }
 }
 
-/// The principal of a live (not revoked) key.
-pub fn principal(conn: &Connection, hash: &[u8; 32]) -> Result<Option<Principal>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT role, team_id FROM keys WHERE hash = ?1 AND revoked_on IS NULL")?;
+/// Swaps a live key for a browser session lasting `seconds`; returns the
+/// session token (stored only as a hash) and the key's principal.
+pub fn start_session(
+    conn: &mut Connection,
+    key_hash: &[u8; 32],
+    now: i64,
+    seconds: i64,
+) -> Result<Option<(String, Principal)>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let Some((key_id, principal)) = live_key(&tx, key_hash)? else {
+        return Ok(None);
+    };
+    tx.execute("DELETE FROM sessions WHERE expires_at < ?1", [now])?;
+    let session = token::new_secret()?;
+    tx.execute(
+        "INSERT INTO sessions (hash, key_id, expires_at) VALUES (?1, ?2, ?3)",
+        params![
+            token::hash_secret(&session).as_slice(),
+            key_id,
+            now + seconds
+        ],
+    )?;
+    tx.commit()?;
+    Ok(Some((session, principal)))
+}
+
+/// The principal of a live session (its key not revoked since).
+pub fn session_principal(
+    conn: &Connection,
+    session_hash: &[u8; 32],
+    now: i64,
+) -> Result<Option<Principal>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.role, k.team_id FROM sessions s JOIN keys k ON k.id = s.key_id
+         WHERE s.hash = ?1 AND s.expires_at >= ?2 AND k.revoked_on IS NULL",
+    )?;
     Ok(stmt
-        .query_row([hash.as_slice()], |r| {
-            let role: String = r.get(0)?;
-            let team: Option<i64> = r.get(1)?;
-            Ok(match (role.as_str(), team) {
-                ("manager", Some(team)) => Some(Principal::Manager { team }),
-                ("advisor", None) => Some(Principal::Advisor),
-                _ => None,
-            })
+        .query_row(params![session_hash.as_slice(), now], |r| {
+            Ok(principal_of(&r.get::<_, String>(0)?, r.get(1)?))
         })
         .optional()?
         .flatten())
+}
+
+fn principal_of(role: &str, team: Option<i64>) -> Option<Principal> {
+    match (role, team) {
+        ("manager", Some(team)) => Some(Principal::Manager { team }),
+        ("advisor", None) => Some(Principal::Advisor),
+        _ => None,
+    }
+}
+
+fn live_key(conn: &Connection, hash: &[u8; 32]) -> Result<Option<(i64, Principal)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, role, team_id FROM keys WHERE hash = ?1 AND revoked_on IS NULL",
+    )?;
+    Ok(stmt
+        .query_row([hash.as_slice()], |r| {
+            let id: i64 = r.get(0)?;
+            Ok(principal_of(&r.get::<_, String>(1)?, r.get(2)?).map(|p| (id, p)))
+        })
+        .optional()?
+        .flatten())
+}
+
+/// The principal of a live (not revoked) key.
+pub fn principal(conn: &Connection, hash: &[u8; 32]) -> Result<Option<Principal>> {
+    Ok(live_key(conn, hash)?.map(|(_, p)| p))
 }

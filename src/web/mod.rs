@@ -2,6 +2,7 @@
 //! secrets, static assets. Handlers stay thin: they call storage and domain.
 
 mod api;
+mod dashboard;
 pub mod limit;
 pub mod pages;
 mod survey;
@@ -45,6 +46,8 @@ pub struct AppState {
     /// Parsed surveys of rounds, by round id (a round's survey never changes).
     pub round_surveys: Arc<RwLock<HashMap<i64, Arc<Survey>>>>,
     pub limiter: Arc<FailureLimiter>,
+    /// Mark the session cookie `Secure` (when served over https).
+    pub secure_cookies: bool,
 }
 
 /// Failed link or key attempts a client may make per minute by default.
@@ -56,6 +59,7 @@ impl AppState {
             db,
             round_surveys: Arc::default(),
             limiter: Arc::new(FailureLimiter::new(max_failures, Duration::from_secs(60))),
+            secure_cookies: false,
         }
     }
 }
@@ -67,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/{file}", get(static_file))
         .merge(api::routes())
+        .merge(dashboard::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -23,7 +23,7 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
-fn language(q: &LangQuery, headers: &HeaderMap) -> Lang {
+pub fn language(q: &LangQuery, headers: &HeaderMap) -> Lang {
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());

@@ -563,3 +563,51 @@ fn demo_serves_a_live_survey_link() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
 }
+
+#[test]
+fn the_server_closes_rounds_after_their_planned_date() {
+    let dir = TestDir::new();
+    dir.ok(&["init"]);
+    dir.ok(&["team", "add", "A"]);
+    let round = dir
+        .ok(&[
+            "round",
+            "open",
+            "--survey",
+            "pulse",
+            "--all",
+            "--closes",
+            "2099-01-01",
+        ])
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    let token = dir.tokens(&round, "A", 1).remove(0);
+    // The planned date passes (moved into the past, as time would).
+    dir.sqlite()
+        .execute("UPDATE rounds SET closes_on = '2001-01-01'", [])
+        .unwrap();
+    let server = Server::start(&dir, None);
+    assert_eq!(
+        server.get(&format!("/s/{token}")).status,
+        404,
+        "a due round takes no answers"
+    );
+    let mut closed = false;
+    for _ in 0..50 {
+        let json: serde_json::Value =
+            serde_json::from_str(&dir.ok(&["round", "list", "--json"])).unwrap();
+        if json[0]["state"] == "closed" {
+            closed = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(closed, "the server closes the round at start-up");
+    let invites: u32 = dir
+        .sqlite()
+        .query_row("SELECT count(*) FROM invites", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(invites, 0);
+}

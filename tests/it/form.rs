@@ -281,7 +281,31 @@ fn logs_never_contain_a_token() {
     let dir = TestDir::new();
     let round = dir.setup_round();
     let tokens = dir.tokens(&round, "Noord", 2);
+    let advisor = dir
+        .ok(&["key", "advisor"])
+        .lines()
+        .last()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
     let server = Server::start(&dir, Some("trace"));
+    server.get(&format!("/a/{advisor}"));
+    request(
+        &server.addr,
+        "GET",
+        "/api/v1/teams",
+        &[("Authorization", &format!("Bearer {advisor}"))],
+        b"",
+    );
+    request(
+        &server.addr,
+        "GET",
+        "/api/v1/teams",
+        &[("Authorization", "Bearer BBBBBBBBBBBBBBBBBBBBBB")],
+        b"",
+    );
     server.get(&format!("/s/{}", tokens[0]));
     server.post_form(&format!("/s/{}", tokens[0]), FULL);
     server.post_form(&format!("/s/{}", tokens[1]), "pulse-speak=99");
@@ -298,4 +322,6 @@ fn logs_never_contain_a_token() {
         assert!(!log.contains(t.as_str()), "a token reached the logs");
     }
     assert!(!log.contains("AAAAAAAAAAAAAAAAAAAAAA"));
+    assert!(!log.contains(&advisor), "a key reached the logs");
+    assert!(!log.contains("BBBBBBBBBBBBBBBBBBBBBB"));
 }

@@ -563,3 +563,100 @@ fn the_trend_lists_closed_rounds_oldest_first_with_gaps_and_changes() {
     assert!(entries[2]["overall"]["change"].is_null());
     assert_eq!(entries[2]["participation_band"], "100 %");
 }
+
+fn cookie_of(res: &Response) -> String {
+    let set = res.header("set-cookie").expect("a session cookie");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"),
+        "{set}"
+    );
+    set.split(';').next().unwrap().to_string()
+}
+
+fn page(server: &Server, path: &str, cookie: &str) -> Response {
+    request(&server.addr, "GET", path, &[("Cookie", cookie)], b"")
+}
+
+#[test]
+fn personal_links_become_a_session_cookie_with_the_same_limits() {
+    let o = organisation();
+    o.dir.ok(&["round", "close", &o.round]);
+    // Manager: the key is swapped for a cookie and leaves the address bar.
+    let entry = o.server.get(&format!("/m/{}", o.noord));
+    assert_eq!(entry.status, 303);
+    assert_eq!(entry.header("location"), Some("/team/noord?lang=nl"));
+    let cookie = cookie_of(&entry);
+    assert!(!cookie.contains(&o.noord), "the session is not the key");
+    let own = page(&o.server, "/team/noord", &cookie);
+    assert_eq!(own.status, 200);
+    assert!(own.body.contains("<h1>Noord</h1>"));
+    assert!(
+        own.body.contains("verborgen: beschermt een kleinere groep"),
+        "{}",
+        own.body
+    );
+    for path in [
+        "/team/zuid",
+        "/team/zorg",
+        "/team/organisation",
+        "/overzicht",
+    ] {
+        assert_eq!(page(&o.server, path, &cookie).status, 404, "{path}");
+    }
+    assert_eq!(
+        o.server.get("/team/noord").status,
+        401,
+        "no cookie, no page"
+    );
+    assert_eq!(
+        page(
+            &o.server,
+            "/team/noord",
+            "spiegel_session=AAAAAAAAAAAAAAAAAAAAAA"
+        )
+        .status,
+        401
+    );
+
+    // Advisor: the overview, every team, figures exactly as the API releases them.
+    let entry = o.server.get(&format!("/a/{}?lang=en", o.advisor));
+    assert_eq!(entry.header("location"), Some("/overzicht?lang=en"));
+    let cookie = cookie_of(&entry);
+    let overview = page(&o.server, "/overzicht?lang=en", &cookie);
+    assert_eq!(overview.status, 200);
+    assert!(overview.body.contains("Overview of all teams"));
+    assert!(overview.body.contains("href=\"/team/facilitair?lang=en\""));
+    let zuid = page(&o.server, "/team/zuid", &cookie);
+    assert!(
+        zuid.body.contains("verborgen (minder dan k antwoorden)"),
+        "the item answered by 3"
+    );
+    let api_zuid = json(&api(
+        &o.server,
+        &o.advisor,
+        &format!("/teams/zuid/rounds/{}", o.round),
+    ));
+    let score = format!("{:.1}", api_zuid["score"].as_f64().unwrap()).replace('.', ",");
+    assert!(
+        zuid.body.contains(&score),
+        "page shows the released score {score}"
+    );
+
+    // Wrong path for the key's role, unknown keys: the same refusal.
+    assert_eq!(o.server.get(&format!("/a/{}", o.noord)).status, 404);
+    assert_eq!(o.server.get(&format!("/m/{}", o.advisor)).status, 404);
+    assert_eq!(o.server.get("/m/AAAAAAAAAAAAAAAAAAAAAA").status, 404);
+
+    // Revoking the key ends its sessions at once.
+    let keys: Value = serde_json::from_str(&o.dir.ok(&["key", "list", "--json"])).unwrap();
+    let id = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["role"] == "advisor")
+        .unwrap()["id"]
+        .to_string();
+    o.dir.ok(&["key", "revoke", &id]);
+    assert_eq!(page(&o.server, "/overzicht", &cookie).status, 401);
+    assert_eq!(o.server.get(&format!("/a/{}", o.advisor)).status, 404);
+}
