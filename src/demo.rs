@@ -91,16 +91,8 @@ pub fn run(g: &Global, addr: &str, seed: u64) -> anyhow::Result<()> {
     rt.block_on(async {
         let db = storage::Db::start(&path)?;
         let listener = crate::cli::bind(addr).await?;
-        let base = g.base_url.clone().unwrap_or_else(|| {
-            format!(
-                "http://{}",
-                listener
-                    .local_addr()
-                    .map(|a| a.to_string())
-                    .unwrap_or_default()
-            )
-        });
-        let base = base.trim_end_matches('/');
+        let base = g.served_base_url(&listener);
+        let base = base.as_str();
         println!("Spiegel demo: database {}", path.display());
         println!();
         println!("Advisor (vertrouwenspersoon), sees every released result:");

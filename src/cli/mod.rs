@@ -293,6 +293,18 @@ impl Global {
             .to_string()
     }
 
+    /// `--base-url`, or the address the server actually listens on.
+    pub fn served_base_url(&self, listener: &tokio::net::TcpListener) -> String {
+        let base = self.base_url.clone().unwrap_or_else(|| {
+            let addr = listener
+                .local_addr()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            format!("http://{addr}")
+        });
+        base.trim_end_matches('/').to_string()
+    }
+
     pub fn catalog(&self) -> anyhow::Result<Catalog> {
         Catalog::load(self.surveys.as_deref()).map_err(|errors| {
             let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -663,15 +675,7 @@ fn serve(g: &Global, addr: &str, max_failures: u32) -> anyhow::Result<()> {
     rt.block_on(async {
         let db = storage::Db::start(&path)?;
         let listener = bind(addr).await?;
-        let base = g.base_url.clone().unwrap_or_else(|| {
-            format!(
-                "http://{}",
-                listener
-                    .local_addr()
-                    .map(|a| a.to_string())
-                    .unwrap_or_default()
-            )
-        });
+        let base = g.served_base_url(&listener);
         println!("Spiegel serves {} on {base}", path.display());
         serve_until_signal(listener, db, max_failures, &base).await
     })

@@ -27,6 +27,23 @@ fn commands_on_a_missing_database_say_how_to_create_one() {
         assert!(err.contains("spiegel init"), "{args:?}: {err}");
     }
     assert!(!dir.db().exists());
+    let unwritable = std::process::Command::new(crate::support::BIN)
+        .args(["--db", "/nonexistent/dir/x.db", "init"])
+        .output()
+        .unwrap();
+    assert!(!unwritable.status.success());
+    assert!(
+        String::from_utf8_lossy(&unwritable.stderr)
+            .contains("cannot open database /nonexistent/dir/x.db")
+    );
+    std::fs::write(dir.db(), "not a database").unwrap();
+    let err = dir.fails(&["team", "list"]);
+    assert!(err.contains("is not a usable SQLite database"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.db()).unwrap(),
+        "not a database",
+        "a foreign file is left alone"
+    );
 }
 
 #[test]
