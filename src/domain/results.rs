@@ -128,6 +128,10 @@ pub struct Released {
     pub strengths: Vec<String>,
     /// Ids of the (up to) two lowest released items.
     pub concerns: Vec<String>,
+    /// Ids of the (up to) two highest released dimensions.
+    pub dimension_strengths: Vec<String>,
+    /// Ids of the (up to) two lowest released dimensions.
+    pub dimension_concerns: Vec<String>,
 }
 
 /// What a closed round shows for one group.
@@ -283,11 +287,8 @@ pub fn compute_round(input: &RoundInput<'_>) -> Result<Vec<GroupResult>, TreeErr
                 )
             })
             .collect();
-        let means: Vec<(String, f64)> = items
-            .iter()
-            .filter_map(|p| p.figure().map(|f| (p.id().to_string(), f.mean)))
-            .collect();
-        let (strengths, concerns) = stats::strengths_and_concerns(&means);
+        let (strengths, concerns) = ranked(&items);
+        let (dimension_strengths, dimension_concerns) = ranked(&dimensions);
 
         let leaf_team = matches!(g, GroupId::Team(_)) && tree.children(g).is_empty();
         let mut comments: Vec<String> =
@@ -313,11 +314,22 @@ pub fn compute_round(input: &RoundInput<'_>) -> Result<Vec<GroupResult>, TreeErr
                 agreement: st.agreement,
                 strengths,
                 concerns,
+                dimension_strengths,
+                dimension_concerns,
             })),
             comments,
         });
     }
     Ok(out)
+}
+
+/// Strengths first: the two highest and the two lowest released parts.
+fn ranked(parts: &[Part]) -> (Vec<String>, Vec<String>) {
+    let means: Vec<(String, f64)> = parts
+        .iter()
+        .filter_map(|p| p.figure().map(|f| (p.id().to_string(), f.mean)))
+        .collect();
+    stats::strengths_and_concerns(&means)
 }
 
 /// The expected size of a group: the sum over its participating teams, when

@@ -5,5 +5,6 @@ mod anonymity;
 mod cli;
 mod form;
 mod openapi;
+mod properties;
 mod results;
 mod support;

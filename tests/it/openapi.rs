@@ -553,7 +553,9 @@ fn released() -> Value {
         "items": [part_released("q1"), part_suppressed("q2"), part_released("q3")],
         "agreement": agreement(),
         "strengths": ["q1", "q3"],
-        "concerns": ["q3"]
+        "concerns": ["q3"],
+        "dimension_strengths": ["speaking-up"],
+        "dimension_concerns": []
     })
 }
 
