@@ -129,8 +129,10 @@ pub struct Released {
     /// Ids of the (up to) two lowest released items.
     pub concerns: Vec<String>,
     /// Ids of the (up to) two highest released dimensions.
+    #[serde(default)]
     pub dimension_strengths: Vec<String>,
     /// Ids of the (up to) two lowest released dimensions.
+    #[serde(default)]
     pub dimension_concerns: Vec<String>,
 }
 
