@@ -497,7 +497,7 @@ fn measure(path: &Path, survey: &Survey) -> anyhow::Result<()> {
     std::hint::black_box(report::overview(&fresh, advisor)?);
     let first_overview = t.elapsed();
     drop(fresh);
-    let trend_rounds = v["rounds"].as_array().map_or(0, Vec::len);
+    let trend_rounds = report::parse(&v)?["rounds"].as_array().map_or(0, Vec::len);
     ensure!(
         trend_rounds == ROUNDS,
         "the trend has {trend_rounds} rounds, not {ROUNDS}"
@@ -516,7 +516,7 @@ fn measure(path: &Path, survey: &Survey) -> anyhow::Result<()> {
         "", "", "", "", "", "", "", ""
     );
 
-    let bytes = size(&report::trend(&conn, manager, &team.id)?);
+    let bytes = report::trend(&conn, manager, &team.id)?.len();
     let s = time(20, 200, || Ok(report::trend(&conn, manager, &team.id)?))?;
     row(
         "trend, manager, one team (52 rounds)",
@@ -525,14 +525,8 @@ fn measure(path: &Path, survey: &Survey) -> anyhow::Result<()> {
         bytes,
         "< 5 ms",
     );
-    let s = time(20, 200, || {
-        Ok(serde_json::to_vec(&report::trend(
-            &conn, manager, &team.id,
-        )?)?)
-    })?;
-    row("  … plus serialising the JSON", 200, &s, bytes, "< 5 ms");
 
-    let bytes = size(&report::trend(&conn, advisor, &dept.id)?);
+    let bytes = report::trend(&conn, advisor, &dept.id)?.len();
     let s = time(20, 200, || Ok(report::trend(&conn, advisor, &dept.id)?))?;
     row(
         "trend, advisor, department (52 rounds)",
@@ -542,7 +536,7 @@ fn measure(path: &Path, survey: &Survey) -> anyhow::Result<()> {
         "< 5 ms",
     );
 
-    let bytes = size(&report::trend(&conn, advisor, report::ORGANISATION_ID)?);
+    let bytes = report::trend(&conn, advisor, report::ORGANISATION_ID)?.len();
     let s = time(20, 200, || {
         Ok(report::trend(&conn, advisor, report::ORGANISATION_ID)?)
     })?;
@@ -554,7 +548,7 @@ fn measure(path: &Path, survey: &Survey) -> anyhow::Result<()> {
         "< 5 ms",
     );
 
-    let bytes = size(&report::overview(&conn, advisor)?);
+    let bytes = report::overview(&conn, advisor)?.len();
     let s = time(5, 30, || Ok(report::overview(&conn, advisor)?))?;
     row(
         "overview, advisor (201 groups x 52 rounds)",
@@ -563,10 +557,6 @@ fn measure(path: &Path, survey: &Survey) -> anyhow::Result<()> {
         bytes,
         "< 100 ms",
     );
-    let s = time(5, 30, || {
-        Ok(serde_json::to_vec(&report::overview(&conn, advisor)?)?)
-    })?;
-    row("  … plus serialising the JSON", 30, &s, bytes, "< 100 ms");
 
     let bytes = size(&report::team_round(&conn, manager, &team.id, mid)?);
     let s = time(20, 200, || {
@@ -598,14 +588,8 @@ fn measure(path: &Path, survey: &Survey) -> anyhow::Result<()> {
 
     // Where the time of a trend and of the overview goes: the storage reads
     // they make, and parsing the stored result bodies.
-    let s = time(20, 200, || Ok(storage::rounds(&conn)?))?;
-    row(
-        "  part: storage::rounds (52, with team ids)",
-        200,
-        &s,
-        0,
-        "",
-    );
+    let s = time(20, 200, || Ok(storage::rounds_brief(&conn)?))?;
+    row("  part: storage::rounds_brief (52)", 200, &s, 0, "");
     let s = time(20, 200, || Ok(storage::team_results(&conn, team.key)?))?;
     row("  part: storage::team_results (52 rows)", 200, &s, 0, "");
     let stored = storage::team_results(&conn, team.key)?;
@@ -615,7 +599,13 @@ fn measure(path: &Path, survey: &Survey) -> anyhow::Result<()> {
             .map(|r| Ok(serde_json::from_str::<serde_json::Value>(&r.body)?))
             .collect::<anyhow::Result<Vec<_>>>()
     })?;
-    row("  part: parse the 52 stored bodies (Value)", 200, &s, 0, "");
+    row(
+        "  (parsing the 52 stored bodies, no longer done)",
+        200,
+        &s,
+        0,
+        "",
+    );
     let s = time(5, 30, || Ok(storage::result_cells(&conn)?))?;
     row("  part: storage::result_cells (all cells)", 30, &s, 0, "");
 
@@ -637,12 +627,8 @@ fn measure(path: &Path, survey: &Survey) -> anyhow::Result<()> {
     println!("Peak Rust heap of one call, including the serialised body (MB):");
     println!();
     let mb = |n: usize| n as f64 / 1_048_576.0;
-    let trend_heap = peak_heap(|| {
-        Ok(serde_json::to_vec(&report::trend(
-            &conn, manager, &team.id,
-        )?)?)
-    })?;
-    let overview_heap = peak_heap(|| Ok(serde_json::to_vec(&report::overview(&conn, advisor)?)?))?;
+    let trend_heap = peak_heap(|| Ok(report::trend(&conn, manager, &team.id)?.into_bytes()))?;
+    let overview_heap = peak_heap(|| Ok(report::overview(&conn, advisor)?.into_bytes()))?;
     let round_heap = peak_heap(|| {
         Ok(serde_json::to_vec(&report::team_round(
             &conn, manager, &team.id, mid,

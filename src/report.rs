@@ -4,6 +4,7 @@
 //! reached. Used by the JSON API and by `spiegel results`.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use rusqlite::Connection;
 use serde_json::{Value, json};
@@ -16,6 +17,11 @@ use crate::storage::{self, ORGANISATION, ResultRow, Round, StorageError, Team};
 pub const ORGANISATION_ID: &str = "organisation";
 
 type Result<T> = std::result::Result<T, StorageError>;
+
+/// Reads JSON text made here back into a value (pages and the CLI).
+pub fn parse(json: &str) -> Result<Value> {
+    serde_json::from_str(json).map_err(|e| StorageError::Invalid(format!("report JSON: {e}")))
+}
 
 fn not_found() -> StorageError {
     StorageError::NotFound("not found".into())
@@ -164,22 +170,42 @@ pub fn rounds(conn: &Connection, p: Principal) -> Result<Value> {
     ))
 }
 
-/// A stored result as the API shows it.
-fn stored(round: &Round, group: &Group, row: &ResultRow, with_comments: bool) -> Result<Value> {
-    let mut v: Value = serde_json::from_str(&row.body)
-        .map_err(|e| StorageError::Invalid(format!("stored result: {e}")))?;
-    let released = v.get("status").and_then(Value::as_str) == Some("released");
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("round".into(), round_ref(round));
-        obj.insert("team".into(), group.reference());
-        obj.insert("k".into(), json!(round.k));
-        if released && with_comments {
-            let comments: Value = serde_json::from_str(&row.comments)
-                .map_err(|e| StorageError::Invalid(format!("stored comments: {e}")))?;
-            obj.insert("comments".into(), comments);
-        }
+/// A stored result as the API shows it: the stored JSON object, spliced
+/// with the round, the team, k and (when allowed) the comments. The stored
+/// figures are copied as they are, never parsed and rebuilt.
+fn splice(
+    round: &Round,
+    group: &Group,
+    row: &ResultRow,
+    with_comments: bool,
+    out: &mut String,
+) -> Result<()> {
+    let inner = row
+        .body
+        .trim_end()
+        .strip_suffix('}')
+        .filter(|b| b.starts_with('{'))
+        .ok_or_else(|| StorageError::Invalid("a stored result is not a JSON object".into()))?;
+    out.push_str(inner);
+    let _ = write!(
+        out,
+        ",\"round\":{},\"team\":{},\"k\":{}",
+        round_ref(round),
+        group.reference(),
+        round.k
+    );
+    if row.released && with_comments {
+        out.push_str(",\"comments\":");
+        out.push_str(&row.comments);
     }
-    Ok(v)
+    out.push('}');
+    Ok(())
+}
+
+fn stored(round: &Round, group: &Group, row: &ResultRow, with_comments: bool) -> Result<Value> {
+    let mut out = String::new();
+    splice(round, group, row, with_comments, &mut out)?;
+    serde_json::from_str(&out).map_err(|e| StorageError::Invalid(format!("stored result: {e}")))
 }
 
 fn open(conn: &Connection, org: &Org, round: &Round, group: &Group) -> Result<Value> {
@@ -223,31 +249,42 @@ pub fn team_round(conn: &Connection, p: Principal, team_id: &str, round_id: i64)
     stored(&round, &group, &row, sees_comments(conn, p)?)
 }
 
-/// `GET /api/v1/teams/{id}/trend`: every closed round of the team, oldest first.
-pub fn trend(conn: &Connection, p: Principal, team_id: &str) -> Result<Value> {
+/// `GET /api/v1/teams/{id}/trend`: every closed round of the team, oldest
+/// first, as JSON text.
+pub fn trend(conn: &Connection, p: Principal, team_id: &str) -> Result<String> {
     let org = Org::load(conn)?;
     let group = org.group(p, team_id)?;
-    let rounds: HashMap<i64, Round> = storage::rounds(conn)?
+    let rounds: HashMap<i64, Round> = storage::rounds_brief(conn)?
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
     let with_comments = sees_comments(conn, p)?;
-    let mut entries = Vec::new();
-    for row in storage::team_results(conn, group.key)? {
+    let rows = storage::team_results(conn, group.key)?;
+    let mut out =
+        String::with_capacity(256 + rows.iter().map(|r| r.body.len() + 256).sum::<usize>());
+    let _ = write!(out, "{{\"team\":{},\"rounds\":[", group.reference());
+    let mut first = true;
+    for row in &rows {
         if let Some(round) = rounds.get(&row.round_id) {
-            entries.push(stored(round, &group, &row, with_comments)?);
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            splice(round, &group, row, with_comments, &mut out)?;
         }
     }
-    Ok(json!({ "team": group.reference(), "rounds": entries }))
+    out.push_str("]}");
+    Ok(out)
 }
 
-/// `GET /api/v1/overview` (advisors): every group × round with its status.
-pub fn overview(conn: &Connection, p: Principal) -> Result<Value> {
+/// `GET /api/v1/overview` (advisors): every group × round with its status,
+/// as JSON text.
+pub fn overview(conn: &Connection, p: Principal) -> Result<String> {
     if !p.sees_organisation() {
         return Err(not_found());
     }
     let org = Org::load(conn)?;
-    let rounds = storage::rounds(conn)?;
+    let rounds = storage::rounds_brief(conn)?;
     let slug: HashMap<i64, &str> = org.teams.iter().map(|t| (t.key, t.id.as_str())).collect();
     let id_of = |key: i64| {
         if key == ORGANISATION {
@@ -256,32 +293,73 @@ pub fn overview(conn: &Connection, p: Principal) -> Result<Value> {
             slug.get(&key).copied()
         }
     };
-    let mut cells = Vec::new();
-    for (team, round, respondents, score) in storage::result_cells(conn)? {
-        let Some(id) = id_of(team) else { continue };
-        cells.push(match (respondents, score) {
-            (Some(n), Some(s)) => json!({ "team": id, "round": round, "status": "released", "respondents": n, "score": s }),
-            _ => json!({ "team": id, "round": round, "status": "suppressed" }),
-        });
-    }
     let mut groups: Vec<Group> = vec![org.organisation()];
     groups.extend(org.teams.iter().map(|t| Group {
         key: t.key,
         id: t.id.clone(),
         name: t.name.clone(),
     }));
-    for round in rounds.iter().filter(|r| r.closed_on.is_none()) {
-        let counts = storage::open_respondents(conn, round.id)?;
-        for g in &groups {
-            if org.takes_part(g, round) {
-                let o = open_status(&counts, &org, round, g);
-                cells.push(json!({ "team": g.id, "round": round.id, "status": "open", "k_reached": o["k_reached"] }));
+    let cells = storage::result_cells(conn)?;
+    let mut out = String::with_capacity(4096 + cells.len() * 90);
+    out.push_str("{\"teams\":[");
+    for (i, g) in groups.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&g.reference().to_string());
+    }
+    out.push_str("],\"rounds\":[");
+    for (i, r) in rounds.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&round_json(r).to_string());
+    }
+    out.push_str("],\"cells\":[");
+    let mut first = true;
+    let mut sep = |out: &mut String| {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+    };
+    for (team, round, respondents, score) in cells {
+        let Some(id) = id_of(team) else { continue };
+        let id = Value::from(id);
+        sep(&mut out);
+        match (respondents, score) {
+            (Some(n), Some(s)) => {
+                let _ = write!(
+                    out,
+                    "{{\"team\":{id},\"round\":{round},\"status\":\"released\",\"respondents\":{n},\"score\":{}}}",
+                    Value::from(s)
+                );
+            }
+            _ => {
+                let _ = write!(
+                    out,
+                    "{{\"team\":{id},\"round\":{round},\"status\":\"suppressed\"}}"
+                );
             }
         }
     }
-    Ok(json!({
-        "teams": groups.iter().map(Group::reference).collect::<Vec<_>>(),
-        "rounds": rounds.iter().map(round_json).collect::<Vec<_>>(),
-        "cells": cells,
-    }))
+    for brief in rounds.iter().filter(|r| r.closed_on.is_none()) {
+        let round = storage::round(conn, brief.id)?;
+        let counts = storage::open_respondents(conn, round.id)?;
+        for g in &groups {
+            if org.takes_part(g, &round) {
+                let o = open_status(&counts, &org, &round, g);
+                sep(&mut out);
+                let _ = write!(
+                    out,
+                    "{{\"team\":{},\"round\":{},\"status\":\"open\",\"k_reached\":{}}}",
+                    Value::from(g.id.as_str()),
+                    round.id,
+                    o["k_reached"]
+                );
+            }
+        }
+    }
+    out.push_str("]}");
+    Ok(out)
 }

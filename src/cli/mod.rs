@@ -682,8 +682,11 @@ fn serve(g: &Global, addr: &str, max_failures: u32) -> anyhow::Result<()> {
 }
 
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    // Few threads: reads are limited to one per core anyway (see `Db`), and
+    // every thread keeps its own allocator arena.
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(4)
         .build()?)
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
 
 use rusqlite::{Connection, TransactionBehavior};
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 
 use super::{Mode, Result, StorageError};
 use crate::domain::date::Date;
@@ -33,6 +33,9 @@ enum Job {
 pub struct Db {
     jobs: mpsc::Sender<Job>,
     readers: Arc<Mutex<Vec<Connection>>>,
+    /// At most one read per core at a time: more would only add threads,
+    /// connections and memory, not speed.
+    read_slots: Arc<Semaphore>,
     path: Arc<PathBuf>,
 }
 
@@ -45,9 +48,11 @@ impl Db {
         std::thread::Builder::new()
             .name("spiegel-writer".into())
             .spawn(move || writer(conn, rx))?;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Db {
             jobs,
             readers: Arc::new(Mutex::new(Vec::new())),
+            read_slots: Arc::new(Semaphore::new(cores.max(2))),
             path: Arc::new(path.to_path_buf()),
         })
     }
@@ -93,6 +98,7 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
+        let _slot = self.read_slots.acquire().await.map_err(|_| stopped())?;
         let readers = self.readers.clone();
         let path = self.path.clone();
         tokio::task::spawn_blocking(move || {
@@ -103,7 +109,7 @@ impl Db {
             };
             let out = f(&conn);
             if let Ok(mut pool) = readers.lock()
-                && pool.len() < 8
+                && pool.len() < 4
             {
                 pool.push(conn);
             }

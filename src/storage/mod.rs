@@ -370,6 +370,16 @@ fn round_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Round> {
     })
 }
 
+/// Every round without its list of teams (cheaper; `teams` is empty).
+pub fn rounds_brief(conn: &Connection) -> Result<Vec<Round>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.survey_id, r.survey_hash, r.title, r.opened_on, r.closes_on, r.closed_on, r.k, NULL
+         FROM rounds r ORDER BY r.id",
+    )?;
+    let rows = stmt.query_map([], round_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn rounds(conn: &Connection) -> Result<Vec<Round>> {
     let mut stmt = conn.prepare_cached(&format!("{ROUND_SELECT} ORDER BY r.id"))?;
     let rows = stmt.query_map([], round_row)?;
@@ -728,6 +738,7 @@ pub fn form_context(
 pub struct ResultRow {
     pub round_id: i64,
     pub team_id: i64,
+    pub released: bool,
     /// The serialised [`Outcome`].
     pub body: String,
     /// JSON array of shuffled comments (empty unless allowed).
@@ -740,6 +751,7 @@ fn result_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ResultRow> {
         team_id: r.get(1)?,
         body: r.get(2)?,
         comments: r.get(3)?,
+        released: r.get::<_, String>(4)? == "released",
     })
 }
 
@@ -747,7 +759,7 @@ fn result_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ResultRow> {
 /// (`team_id` [`ORGANISATION`] for the whole organisation).
 pub fn team_results(conn: &Connection, team_id: i64) -> Result<Vec<ResultRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT round_id, team_id, body, comments FROM results WHERE team_id = ?1 ORDER BY round_id",
+        "SELECT round_id, team_id, body, comments, status FROM results WHERE team_id = ?1 ORDER BY round_id",
     )?;
     let rows = stmt.query_map([team_id], result_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -755,7 +767,7 @@ pub fn team_results(conn: &Connection, team_id: i64) -> Result<Vec<ResultRow>> {
 
 pub fn team_result(conn: &Connection, team_id: i64, round_id: i64) -> Result<Option<ResultRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT round_id, team_id, body, comments FROM results WHERE team_id = ?1 AND round_id = ?2",
+        "SELECT round_id, team_id, body, comments, status FROM results WHERE team_id = ?1 AND round_id = ?2",
     )?;
     Ok(stmt
         .query_row(params![team_id, round_id], result_row)

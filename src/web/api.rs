@@ -31,6 +31,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi))
 }
 
+/// JSON text made by [`report`], sent as it is.
+pub struct RawJson(String);
+
+impl IntoResponse for RawJson {
+    fn into_response(self) -> Response {
+        ([(header::CONTENT_TYPE, "application/json")], self.0).into_response()
+    }
+}
+
 /// An API error: JSON `{"error": …}` with its status.
 pub struct ApiError(StatusCode, &'static str);
 
@@ -126,14 +135,16 @@ async fn trend(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
+) -> Result<RawJson, ApiError> {
+    Ok(RawJson(
         state.db.read(move |c| report::trend(c, p, &id)).await?,
     ))
 }
 
-async fn overview(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<Value>, ApiError> {
-    Ok(Json(state.db.read(move |c| report::overview(c, p)).await?))
+async fn overview(State(state): State<AppState>, Auth(p): Auth) -> Result<RawJson, ApiError> {
+    Ok(RawJson(
+        state.db.read(move |c| report::overview(c, p)).await?,
+    ))
 }
 
 async fn openapi() -> impl IntoResponse {

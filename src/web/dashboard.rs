@@ -315,7 +315,7 @@ async fn team_page(
     let loaded = state
         .db
         .read(move |c| {
-            let trend = report::trend(c, p, &id2)?;
+            let trend = report::parse(&report::trend(c, p, &id2)?)?;
             let open: Vec<Value> = report::rounds(c, p)?
                 .as_array()
                 .into_iter()
@@ -454,7 +454,11 @@ async fn overview_page(
     headers: HeaderMap,
 ) -> Response {
     let lang = language(&q, &headers);
-    let overview = match state.db.read(move |c| report::overview(c, p)).await {
+    let overview = match state
+        .db
+        .read(move |c| report::parse(&report::overview(c, p)?))
+        .await
+    {
         Ok(v) => v,
         Err(StorageError::NotFound(_)) => return not_found(lang),
         Err(e) => return error_page(lang, &e),

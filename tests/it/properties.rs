@@ -71,12 +71,12 @@ proptest! {
             let total: u32 = if nested && i == 0 { sizes.iter().map(|s| u32::from(*s)).sum() } else { u32::from(sizes[i]) };
             prop_assert_eq!(v["k_reached"].as_bool(), Some(total >= k));
         }
-        let overview = report::overview(&conn, Principal::Advisor).unwrap();
+        let overview = report::parse(&report::overview(&conn, Principal::Advisor).unwrap()).unwrap();
         for cell in overview["cells"].as_array().unwrap() {
             let keys: Vec<&String> = cell.as_object().unwrap().keys().collect();
             prop_assert_eq!(keys, ["k_reached", "round", "status", "team"]);
         }
-        let trend = report::trend(&conn, Principal::Advisor, "t0").unwrap();
+        let trend = report::parse(&report::trend(&conn, Principal::Advisor, "t0").unwrap()).unwrap();
         prop_assert_eq!(trend["rounds"].as_array().unwrap().len(), 0, "an open round is in no trend");
     }
 
