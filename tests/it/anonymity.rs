@@ -290,3 +290,71 @@ fn the_order_of_answering_does_not_survive_the_close() {
         "the answering order is gone"
     );
 }
+
+#[test]
+fn kill_9_under_concurrent_load_loses_no_acknowledged_answer() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    let tokens = dir.tokens(&round, "Noord", 400);
+    let server = Server::start(&dir, None);
+    let addr = server.addr.clone();
+    let chunks: Vec<Vec<String>> = tokens.chunks(50).map(<[String]>::to_vec).collect();
+    let workers: Vec<_> = chunks
+        .into_iter()
+        .map(|chunk| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let mut acknowledged = Vec::new();
+                for t in chunk {
+                    // A killed server answers nothing; that is not an acknowledgement.
+                    let res = crate::support::try_request(
+                        &addr,
+                        "POST",
+                        &format!("/s/{t}"),
+                        &[("Content-Type", "application/x-www-form-urlencoded")],
+                        ANSWER.as_bytes(),
+                    );
+                    if res.is_ok_and(|r| r.status == 303) {
+                        acknowledged.push(t);
+                    }
+                }
+                acknowledged
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    drop(server); // SIGKILL in the middle of the load
+    let acknowledged: Vec<String> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    let conn = dir.sqlite();
+    let stored: u32 = conn
+        .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))
+        .unwrap();
+    let used: u32 = conn
+        .query_row("SELECT count(*) FROM invites WHERE used = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(
+        stored as usize >= acknowledged.len(),
+        "{stored} stored < {} acknowledged",
+        acknowledged.len()
+    );
+    assert_eq!(
+        stored, used,
+        "every stored answer spent exactly one token, none twice"
+    );
+    for t in &acknowledged {
+        let h = blake3::hash(t.as_bytes());
+        let spent: u32 = conn
+            .query_row(
+                "SELECT used FROM invites WHERE hash = ?1",
+                [h.as_bytes().as_slice()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(spent, 1, "an acknowledged link is spent");
+    }
+}

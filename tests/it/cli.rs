@@ -515,8 +515,16 @@ fn demo_serves_a_live_survey_link() {
     use std::io::BufRead;
     let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut link = None;
+    let mut keys: Vec<(String, String)> = Vec::new();
     let mut line = String::new();
     while reader.read_line(&mut line).unwrap() > 0 {
+        for role in ["/a/", "/m/"] {
+            if let Some(pos) = line.find(role)
+                && !line.contains("curl")
+            {
+                keys.push((role.to_string(), line[pos + 3..].trim().to_string()));
+            }
+        }
         if let Some(pos) = line.find("http://")
             && line.contains("/s/")
         {
@@ -540,6 +548,44 @@ fn demo_serves_a_live_survey_link() {
         b"pulse-speak=5",
     );
     assert_eq!(post.status, 303);
+    // The printed keys work against the API: the advisor's overview, the
+    // manager's own trend and nothing else.
+    let key = |role: &str| {
+        keys.iter()
+            .find(|(r, _)| r == role)
+            .map(|(_, k)| k.clone())
+            .expect("a key URL")
+    };
+    let bearer = |key: &str, path: &str| {
+        crate::support::request(
+            addr,
+            "GET",
+            path,
+            &[("Authorization", &format!("Bearer {key}"))],
+            b"",
+        )
+    };
+    let overview = bearer(&key("/a/"), "/api/v1/overview");
+    assert_eq!(overview.status, 200);
+    assert!(overview.body.contains("\"status\":\"released\""));
+    assert!(
+        overview.body.contains("\"status\":\"suppressed\""),
+        "the small team is suppressed"
+    );
+    let manager = key("/m/");
+    let teams: serde_json::Value =
+        serde_json::from_str(&bearer(&manager, "/api/v1/teams").body).unwrap();
+    assert_eq!(teams.as_array().unwrap().len(), 1);
+    let own = teams[0]["id"].as_str().unwrap().to_string();
+    let trend: serde_json::Value =
+        serde_json::from_str(&bearer(&manager, &format!("/api/v1/teams/{own}/trend")).body)
+            .unwrap();
+    assert_eq!(
+        trend["rounds"].as_array().unwrap().len(),
+        12,
+        "a year of monthly rounds"
+    );
+    assert_eq!(bearer(&manager, "/api/v1/overview").status, 404);
     let _ = child.kill();
     let _ = child.wait();
 
