@@ -6,12 +6,12 @@
 #   bench/survey.sh
 #
 # Environment: PORT (default 18438), DURATION (seconds per run, default 10),
-# RATE_TOKENS (links to create for the submission run, default 60000).
+# RATE_TOKENS (links to create for the submission run, default 120000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-18438}
 DURATION=${DURATION:-10}
-RATE_TOKENS=${RATE_TOKENS:-60000}
+RATE_TOKENS=${RATE_TOKENS:-120000}
 BASE="http://127.0.0.1:$PORT"
 WORK=$(mktemp -d)
 DB="$WORK/survey-bench.db"
@@ -22,7 +22,10 @@ BIN=target/release/spiegel
 "$BIN" --db "$DB" team add Team >/dev/null
 ROUND=$("$BIN" --db "$DB" round open --survey psychological-safety --all | tail -n 1)
 "$BIN" --db "$DB" links --round "$ROUND" --team Team --count 1 | sed 's#.*/##' >"$WORK/get.txt"
-"$BIN" --db "$DB" links --round "$ROUND" --team Team --count "$RATE_TOKENS" | sed 's#.*/##' >"$WORK/tokens.txt"
+: >"$WORK/tokens.txt"
+for _ in $(seq $((RATE_TOKENS / 10000))); do
+    "$BIN" --db "$DB" links --round "$ROUND" --team Team --count 10000 | sed 's#.*/##' >>"$WORK/tokens.txt"
+done
 
 "$BIN" --db "$DB" serve --addr "127.0.0.1:$PORT" --max-failures 1000000000 >"$WORK/log" 2>&1 &
 PID=$!
@@ -47,11 +50,8 @@ echo "wrk: POST /s/{token}, first-time submissions, 2 threads, 64 connections, $
 TOKENS="$WORK/tokens.txt" THREADS=2 wrk -t2 -c64 -d"${DURATION}s" --latency -s bench/submit.lua "$BASE" \
     | grep -E 'Latency|Requests/sec|50%|99%|Non-2xx'
 echo "memory: $(rss)"
-STORED=$(sqlite3 "$DB" "select count(*) from responses" 2>/dev/null || "$BIN" --db "$DB" results --round "$ROUND" | head -1)
-echo "stored responses: $STORED (every 303 above is one; requests past the token list get 404)"
-
-if command -v wrk >/dev/null && wrk --help 2>&1 | grep -q -- '-R'; then
-    echo "(wrk2 available: constant-rate run skipped in this script)"
+if command -v sqlite3 >/dev/null; then
+    echo "stored responses: $(sqlite3 "$DB" 'select count(*) from responses'), spent links: $(sqlite3 "$DB" 'select count(*) from invites where used = 1')"
 fi
 echo
 echo "peak memory: $(grep VmHWM /proc/$PID/status)"

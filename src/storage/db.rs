@@ -92,6 +92,27 @@ impl Db {
         rx.await.map_err(|_| stopped())?
     }
 
+    /// Runs a point lookup (a few microseconds, one indexed row) right here
+    /// on the async thread with a pooled read-only connection: cheaper than a
+    /// trip to the blocking pool. Anything that scans belongs in [`Db::read`].
+    pub fn lookup<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&Connection) -> Result<T>,
+    {
+        let pooled = self.readers.lock().map_err(|_| stopped())?.pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => super::open(&self.path, Mode::ReadOnly)?,
+        };
+        let out = f(&conn);
+        if let Ok(mut pool) = self.readers.lock()
+            && pool.len() < 4
+        {
+            pool.push(conn);
+        }
+        out
+    }
+
     /// Runs `f` on a read-only connection from the pool, off the async runtime.
     pub async fn read<T, F>(&self, f: F) -> Result<T>
     where

@@ -97,7 +97,7 @@ impl FromRequestParts<AppState> for Auth {
             return Err(ApiError(StatusCode::UNAUTHORIZED, "unknown or revoked key"));
         }
         let hash = token::hash_secret(key);
-        match state.db.read(move |c| storage::principal(c, &hash)).await? {
+        match state.db.lookup(|c| storage::principal(c, &hash))? {
             Some(p) => Ok(Auth(p)),
             None => {
                 tracing::debug!("api request with an unknown or revoked key");

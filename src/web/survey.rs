@@ -154,8 +154,7 @@ async fn live(
     let hash = token::hash_secret(token);
     let ctx = state
         .db
-        .read(move |conn| storage::form_context(conn, &hash, Date::today()))
-        .await?;
+        .lookup(|conn| storage::form_context(conn, &hash, Date::today()))?;
     let Some(ctx) = ctx else {
         return Ok(None);
     };
