@@ -73,7 +73,7 @@ pub enum Command {
         /// Address to listen on
         #[arg(long, env = "SPIEGEL_ADDR", default_value = DEFAULT_ADDR)]
         addr: String,
-        /// Failed link or key attempts per client per minute before it gets 429
+        /// Failed link or key attempts per client (IP address) per minute before it gets 429; 0 turns this off (behind a reverse proxy every client has the proxy's address)
         #[arg(long, env = "SPIEGEL_MAX_FAILURES", default_value_t = crate::web::DEFAULT_MAX_FAILURES)]
         max_failures: u32,
     },

@@ -24,7 +24,11 @@ impl FailureLimiter {
     }
 
     /// When the client is blocked: how long until it may try again.
+    /// A limit of 0 turns the limiter off.
     pub fn blocked(&self, ip: IpAddr, now: Instant) -> Option<Duration> {
+        if self.max == 0 {
+            return None;
+        }
         let clients = self.clients.lock().ok()?;
         let (start, count) = clients.get(&ip)?;
         let elapsed = now.saturating_duration_since(*start);
@@ -73,5 +77,15 @@ mod tests {
             l.blocked(ip, t0 + Duration::from_secs(62)).is_none(),
             "a new window starts afresh"
         );
+    }
+
+    #[test]
+    fn zero_turns_it_off() {
+        let l = FailureLimiter::new(0, Duration::from_secs(60));
+        let ip: IpAddr = "10.0.0.1".parse().unwrap();
+        for _ in 0..1000 {
+            l.record_failure(ip, Instant::now());
+        }
+        assert!(l.blocked(ip, Instant::now()).is_none());
     }
 }
