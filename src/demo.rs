@@ -88,12 +88,17 @@ pub fn run(g: &Global, addr: &str, seed: u64) -> anyhow::Result<()> {
     drop(conn);
 
     let rt = crate::cli::runtime()?;
-    rt.block_on(async {
+    let served = rt.block_on(async {
         let db = storage::Db::start(&path)?;
         let listener = crate::cli::bind(addr).await?;
         let base = g.served_base_url(&listener);
         let base = base.as_str();
-        println!("Spiegel demo: database {}", path.display());
+        let lifetime = if g.db.is_none() {
+            " (temporary: removed when the demo stops; keep one with --db FILE)"
+        } else {
+            ""
+        };
+        println!("Spiegel demo: database {}{lifetime}", path.display());
         println!();
         println!("Advisor (vertrouwenspersoon), sees every released result:");
         println!("  {base}/a/{advisor}");
@@ -114,7 +119,16 @@ pub fn run(g: &Global, addr: &str, seed: u64) -> anyhow::Result<()> {
         println!();
         println!("Stop with Ctrl-C.");
         crate::cli::serve_until_signal(listener, db, crate::web::DEFAULT_MAX_FAILURES, base).await
-    })
+    });
+    drop(rt);
+    // A temporary demo database goes when the demo stops; one named with
+    // --db stays.
+    if g.db.is_none() {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    served
 }
 
 /// Fills a fresh database; returns one live link token per team of the open round.
