@@ -12,7 +12,6 @@
 //! server's. Plain `Instant` timing; nothing here asserts a time.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -20,19 +19,17 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail, ensure};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::TransactionBehavior;
 
 use spiegel::catalog::Catalog;
 use spiegel::domain::access::Principal;
 use spiegel::domain::answers::Answers;
 use spiegel::domain::date::Date;
-use spiegel::domain::release::GroupId;
-use spiegel::domain::results::{Outcome, Response, RoundInput, TeamInfo, compute_round};
-use spiegel::domain::stats::ItemDef;
+use spiegel::domain::results::compute_round;
 use spiegel::domain::survey::Survey;
 use spiegel::domain::token;
 use spiegel::report;
-use spiegel::storage::{self, Mode, ORGANISATION};
+use spiegel::storage::{self, Mode};
 
 const ORG_NAME: &str = "Spiegel benchmark organisation";
 const K: u32 = 5;
@@ -64,7 +61,7 @@ fn main() -> anyhow::Result<()> {
         path.display(),
         size as f64 / 1e6
     );
-    measure(&path, &survey)
+    measure(&path)
 }
 
 // ------------------------------------------------------------ heap counter
@@ -284,7 +281,10 @@ fn generate(path: &Path, survey: &Survey) -> anyhow::Result<()> {
             let g = &groups[*i];
             let centre = g.from + (g.to - g.from) * progress;
             for t in tokens {
-                let a = answers(&mut rng, survey, centre);
+                let a = Answers {
+                    values: spiegel::demo::synthetic_values(&mut rng, survey, centre, 0.7),
+                    comment: None,
+                };
                 let ok = storage::submit(
                     &tx,
                     &token::hash_secret(t),
@@ -390,35 +390,6 @@ fn plan_counts(rng: &mut StdRng, groups: &[Group]) -> Vec<Vec<u32>> {
     counts
 }
 
-/// One person's answers around the team's mean: 1–7, about 4 % skipped.
-fn answers(rng: &mut StdRng, survey: &Survey, centre: f64) -> Answers {
-    let points = survey.scale.points;
-    let person = centre + normal(rng) * 0.7;
-    let values = survey
-        .items
-        .iter()
-        .map(|item| {
-            if rng.random::<f64>() < 0.04 {
-                return None;
-            }
-            let v = (person + normal(rng) * 0.8)
-                .round()
-                .clamp(1.0, f64::from(points)) as u8;
-            Some(if item.reverse { points + 1 - v } else { v })
-        })
-        .collect();
-    Answers {
-        values,
-        comment: None,
-    }
-}
-
-fn normal(rng: &mut StdRng) -> f64 {
-    let u1: f64 = rng.random::<f64>().max(1e-12);
-    let u2: f64 = rng.random();
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
-}
-
 // ------------------------------------------------------------ measurement
 
 struct Stats {
@@ -471,7 +442,7 @@ fn row(name: &str, runs: usize, s: &Stats, bytes: usize, target: &str) {
     );
 }
 
-fn measure(path: &Path, survey: &Survey) -> anyhow::Result<()> {
+fn measure(path: &Path) -> anyhow::Result<()> {
     let conn = storage::open(path, Mode::ReadOnly)?;
     let teams = storage::teams(&conn)?;
     let rounds = storage::rounds(&conn)?;
@@ -592,31 +563,14 @@ fn measure(path: &Path, survey: &Survey) -> anyhow::Result<()> {
     row("  part: storage::rounds_brief (52)", 200, &s, 0, "");
     let s = time(20, 200, || Ok(storage::team_results(&conn, team.key)?))?;
     row("  part: storage::team_results (52 rows)", 200, &s, 0, "");
-    let stored = storage::team_results(&conn, team.key)?;
-    let s = time(20, 200, || {
-        stored
-            .iter()
-            .map(|r| Ok(serde_json::from_str::<serde_json::Value>(&r.body)?))
-            .collect::<anyhow::Result<Vec<_>>>()
-    })?;
-    row(
-        "  (parsing the 52 stored bodies, no longer done)",
-        200,
-        &s,
-        0,
-        "",
-    );
     let s = time(5, 30, || Ok(storage::result_cells(&conn)?))?;
     row("  part: storage::result_cells (all cells)", 30, &s, 0, "");
 
     // What the close of one round computes (without storing or VACUUM).
-    let input = RoundData::load(&conn, survey, mid)?;
-    let s = time(2, 10, || Ok(compute_round(&input.input())?))?;
+    let input = storage::round_data(&conn, &storage::round(&conn, mid)?)?;
+    let s = time(2, 10, || Ok(compute_round(&input.input(1))?))?;
     row(
-        &format!(
-            "compute_round, one round ({} responses)",
-            input.responses.len()
-        ),
+        &format!("compute_round, one round ({} responses)", input.responses()),
         10,
         &s,
         0,
@@ -650,86 +604,4 @@ fn measure(path: &Path, survey: &Survey) -> anyhow::Result<()> {
         ms(first_overview)
     );
     Ok(())
-}
-
-/// Everything [`compute_round`] needs for one closed round, loaded once.
-struct RoundData {
-    k: u32,
-    points: u8,
-    items: Vec<ItemDef>,
-    dimensions: Vec<String>,
-    teams: Vec<TeamInfo>,
-    responses: Vec<Response>,
-    previous: HashMap<GroupId, Outcome>,
-}
-
-impl RoundData {
-    fn load(conn: &Connection, survey: &Survey, round_id: i64) -> anyhow::Result<RoundData> {
-        let round = storage::round(conn, round_id)?;
-        let teams: Vec<TeamInfo> = storage::teams(conn)?
-            .into_iter()
-            .map(|t| TeamInfo {
-                key: t.key,
-                parent: t.parent_key,
-                expected_size: t.expected_size,
-                participates: true,
-            })
-            .collect();
-        // The storage layer keeps its response reader private (only
-        // close_round uses it); the benchmark reads the same columns.
-        let mut stmt =
-            conn.prepare("SELECT team_id, answers, comment FROM responses WHERE round_id = ?1")?;
-        let responses: Vec<Response> = stmt
-            .query_map([round_id], |row| {
-                let answers: Vec<u8> = row.get(1)?;
-                Ok(Response {
-                    team: row.get(0)?,
-                    values: Answers::decode(&answers),
-                    comment: row.get(2)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        let mut previous = HashMap::new();
-        let earlier = round_id - 1;
-        for key in std::iter::once(ORGANISATION).chain(teams.iter().map(|t| t.key)) {
-            if let Some(row) = storage::team_result(conn, key, earlier)? {
-                let g = if key == ORGANISATION {
-                    GroupId::Organisation
-                } else {
-                    GroupId::Team(key)
-                };
-                previous.insert(g, serde_json::from_str(&row.body)?);
-            }
-        }
-        Ok(RoundData {
-            k: round.k,
-            points: survey.scale.points,
-            items: survey
-                .items
-                .iter()
-                .map(|i| ItemDef {
-                    id: i.id.clone(),
-                    dimension: i.dimension.clone(),
-                    reverse: i.reverse,
-                })
-                .collect(),
-            dimensions: survey.dimensions.iter().map(|d| d.id.clone()).collect(),
-            teams,
-            responses,
-            previous,
-        })
-    }
-
-    fn input(&self) -> RoundInput<'_> {
-        RoundInput {
-            k: self.k,
-            points: self.points,
-            items: &self.items,
-            dimensions: &self.dimensions,
-            teams: &self.teams,
-            responses: &self.responses,
-            previous: &self.previous,
-            seed: 1,
-        }
-    }
 }

@@ -216,7 +216,6 @@ fn answer(
     }
     let tokens = storage::create_invites(conn, round_id, team_key, count)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let points = survey.scale.points;
     for (i, t) in tokens.iter().enumerate() {
         let centre = match climate {
             Climate::Trend(from, to) => from + (to - from) * progress,
@@ -224,20 +223,7 @@ fn answer(
             Climate::Split if i % 2 == 0 => 6.0,
             Climate::Split => 2.7,
         };
-        let person = centre + normal(rng) * 0.6;
-        let values = survey
-            .items
-            .iter()
-            .map(|item| {
-                if rng.random::<f64>() < 0.04 {
-                    return None;
-                }
-                let v = (person + normal(rng) * 0.8)
-                    .round()
-                    .clamp(1.0, f64::from(points)) as u8;
-                Some(if item.reverse { points + 1 - v } else { v })
-            })
-            .collect();
+        let values = synthetic_values(rng, survey, centre, 0.6);
         let comment = (survey.comment.is_some() && rng.random::<f64>() < 0.15)
             .then(|| COMMENTS[rng.random_range(0..COMMENTS.len())].to_string());
         let a = Answers { values, comment };
@@ -252,6 +238,32 @@ fn answer(
     }
     tx.commit()?;
     Ok(())
+}
+
+/// One synthetic person's answers: their own level drawn around `centre`
+/// (standard deviation `spread`), each item around that, about 4 % skipped,
+/// reverse items given as a person would tick them.
+pub fn synthetic_values(
+    rng: &mut StdRng,
+    survey: &Survey,
+    centre: f64,
+    spread: f64,
+) -> Vec<Option<u8>> {
+    let points = survey.scale.points;
+    let person = centre + normal(rng) * spread;
+    survey
+        .items
+        .iter()
+        .map(|item| {
+            if rng.random::<f64>() < 0.04 {
+                return None;
+            }
+            let v = (person + normal(rng) * 0.8)
+                .round()
+                .clamp(1.0, f64::from(points)) as u8;
+            Some(if item.reverse { points + 1 - v } else { v })
+        })
+        .collect()
 }
 
 fn normal(rng: &mut StdRng) -> f64 {

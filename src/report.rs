@@ -105,18 +105,13 @@ impl Org {
 
     /// Whether a group takes part in a round (any of its teams does).
     fn takes_part(&self, g: &Group, round: &Round) -> bool {
-        let ids: Vec<&str> = self
-            .tree
-            .members(g.gid())
-            .into_iter()
-            .filter_map(|m| {
-                self.teams
-                    .iter()
-                    .find(|t| t.key == m)
-                    .map(|t| t.id.as_str())
-            })
-            .collect();
-        round.teams.iter().any(|t| ids.contains(&t.as_str()))
+        let taking_part: std::collections::HashSet<&str> =
+            round.teams.iter().map(String::as_str).collect();
+        self.tree.members(g.gid()).into_iter().any(|m| {
+            self.teams
+                .iter()
+                .any(|t| t.key == m && taking_part.contains(t.id.as_str()))
+        })
     }
 }
 

@@ -94,7 +94,8 @@ impl Db {
 
     /// Runs a point lookup (a few microseconds, one indexed row) right here
     /// on the async thread with a pooled read-only connection: cheaper than a
-    /// trip to the blocking pool. Anything that scans belongs in [`Db::read`].
+    /// trip to the blocking pool. Anything that scans belongs in [`Db::read`],
+    /// which runs this same function on the blocking pool.
     pub fn lookup<T, F>(&self, f: F) -> Result<T>
     where
         F: FnOnce(&Connection) -> Result<T>,
@@ -120,24 +121,10 @@ impl Db {
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         let _slot = self.read_slots.acquire().await.map_err(|_| stopped())?;
-        let readers = self.readers.clone();
-        let path = self.path.clone();
-        tokio::task::spawn_blocking(move || {
-            let pooled = readers.lock().map_err(|_| stopped())?.pop();
-            let conn = match pooled {
-                Some(c) => c,
-                None => super::open(&path, Mode::ReadOnly)?,
-            };
-            let out = f(&conn);
-            if let Ok(mut pool) = readers.lock()
-                && pool.len() < 4
-            {
-                pool.push(conn);
-            }
-            out
-        })
-        .await
-        .map_err(|_| stopped())?
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.lookup(f))
+            .await
+            .map_err(|_| stopped())?
     }
 }
 

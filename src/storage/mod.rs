@@ -440,7 +440,40 @@ fn compact(conn: &Connection) {
 /// Team id of the organisation's row in `results`.
 pub const ORGANISATION: i64 = 0;
 
-fn store_results(conn: &Connection, r: &Round) -> Result<()> {
+/// Everything [`compute_round`] needs for one round, loaded once.
+pub struct RoundData {
+    k: u32,
+    points: u8,
+    items: Vec<ItemDef>,
+    dimensions: Vec<String>,
+    teams: Vec<TeamInfo>,
+    responses: Vec<Response>,
+    previous: HashMap<GroupId, Outcome>,
+}
+
+impl RoundData {
+    /// The computation's input; `seed` shuffles the comments.
+    pub fn input(&self, seed: u64) -> RoundInput<'_> {
+        RoundInput {
+            k: self.k,
+            points: self.points,
+            items: &self.items,
+            dimensions: &self.dimensions,
+            teams: &self.teams,
+            responses: &self.responses,
+            previous: &self.previous,
+            seed,
+        }
+    }
+
+    pub fn responses(&self) -> usize {
+        self.responses.len()
+    }
+}
+
+/// Loads a round's pinned survey, its teams, its responses and each group's
+/// previous outcome of the same survey.
+pub fn round_data(conn: &Connection, r: &Round) -> Result<RoundData> {
     let source = round_survey_source(conn, r.id)?;
     let survey =
         crate::domain::survey::parse(&format!("round {}", r.id), &source, None).map_err(|e| {
@@ -488,20 +521,22 @@ fn store_results(conn: &Connection, r: &Round) -> Result<()> {
         })?
         .collect::<Result<_, _>>()?
     };
-    let previous = previous_outcomes(conn, &r.survey, r.id)?;
-    let seed = u64::from_le_bytes(token::random_bytes::<8>()?);
-    let input = RoundInput {
+    Ok(RoundData {
         k: r.k,
         points: survey.scale.points,
-        items: &items,
-        dimensions: &dimensions,
-        teams: &teams,
-        responses: &responses,
-        previous: &previous,
-        seed,
-    };
-    let results =
-        compute_round(&input).map_err(|e| StorageError::Invalid(format!("team tree: {e}")))?;
+        items,
+        dimensions,
+        teams,
+        responses,
+        previous: previous_outcomes(conn, &r.survey, r.id)?,
+    })
+}
+
+fn store_results(conn: &Connection, r: &Round) -> Result<()> {
+    let data = round_data(conn, r)?;
+    let seed = u64::from_le_bytes(token::random_bytes::<8>()?);
+    let results = compute_round(&data.input(seed))
+        .map_err(|e| StorageError::Invalid(format!("team tree: {e}")))?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO results (round_id, team_id, status, respondents, score, body, comments)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -665,13 +700,20 @@ pub fn submit(
 
 /// Whether a round is open and not past its planned close date.
 fn round_takes_answers(conn: &Connection, round_id: i64, today: Date) -> Result<bool> {
-    let mut stmt = conn.prepare_cached("SELECT closed_on, closes_on FROM rounds WHERE id = ?1")?;
-    let row: Option<(Option<String>, Option<String>)> = stmt
-        .query_row([round_id], |r| Ok((r.get(0)?, r.get(1)?)))
+    Ok(answering_k(conn, round_id, today)?.is_some())
+}
+
+/// The k of a round that takes answers today (open, not past its planned
+/// close date); `None` otherwise.
+fn answering_k(conn: &Connection, round_id: i64, today: Date) -> Result<Option<u32>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT k, closed_on, closes_on FROM rounds WHERE id = ?1")?;
+    let row: Option<(u32, Option<String>, Option<String>)> = stmt
+        .query_row([round_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     Ok(match row {
-        Some((None, closes_on)) => before_close(closes_on.as_deref(), today),
-        _ => false,
+        Some((k, None, closes_on)) if before_close(closes_on.as_deref(), today) => Some(k),
+        _ => None,
     })
 }
 
@@ -743,23 +785,9 @@ pub fn form_context(
     else {
         return Ok(None);
     };
-    let mut round =
-        conn.prepare_cached("SELECT k, closed_on, closes_on FROM rounds WHERE id = ?1")?;
-    let Some((k, closed_on, closes_on)) = round
-        .query_row([round_id], |r| {
-            Ok((
-                r.get::<_, u32>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        })
-        .optional()?
-    else {
+    let Some(k) = answering_k(conn, round_id, today)? else {
         return Ok(None);
     };
-    if closed_on.is_some() || !before_close(closes_on.as_deref(), today) {
-        return Ok(None);
-    }
     let mut team = conn.prepare_cached("SELECT name FROM teams WHERE id = ?1")?;
     let team_name: String = team.query_row([team_id], |r| r.get(0))?;
     Ok(Some(FormContext {

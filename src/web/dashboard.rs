@@ -118,16 +118,10 @@ impl FromRequestParts<AppState> for Viewer {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, Response> {
-        let lang = Lang::negotiate(
-            parts
-                .uri
-                .query()
-                .and_then(|q| q.split('&').find_map(|p| p.strip_prefix("lang="))),
-            parts
-                .headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok()),
-        );
+        let q = Query::<LangQuery>::try_from_uri(&parts.uri)
+            .map(|Query(q)| q)
+            .unwrap_or(LangQuery { lang: None });
+        let lang = language(&q, &parts.headers);
         let session = parts
             .headers
             .get_all(header::COOKIE)

@@ -20,7 +20,7 @@ use crate::storage::{self, FormContext};
 
 #[derive(Deserialize)]
 pub struct LangQuery {
-    lang: Option<String>,
+    pub lang: Option<String>,
 }
 
 pub fn language(q: &LangQuery, headers: &HeaderMap) -> Lang {
