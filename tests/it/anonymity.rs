@@ -19,14 +19,9 @@ fn fifty_simultaneous_submits_of_one_token_store_exactly_one() {
             let (addr, token, barrier) = (server.addr.clone(), token.clone(), barrier.clone());
             std::thread::spawn(move || {
                 barrier.wait();
-                crate::support::request(
-                    &addr,
-                    "POST",
-                    &format!("/s/{token}"),
-                    &[("Content-Type", "application/x-www-form-urlencoded")],
-                    ANSWER.as_bytes(),
-                )
-                .status
+                crate::support::post_form(&addr, &format!("/s/{token}"), ANSWER)
+                    .unwrap()
+                    .status
             })
         })
         .collect();
@@ -60,14 +55,9 @@ fn many_tokens_at_once_are_all_stored_once() {
         .map(|token| {
             let addr = server.addr.clone();
             std::thread::spawn(move || {
-                crate::support::request(
-                    &addr,
-                    "POST",
-                    &format!("/s/{token}"),
-                    &[("Content-Type", "application/x-www-form-urlencoded")],
-                    ANSWER.as_bytes(),
-                )
-                .status
+                crate::support::post_form(&addr, &format!("/s/{token}"), ANSWER)
+                    .unwrap()
+                    .status
             })
         })
         .collect();
@@ -307,13 +297,7 @@ fn kill_9_under_concurrent_load_loses_no_acknowledged_answer() {
                 let mut acknowledged = Vec::new();
                 for t in chunk {
                     // A killed server answers nothing; that is not an acknowledgement.
-                    let res = crate::support::try_request(
-                        &addr,
-                        "POST",
-                        &format!("/s/{t}"),
-                        &[("Content-Type", "application/x-www-form-urlencoded")],
-                        ANSWER.as_bytes(),
-                    );
+                    let res = crate::support::post_form(&addr, &format!("/s/{t}"), ANSWER);
                     if res.is_ok_and(|r| r.status == 303) {
                         acknowledged.push(t);
                     }

@@ -540,13 +540,7 @@ fn demo_serves_a_live_survey_link() {
     let (addr, path) = rest.split_at(rest.find('/').unwrap());
     let page = crate::support::request(addr, "GET", path, &[], b"");
     assert_eq!(page.status, 200);
-    let post = crate::support::request(
-        addr,
-        "POST",
-        path,
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        b"pulse-speak=5",
-    );
+    let post = crate::support::post_form(addr, path, "pulse-speak=5").unwrap();
     assert_eq!(post.status, 303);
     // The printed keys work against the API: the advisor's overview, the
     // manager's own trend and nothing else.
@@ -632,20 +626,15 @@ fn the_server_closes_rounds_after_their_planned_date() {
     let dir = TestDir::new();
     dir.ok(&["init"]);
     dir.ok(&["team", "add", "A"]);
-    let round = dir
-        .ok(&[
-            "round",
-            "open",
-            "--survey",
-            "pulse",
-            "--all",
-            "--closes",
-            "2099-01-01",
-        ])
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
+    let round = dir.open_round(&[
+        "round",
+        "open",
+        "--survey",
+        "pulse",
+        "--all",
+        "--closes",
+        "2099-01-01",
+    ]);
     let token = dir.tokens(&round, "A", 1).remove(0);
     // The planned date passes (moved into the past, as time would).
     dir.sqlite()

@@ -59,12 +59,7 @@ fn used_unknown_and_closed_links_are_indistinguishable() {
     let unknown = "AAAAAAAAAAAAAAAAAAAAAA".to_string();
     let junk = "not-a-token".to_string();
     // A second round, closed, with a link that was never used.
-    let closed_round = dir
-        .ok(&["round", "open", "--survey", "pulse", "--teams", "Noord"])
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
+    let closed_round = dir.open_round(&["round", "open", "--survey", "pulse", "--teams", "Noord"]);
     let closed = dir.tokens(&closed_round, "Noord", 1).remove(0);
     dir.ok(&["round", "close", &closed_round]);
 
@@ -170,19 +165,14 @@ fn every_bad_field_is_refused_with_an_explanation_and_nothing_stored() {
 fn a_survey_without_comment_question_refuses_comments_and_hides_the_box() {
     let dir = TestDir::new();
     dir.setup_round();
-    let round = dir
-        .ok(&[
-            "round",
-            "open",
-            "--survey",
-            "psychological-safety",
-            "--teams",
-            "noord",
-        ])
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
+    let round = dir.open_round(&[
+        "round",
+        "open",
+        "--survey",
+        "psychological-safety",
+        "--teams",
+        "noord",
+    ]);
     let token = dir.tokens(&round, "Noord", 1).remove(0);
     let server = Server::start(&dir, None);
     let page = server.get(&format!("/s/{token}"));

@@ -62,12 +62,7 @@ fn organisation() -> Org {
     dir.ok(&["team", "add", "Zuid", "--parent", "Zorg", "--size", "8"]);
     dir.ok(&["team", "add", "Klein", "--parent", "Zorg", "--size", "3"]);
     dir.ok(&["team", "add", "Facilitair", "--size", "6"]);
-    let round = dir
-        .ok(&["round", "open", "--survey", "pulse", "--all"])
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
+    let round = dir.open_round(&["round", "open", "--survey", "pulse", "--all"]);
     let advisor = key(&dir, &["key", "advisor", "--label", "vp"]);
     let noord = key(&dir, &["key", "manager", "--team", "Noord"]);
     let server = Server::start(&dir, None);
@@ -135,12 +130,7 @@ fn watching_the_counts_of_an_open_round_reveals_nothing_but_one_flip() {
     let dir = TestDir::new();
     dir.ok(&["init"]);
     dir.ok(&["team", "add", "A"]);
-    let round = dir
-        .ok(&["round", "open", "--survey", "pulse", "--all"])
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
+    let round = dir.open_round(&["round", "open", "--survey", "pulse", "--all"]);
     let advisor = key(&dir, &["key", "advisor"]);
     let server = Server::start(&dir, None);
     let path = format!("/teams/a/rounds/{round}");
@@ -449,12 +439,7 @@ fn k_is_locked_into_the_round_for_its_results() {
     let dir = TestDir::new();
     dir.ok(&["init", "--k", "3"]);
     dir.ok(&["team", "add", "A"]);
-    let round = dir
-        .ok(&["round", "open", "--survey", "pulse", "--all"])
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
+    let round = dir.open_round(&["round", "open", "--survey", "pulse", "--all"]);
     let advisor = key(&dir, &["key", "advisor"]);
     let server = Server::start(&dir, None);
     answer(&server, &dir, &round, "A", &[ALL; 4]);
@@ -473,12 +458,7 @@ fn comments_need_ten_respondents_and_go_to_advisors_unless_opted_in() {
     dir.ok(&["init"]);
     dir.ok(&["team", "add", "Groot"]);
     dir.ok(&["team", "add", "Midden"]);
-    let round = dir
-        .ok(&["round", "open", "--survey", "pulse", "--all"])
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
+    let round = dir.open_round(&["round", "open", "--survey", "pulse", "--all"]);
     let advisor = key(&dir, &["key", "advisor"]);
     let manager = key(&dir, &["key", "manager", "--team", "Groot"]);
     let server = Server::start(&dir, None);
@@ -518,20 +498,15 @@ fn the_trend_lists_closed_rounds_oldest_first_with_gaps_and_changes() {
     let server = Server::start(&dir, None);
     let mut rounds = Vec::new();
     for (i, n) in [6usize, 3, 6].iter().enumerate() {
-        let round = dir
-            .ok(&[
-                "round",
-                "open",
-                "--survey",
-                "pulse",
-                "--all",
-                "--title",
-                &format!("R{i}"),
-            ])
-            .lines()
-            .last()
-            .unwrap()
-            .to_string();
+        let round = dir.open_round(&[
+            "round",
+            "open",
+            "--survey",
+            "pulse",
+            "--all",
+            "--title",
+            &format!("R{i}"),
+        ]);
         let body = if i == 2 {
             "pulse-speak=7&pulse-heard=7&pulse-mistakes=7&pulse-keep-quiet=1&pulse-unwanted-behaviour=7"
         } else {
@@ -541,12 +516,7 @@ fn the_trend_lists_closed_rounds_oldest_first_with_gaps_and_changes() {
         dir.ok(&["round", "close", &round]);
         rounds.push(round);
     }
-    let open = dir
-        .ok(&["round", "open", "--survey", "pulse", "--all"])
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
+    let open = dir.open_round(&["round", "open", "--survey", "pulse", "--all"]);
     let trend = json(&api(&server, &manager, "/teams/a/trend"));
     check_response("/teams/{id}/trend", &trend).unwrap();
     let entries = trend["rounds"].as_array().unwrap();

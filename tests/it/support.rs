@@ -69,6 +69,11 @@ impl TestDir {
         String::from_utf8(out.stderr).unwrap()
     }
 
+    /// `spiegel round open …`; returns the new round's id (its last line).
+    pub fn open_round(&self, args: &[&str]) -> String {
+        self.ok(args).lines().last().unwrap().trim().to_string()
+    }
+
     /// init, two teams, an open pulse round; returns the round id.
     pub fn setup_round(&self) -> String {
         self.ok(&["init", "--org", "Test BV"]);
@@ -82,8 +87,7 @@ impl TestDir {
             "--size",
             "8",
         ]);
-        let out = self.ok(&["round", "open", "--survey", "pulse", "--all"]);
-        out.lines().last().unwrap().trim().to_string()
+        self.open_round(&["round", "open", "--survey", "pulse", "--all"])
     }
 
     /// Creates `n` links for a team; returns the tokens.
@@ -159,13 +163,7 @@ impl Server {
     }
 
     pub fn post_form(&self, path: &str, body: &str) -> Response {
-        request(
-            &self.addr,
-            "POST",
-            path,
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            body.as_bytes(),
-        )
+        post_form(&self.addr, path, body).unwrap()
     }
 
     /// Stops the server with SIGTERM (graceful) and waits.
@@ -203,6 +201,17 @@ impl Response {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// A form POST to any address (from threads, or to a server that may be gone).
+pub fn post_form(addr: &str, path: &str, body: &str) -> std::io::Result<Response> {
+    try_request(
+        addr,
+        "POST",
+        path,
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        body.as_bytes(),
+    )
 }
 
 /// One HTTP/1.1 request on a fresh connection.
