@@ -5,12 +5,15 @@
 
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use crate::domain::access::Principal;
 use crate::domain::release::{GroupId, Tree};
+use crate::domain::results::MIN_COMMENT_RESPONDENTS;
+use crate::domain::survey;
 use crate::storage::{self, ORGANISATION, ResultRow, Round, StorageError, Team};
 
 /// The id under which the organisation's roll-up is addressed.
@@ -165,10 +168,89 @@ pub fn rounds(conn: &Connection, p: Principal) -> Result<Value> {
     ))
 }
 
+/// What a round's results need to say from its pinned survey: the scale the
+/// means are on, which statements are reverse-scored (for them "favourable"
+/// means disagreeing with the statement as worded), and whether the survey
+/// asks for comments.
+struct SurveyFacts {
+    points: u8,
+    reversed: Vec<String>,
+    asks_comments: bool,
+}
+
+/// The facts of the survey a round pinned. Cached by the survey's content
+/// hash: the same hash is the same text, so an entry can never be stale.
+fn survey_facts(conn: &Connection, round: &Round) -> Result<Arc<SurveyFacts>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<SurveyFacts>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Mutex::default);
+    if let Some(f) = cache
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&round.survey_hash).cloned())
+    {
+        return Ok(f);
+    }
+    let source = storage::round_survey_source(conn, round.id)?;
+    let s = survey::parse(&format!("round {}", round.id), &source, None)
+        .map_err(|e| StorageError::Invalid(e.to_string()))?;
+    let facts = Arc::new(SurveyFacts {
+        points: s.scale.points,
+        reversed: s
+            .items
+            .iter()
+            .filter(|i| i.reverse)
+            .map(|i| i.id.clone())
+            .collect(),
+        asks_comments: s.comment.is_some(),
+    });
+    if let Ok(mut m) = cache.lock() {
+        m.insert(round.survey_hash.clone(), facts.clone());
+    }
+    Ok(facts)
+}
+
+/// Why a released group's comment list is empty although the survey asks
+/// for comments: a roll-up never carries comments (they belong to its
+/// teams), and a team shows them only from max(k, 10) respondents. Null when
+/// nothing is withheld. Never a count of comments.
+fn comments_withheld(
+    round: &Round,
+    facts: &SurveyFacts,
+    leaf_team: bool,
+    row: &ResultRow,
+) -> Result<Value> {
+    if !facts.asks_comments {
+        return Ok(Value::Null);
+    }
+    if !leaf_team {
+        return Ok(json!({ "reason": "roll_up" }));
+    }
+    if row.comments.trim() != "[]" {
+        return Ok(Value::Null);
+    }
+    #[derive(serde::Deserialize)]
+    struct Respondents {
+        respondents: u32,
+    }
+    let n = serde_json::from_str::<Respondents>(&row.body)
+        .map_err(|e| StorageError::Invalid(format!("stored result: {e}")))?
+        .respondents;
+    let min = round.k.max(MIN_COMMENT_RESPONDENTS);
+    Ok(if n < min {
+        json!({ "reason": "too_few_respondents", "min_respondents": min })
+    } else {
+        Value::Null
+    })
+}
+
 /// A stored result as the API shows it: the stored JSON object, spliced
-/// with the round, the team, k and (when allowed) the comments. The stored
-/// figures are copied as they are, never parsed and rebuilt.
+/// with the round, the team, k, and for a released result the survey's
+/// scale, its reversed statements and (when allowed) the comments or why
+/// they are withheld. The stored figures are copied as they are, never
+/// parsed and rebuilt.
 fn splice(
+    conn: &Connection,
+    org: &Org,
     round: &Round,
     group: &Group,
     row: &ResultRow,
@@ -189,17 +271,36 @@ fn splice(
         group.reference(),
         round.k
     );
-    if row.released && with_comments {
-        out.push_str(",\"comments\":");
-        out.push_str(&row.comments);
+    if row.released {
+        let facts = survey_facts(conn, round)?;
+        let _ = write!(
+            out,
+            ",\"scale_points\":{},\"reversed_items\":{}",
+            facts.points,
+            json!(facts.reversed)
+        );
+        if with_comments {
+            out.push_str(",\"comments\":");
+            out.push_str(&row.comments);
+            let leaf_team = group.key != ORGANISATION && org.tree.children(group.gid()).is_empty();
+            let withheld = comments_withheld(round, &facts, leaf_team, row)?;
+            let _ = write!(out, ",\"comments_withheld\":{withheld}");
+        }
     }
     out.push('}');
     Ok(())
 }
 
-fn stored(round: &Round, group: &Group, row: &ResultRow, with_comments: bool) -> Result<Value> {
+fn stored(
+    conn: &Connection,
+    org: &Org,
+    round: &Round,
+    group: &Group,
+    row: &ResultRow,
+    with_comments: bool,
+) -> Result<Value> {
     let mut out = String::new();
-    splice(round, group, row, with_comments, &mut out)?;
+    splice(conn, org, round, group, row, with_comments, &mut out)?;
     serde_json::from_str(&out).map_err(|e| StorageError::Invalid(format!("stored result: {e}")))
 }
 
@@ -241,7 +342,7 @@ pub fn team_round(conn: &Connection, p: Principal, team_id: &str, round_id: i64)
         return open(conn, &org, &round, &group);
     }
     let row = storage::team_result(conn, group.key, round.id)?.ok_or_else(not_found)?;
-    stored(&round, &group, &row, sees_comments(conn, p)?)
+    stored(conn, &org, &round, &group, &row, sees_comments(conn, p)?)
 }
 
 /// `GET /api/v1/teams/{id}/trend`: every closed round of the team, oldest
@@ -265,7 +366,7 @@ pub fn trend(conn: &Connection, p: Principal, team_id: &str) -> Result<String> {
                 out.push(',');
             }
             first = false;
-            splice(round, &group, row, with_comments, &mut out)?;
+            splice(conn, &org, round, &group, row, with_comments, &mut out)?;
         }
     }
     out.push_str("]}");

@@ -24,9 +24,19 @@ fn change(v: &Value) -> String {
     }
 }
 
+/// What a reversed statement's favourable share means.
+const REVERSED: &str = "reversed: disagreeing is favourable";
+
+/// Whether a released result marks the item as reverse-scored.
+fn is_reversed(v: &Value, id: &str) -> bool {
+    v["reversed_items"]
+        .as_array()
+        .is_some_and(|ids| ids.iter().any(|x| x == id))
+}
+
 fn figure_line(label: &str, f: &Value) -> String {
     format!(
-        "{label:<28} n {:>4}  mean {:>4.2}  95% [{:.2}, {:.2}]  unfav {:>4} neutral {:>4} fav {:>4}  {}",
+        "{label:<28} n {:>4}  mean {:>4.2}  95% [{:.2}, {:.2}]  unfavourable {:>4} neutral {:>4} favourable {:>4}  {}",
         f["n"].as_u64().unwrap_or(0),
         num(&f["mean"]).unwrap_or(0.0),
         num(&f["ci"][0]).unwrap_or(0.0),
@@ -36,6 +46,8 @@ fn figure_line(label: &str, f: &Value) -> String {
         pct(&f["shares"]["favourable"]),
         change(&f["change"]),
     )
+    .trim_end()
+    .to_string()
 }
 
 /// One block per group: status, then figures when released.
@@ -43,14 +55,26 @@ pub fn results_table(results: &[Value]) -> String {
     let mut out = String::new();
     if let Some(first) = results.first() {
         let r = &first["round"];
+        let scale = results
+            .iter()
+            .find_map(|v| v["scale_points"].as_u64())
+            .map(|p| format!(", scale 1–{p}"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "round {} {:?} (survey {}, k = {})\n",
+            "round {} {:?} (survey {}, k = {}{scale})",
             r["id"],
             r["title"].as_str().unwrap_or(""),
             r["survey"].as_str().unwrap_or(""),
             first["k"]
         );
+        if results.iter().any(|v| v["status"] == "released") {
+            let _ = writeln!(
+                out,
+                "means and shares after reverse-scoring (higher is better); shares in three bands: unfavourable, neutral, favourable"
+            );
+        }
+        out.push('\n');
     }
     for v in results {
         let team = format!(
@@ -81,7 +105,11 @@ pub fn results_table(results: &[Value]) -> String {
                     for p in list.as_array().into_iter().flatten() {
                         let label = format!("{kind} {}", p["id"].as_str().unwrap_or(""));
                         if p["status"] == "released" {
-                            let _ = writeln!(out, "  {}", figure_line(&label, p));
+                            let mut line = figure_line(&label, p);
+                            if kind == "item" && is_reversed(v, p["id"].as_str().unwrap_or("")) {
+                                line = format!("{line}  ({REVERSED})");
+                            }
+                            let _ = writeln!(out, "  {line}");
                         } else {
                             let _ =
                                 writeln!(out, "  {label:<28} suppressed (fewer than k answered)");
@@ -93,6 +121,25 @@ pub fn results_table(results: &[Value]) -> String {
                     for line in c {
                         let _ = writeln!(out, "    - {}", line.as_str().unwrap_or(""));
                     }
+                }
+                let withheld = &v["comments_withheld"];
+                match (
+                    withheld["reason"].as_str(),
+                    withheld["min_respondents"].as_u64(),
+                ) {
+                    (Some("roll_up"), _) => {
+                        let _ = writeln!(
+                            out,
+                            "  comments withheld: they are shown with the teams, not for a roll-up"
+                        );
+                    }
+                    (Some(_), Some(min)) => {
+                        let _ = writeln!(
+                            out,
+                            "  comments withheld: shown only when at least {min} people answered"
+                        );
+                    }
+                    _ => {}
                 }
             }
             Some("suppressed") => {
@@ -123,10 +170,13 @@ pub fn results_table(results: &[Value]) -> String {
 }
 
 /// Released aggregates only: one row per group and figure; a suppressed
-/// group or part is a row without numbers.
+/// group or part is a row without numbers. Means and shares are after
+/// reverse-scoring; `scale_points` is the scale the means are on, and
+/// `reversed` marks a reverse-scored statement (its favourable share is the
+/// share that disagreed with it as worded).
 pub fn export_csv(results: &[Value]) -> String {
     let mut out = String::from(
-        "round,team_id,team,status,level,id,n,mean,ci_low,ci_high,unfavourable,neutral,favourable,change,within_noise\n",
+        "round,team_id,team,status,level,id,n,mean,ci_low,ci_high,unfavourable,neutral,favourable,change,within_noise,scale_points,reversed\n",
     );
     for v in results {
         let prefix = format!(
@@ -137,22 +187,27 @@ pub fn export_csv(results: &[Value]) -> String {
         );
         let status = v["status"].as_str().unwrap_or("");
         if status != "released" {
-            let _ = writeln!(out, "{prefix},{status},group,,,,,,,,,,");
+            let _ = writeln!(out, "{prefix},{status},group,,,,,,,,,,,,");
             continue;
         }
         let mut row = |level: &str, id: &str, f: &Value| {
             if f["status"].as_str() == Some("suppressed") {
                 let _ = writeln!(
                     out,
-                    "{prefix},suppressed,{level},{},,,,,,,,,",
+                    "{prefix},suppressed,{level},{},,,,,,,,,,,",
                     csv_field(id)
                 );
                 return;
             }
             let fmt = |x: &Value| num(x).map(|x| format!("{x:.4}")).unwrap_or_default();
+            let reversed = if level == "item" {
+                is_reversed(v, id).to_string()
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "{prefix},released,{level},{},{},{},{},{},{},{},{},{},{}",
+                "{prefix},released,{level},{},{},{},{},{},{},{},{},{},{},{},{reversed}",
                 csv_field(id),
                 f["n"],
                 fmt(&f["mean"]),
@@ -166,6 +221,7 @@ pub fn export_csv(results: &[Value]) -> String {
                     .as_bool()
                     .map(|b| b.to_string())
                     .unwrap_or_default(),
+                v["scale_points"],
             );
         };
         row("overall", "", &v["overall"]);

@@ -170,8 +170,13 @@ struct T {
     statement: &'static str,
     shares: &'static str,
     hidden_item: &'static str,
+    favourable: &'static str,
+    reversed: &'static str,
     views_differ: &'static str,
     comments: &'static str,
+    comments_roll_up: &'static str,
+    comments_too_few: &'static str,
+    no_comments: &'static str,
     no_results: &'static str,
     trend: &'static str,
     latest: &'static str,
@@ -185,7 +190,7 @@ const NL: T = T {
     overview: "Overzicht van alle teams",
     round: "Ronde",
     respondents: "Antwoorden",
-    score: "Score (1–7)",
+    score: "Score",
     change: "Verandering",
     within_noise: "binnen de ruis",
     too_few: "verborgen: minder dan k antwoorden",
@@ -196,10 +201,15 @@ const NL: T = T {
     goes_well: "Wat goed gaat",
     chafes: "Waar het schuurt",
     statement: "Stelling",
-    shares: "oneens · neutraal · eens",
+    shares: "ongunstig · neutraal · gunstig",
     hidden_item: "verborgen (minder dan k antwoorden)",
+    favourable: "gunstig",
+    reversed: "(omgekeerd: oneens is gunstig)",
     views_differ: "De meningen in het team lopen uiteen: het gemiddelde verbergt verschillen.",
     comments: "Opmerkingen (in willekeurige volgorde, los van de scores)",
+    comments_roll_up: "Opmerkingen staan bij de teams zelf, niet bij een afdeling of de hele organisatie.",
+    comments_too_few: "Opmerkingen worden alleen getoond als minstens {min} mensen antwoordden; in deze ronde waren het er minder, dus ze blijven verborgen.",
+    no_comments: "Niemand schreef in deze ronde een opmerking.",
     no_results: "Nog geen gesloten ronde met uitkomsten.",
     trend: "Verloop",
     latest: "Laatste ronde met uitkomsten",
@@ -213,7 +223,7 @@ const EN: T = T {
     overview: "Overview of all teams",
     round: "Round",
     respondents: "Answers",
-    score: "Score (1–7)",
+    score: "Score",
     change: "Change",
     within_noise: "within noise",
     too_few: "hidden: fewer than k answers",
@@ -224,10 +234,15 @@ const EN: T = T {
     goes_well: "What goes well",
     chafes: "Where it chafes",
     statement: "Statement",
-    shares: "disagree · neutral · agree",
+    shares: "unfavourable · neutral · favourable",
     hidden_item: "hidden (fewer than k answers)",
+    favourable: "favourable",
+    reversed: "(reversed: disagreeing is favourable)",
     views_differ: "Views in the team differ: the mean hides differences.",
     comments: "Comments (in random order, apart from the scores)",
+    comments_roll_up: "Comments are shown with the teams themselves, not for a department or the whole organisation.",
+    comments_too_few: "Comments are shown only when at least {min} people answered; fewer did in this round, so they stay hidden.",
+    no_comments: "Nobody wrote a comment in this round.",
     no_results: "No closed round with results yet.",
     trend: "Trend",
     latest: "Latest round with results",
@@ -256,6 +271,32 @@ fn dec(x: Option<f64>, lang: Lang) -> String {
 
 fn pct(x: Option<f64>) -> String {
     x.map(|x| format!("{:.0} %", x * 100.0)).unwrap_or_default()
+}
+
+/// "Score (1–5)": the score heading with the scale the means are on; without
+/// a scale when it is unknown.
+fn score_heading(points: Option<u64>, lang: Lang) -> String {
+    match points {
+        Some(p) => format!("{} (1–{p})", t(lang).score),
+        None => t(lang).score.to_string(),
+    }
+}
+
+/// The one scale of the released rounds, when they all share it.
+fn common_scale(rounds: &[Value]) -> Option<u64> {
+    let mut scales = rounds
+        .iter()
+        .filter(|r| r["status"] == "released")
+        .filter_map(|r| r["scale_points"].as_u64());
+    let first = scales.next()?;
+    scales.all(|p| p == first).then_some(first)
+}
+
+/// Whether a released result marks the item as reverse-scored.
+fn is_reversed(r: &Value, id: &str) -> bool {
+    r["reversed_items"]
+        .as_array()
+        .is_some_and(|ids| ids.iter().any(|x| x == id))
 }
 
 fn status_text(v: &Value, lang: Lang) -> &'static str {
@@ -340,6 +381,8 @@ async fn team_page(
     };
     let tt = t(lang);
     let name = trend["team"]["name"].as_str().unwrap_or("").to_string();
+    // Rounds of surveys with different scales: each score names its own.
+    let scale = common_scale(&rounds);
     let body = html! {
         @if p.sees_organisation() {
             p { a href={ "/overzicht?lang=" (lang.code()) } { "← " (tt.overview) } }
@@ -355,14 +398,16 @@ async fn team_page(
         } @else {
             div.scroll {
                 table.data {
-                    thead { tr { th scope="col" { (tt.round) } th scope="col" { (tt.respondents) } th scope="col" { (tt.score) } th scope="col" { (tt.change) } } }
+                    thead { tr { th scope="col" { (tt.round) } th scope="col" { (tt.respondents) } th scope="col" { (score_heading(scale, lang)) } th scope="col" { (tt.change) } } }
                     tbody {
                         @for r in &rounds {
                             tr {
                                 th scope="row" { (r["round"]["title"].as_str().unwrap_or("")) }
                                 @if r["status"] == "released" {
                                     td.num { (r["respondents"]) }
-                                    td.num { (dec(r["score"].as_f64(), lang)) " " span.ci { "[" (dec(r["overall"]["ci"][0].as_f64(), lang)) "–" (dec(r["overall"]["ci"][1].as_f64(), lang)) "]" } }
+                                    td.num { (dec(r["score"].as_f64(), lang)) " " span.ci { "[" (dec(r["overall"]["ci"][0].as_f64(), lang)) "–" (dec(r["overall"]["ci"][1].as_f64(), lang)) "]" }
+                                        @if scale.is_none() { @if let Some(p) = r["scale_points"].as_u64() { " " span.ci { "(1–" (p) ")" } } }
+                                    }
                                     td { (change_text(&r["overall"]["change"], lang)) }
                                 } @else {
                                     td.hidden colspan="3" { (status_text(r, lang)) }
@@ -397,12 +442,17 @@ fn round_detail(r: &Value, survey: Option<&Survey>, lang: Lang) -> Markup {
             .cloned()
             .unwrap_or(Value::Null)
     };
+    let reversed = |id: &str| {
+        html! { @if is_reversed(r, id) { " " span.reversed { (tt.reversed) } } }
+    };
     let line = |id: &Value| {
         let i = find(id);
+        let id = id.as_str().unwrap_or("");
         html! {
-            li { (item_text(survey, id.as_str().unwrap_or(""), lang)) " — " (dec(i["mean"].as_f64(), lang)) ", " (pct(i["shares"]["favourable"].as_f64())) " " (if lang == Lang::Nl { "eens" } else { "agree" }) }
+            li { (item_text(survey, id, lang)) " — " (dec(i["mean"].as_f64(), lang)) ", " (pct(i["shares"]["favourable"].as_f64())) " " (tt.favourable) (reversed(id)) }
         }
     };
+    let score = score_heading(r["scale_points"].as_u64(), lang);
     html! {
         h2 { (tt.latest) ": " (r["round"]["title"].as_str().unwrap_or("")) }
         p {
@@ -418,11 +468,11 @@ fn round_detail(r: &Value, survey: Option<&Survey>, lang: Lang) -> Markup {
         ul { @for id in r["concerns"].as_array().into_iter().flatten() { (line(id)) } }
         div.scroll {
             table.data {
-                thead { tr { th scope="col" { (tt.statement) } th scope="col" { (tt.score) } th scope="col" { (tt.shares) } } }
+                thead { tr { th scope="col" { (tt.statement) } th scope="col" { (score) } th scope="col" { (tt.shares) } } }
                 tbody {
                     @for i in &items {
                         tr {
-                            th scope="row" { (item_text(survey, i["id"].as_str().unwrap_or(""), lang)) }
+                            th scope="row" { (item_text(survey, i["id"].as_str().unwrap_or(""), lang)) (reversed(i["id"].as_str().unwrap_or(""))) }
                             @if i["status"] == "released" {
                                 td.num { (dec(i["mean"].as_f64(), lang)) }
                                 td.num { (pct(i["shares"]["unfavourable"].as_f64())) " · " (pct(i["shares"]["neutral"].as_f64())) " · " (pct(i["shares"]["favourable"].as_f64())) }
@@ -437,7 +487,27 @@ fn round_detail(r: &Value, survey: Option<&Survey>, lang: Lang) -> Markup {
         @if let Some(c) = r["comments"].as_array().filter(|c| !c.is_empty()) {
             h3 { (tt.comments) }
             ul.comments { @for line in c { li { (line.as_str().unwrap_or("")) } } }
+        } @else if let Some(why) = comments_note(r, survey, lang) {
+            h3 { (tt.comments) }
+            p.note { (why) }
         }
+    }
+}
+
+/// Why a released result the viewer may read comments of shows none: they
+/// are withheld (and why), or nobody wrote one. None when the survey asks no
+/// comment question or the viewer may not read comments.
+fn comments_note(r: &Value, survey: Option<&Survey>, lang: Lang) -> Option<String> {
+    let tt = t(lang);
+    r.get("comments")?;
+    let w = &r["comments_withheld"];
+    match (w["reason"].as_str(), w["min_respondents"].as_u64()) {
+        (Some("roll_up"), _) => Some(tt.comments_roll_up.to_string()),
+        (Some(_), Some(min)) => Some(tt.comments_too_few.replace("{min}", &min.to_string())),
+        (Some(_), None) => None,
+        (None, _) => survey
+            .is_some_and(|s| s.comment.is_some())
+            .then(|| tt.no_comments.to_string()),
     }
 }
 

@@ -8,3 +8,4 @@ mod openapi;
 mod properties;
 mod results;
 mod support;
+mod words;

@@ -548,6 +548,7 @@ fn released() -> Value {
         "respondents": 8,
         "participation_band": "70–80 %",
         "score": 5.4,
+        "scale_points": 7,
         "overall": figure(),
         "dimensions": [part_released("speaking-up")],
         "items": [part_released("q1"), part_suppressed("q2"), part_released("q3")],
@@ -555,7 +556,8 @@ fn released() -> Value {
         "strengths": ["q1", "q3"],
         "concerns": ["q3"],
         "dimension_strengths": ["speaking-up"],
-        "dimension_concerns": []
+        "dimension_concerns": [],
+        "reversed_items": ["q2"]
     })
 }
 
@@ -609,6 +611,10 @@ fn overview() -> Value {
 fn examples() -> Vec<(&'static str, Value)> {
     let mut with_comments = released();
     with_comments["comments"] = json!(["More room for questions.", "Fine as it is."]);
+    with_comments["comments_withheld"] = Value::Null;
+    let mut withheld = released();
+    withheld["comments"] = json!([]);
+    withheld["comments_withheld"] = json!({"reason": "too_few_respondents", "min_respondents": 10});
     let mut unreleased_parts = released();
     unreleased_parts["agreement"] = Value::Null;
     unreleased_parts["participation_band"] = Value::Null;
@@ -640,6 +646,7 @@ fn examples() -> Vec<(&'static str, Value)> {
         ("Agreement", agreement()),
         ("TeamRoundReleased", released()),
         ("TeamRoundReleased", with_comments.clone()),
+        ("TeamRoundReleased", withheld),
         ("TeamRoundSuppressed", suppressed()),
         ("TeamRoundOpen", open()),
         ("TeamRoundResult", released()),
@@ -839,6 +846,8 @@ fn openapi_rejects_missing_required_field() {
         "respondents",
         "overall",
         "agreement",
+        "scale_points",
+        "reversed_items",
     ] {
         let mut value = released();
         value.as_object_mut().unwrap().remove(field);

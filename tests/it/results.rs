@@ -9,7 +9,7 @@ use crate::support::{Response, Server, TestDir, request};
 const ALL: &str =
     "pulse-speak=5&pulse-keep-quiet=3&pulse-mistakes=6&pulse-heard=4&pulse-unwanted-behaviour=5";
 
-fn key(dir: &TestDir, args: &[&str]) -> String {
+pub fn key(dir: &TestDir, args: &[&str]) -> String {
     let out = dir.ok(args);
     out.lines()
         .last()
@@ -20,7 +20,7 @@ fn key(dir: &TestDir, args: &[&str]) -> String {
         .to_string()
 }
 
-fn api(server: &Server, key: &str, path: &str) -> Response {
+pub fn api(server: &Server, key: &str, path: &str) -> Response {
     request(
         &server.addr,
         "GET",
@@ -30,11 +30,11 @@ fn api(server: &Server, key: &str, path: &str) -> Response {
     )
 }
 
-fn json(res: &Response) -> Value {
+pub fn json(res: &Response) -> Value {
     serde_json::from_str(&res.body).unwrap_or_else(|e| panic!("{e}: {}", res.body))
 }
 
-fn answer(server: &Server, dir: &TestDir, round: &str, team: &str, bodies: &[&str]) {
+pub fn answer(server: &Server, dir: &TestDir, round: &str, team: &str, bodies: &[&str]) {
     for (t, body) in dir
         .tokens(round, team, bodies.len() as u32)
         .iter()
@@ -273,7 +273,7 @@ fn after_close_small_groups_are_suppressed_without_numbers_and_nothing_can_be_su
     let fac: Vec<&str> = csv.lines().filter(|l| l.contains(",facilitair,")).collect();
     assert_eq!(fac.len(), 1);
     assert!(
-        fac[0].ends_with(",suppressed,group,,,,,,,,,,"),
+        fac[0].ends_with(",suppressed,group,,,,,,,,,,,,"),
         "{}",
         fac[0]
     );
@@ -534,7 +534,7 @@ fn the_trend_lists_closed_rounds_oldest_first_with_gaps_and_changes() {
     assert_eq!(entries[2]["participation_band"], "100 %");
 }
 
-fn cookie_of(res: &Response) -> String {
+pub fn cookie_of(res: &Response) -> String {
     let set = res.header("set-cookie").expect("a session cookie");
     assert!(
         set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"),
@@ -543,7 +543,7 @@ fn cookie_of(res: &Response) -> String {
     set.split(';').next().unwrap().to_string()
 }
 
-fn page(server: &Server, path: &str, cookie: &str) -> Response {
+pub fn page(server: &Server, path: &str, cookie: &str) -> Response {
     request(&server.addr, "GET", path, &[("Cookie", cookie)], b"")
 }
 
