@@ -9,7 +9,7 @@ use crate::support::{Response, Server, TestDir, request};
 const ALL: &str =
     "pulse-speak=5&pulse-keep-quiet=3&pulse-mistakes=6&pulse-heard=4&pulse-unwanted-behaviour=5";
 
-fn key(dir: &TestDir, args: &[&str]) -> String {
+pub fn key(dir: &TestDir, args: &[&str]) -> String {
     let out = dir.ok(args);
     out.lines()
         .last()
@@ -20,7 +20,7 @@ fn key(dir: &TestDir, args: &[&str]) -> String {
         .to_string()
 }
 
-fn api(server: &Server, key: &str, path: &str) -> Response {
+pub fn api(server: &Server, key: &str, path: &str) -> Response {
     request(
         &server.addr,
         "GET",
@@ -30,7 +30,7 @@ fn api(server: &Server, key: &str, path: &str) -> Response {
     )
 }
 
-fn json(res: &Response) -> Value {
+pub fn json(res: &Response) -> Value {
     serde_json::from_str(&res.body).unwrap_or_else(|e| panic!("{e}: {}", res.body))
 }
 
@@ -424,8 +424,8 @@ fn guessing_is_slowed_down() {
     assert_eq!(get("/s/CCCCCCCCCCCCCCCCCCCCCC", "x"), 429);
     assert_eq!(
         get("/api/v1/teams", &advisor),
-        429,
-        "blocked for every guarded route"
+        200,
+        "a valid key is never refused because of other failures"
     );
     assert_eq!(get("/healthz", "x"), 200, "other routes still answer");
     let _ = child.kill();
@@ -534,7 +534,7 @@ fn the_trend_lists_closed_rounds_oldest_first_with_gaps_and_changes() {
     assert_eq!(entries[2]["participation_band"], "100 %");
 }
 
-fn cookie_of(res: &Response) -> String {
+pub fn cookie_of(res: &Response) -> String {
     let set = res.header("set-cookie").expect("a session cookie");
     assert!(
         set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"),
