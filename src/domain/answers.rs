@@ -32,6 +32,51 @@ pub enum AnswerError {
     CommentNotAsked,
     #[error("the comment is {len} characters long; at most {max} fit")]
     CommentTooLong { len: usize, max: usize },
+    #[error("the form holds bytes that are not text (not valid UTF-8)")]
+    NotText,
+    #[error("the comment holds an invisible control character (such as NUL)")]
+    ControlCharacter,
+}
+
+/// Decodes a form body (`application/x-www-form-urlencoded`) into its fields,
+/// refusing bytes that are not UTF-8 where a lenient decoder would put
+/// replacement characters.
+pub fn parse_form(body: &[u8]) -> Result<Vec<(String, String)>, AnswerError> {
+    body.split(|b| *b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = match pair.iter().position(|b| *b == b'=') {
+                Some(i) => (&pair[..i], &pair[i + 1..]),
+                None => (pair, &pair[pair.len()..]),
+            };
+            Ok((decode(name)?, decode(value)?))
+        })
+        .collect()
+}
+
+/// `+` is a space, `%XX` a byte; a `%` without two hex digits stays as it is.
+fn decode(raw: &[u8]) -> Result<String, AnswerError> {
+    let hex = |b: u8| char::from(b).to_digit(16);
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (
+                raw.get(i + 1).and_then(|b| hex(*b)),
+                raw.get(i + 2).and_then(|b| hex(*b)),
+            ) {
+                (Some(hi), Some(lo)) => {
+                    out.push((hi * 16 + lo) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| AnswerError::NotText)
 }
 
 impl Answers {
@@ -47,6 +92,12 @@ impl Answers {
                 }
                 if comment.is_some() {
                     return Err(AnswerError::Duplicate { item: name.clone() });
+                }
+                if value
+                    .chars()
+                    .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                {
+                    return Err(AnswerError::ControlCharacter);
                 }
                 let len = value.chars().count();
                 if len > MAX_COMMENT_CHARS {
@@ -145,6 +196,13 @@ mod tests {
             Answers::from_form(&pulse, &fields(&[("comment", &long)])),
             Err(AnswerError::CommentTooLong { .. })
         ));
+        for bad in ["a\0b", "a\u{1b}b", "a\u{85}b"] {
+            assert_eq!(
+                Answers::from_form(&pulse, &fields(&[("comment", bad)])),
+                Err(AnswerError::ControlCharacter),
+                "{bad:?}"
+            );
+        }
         let ps = Catalog::load(None)
             .unwrap()
             .get("psychological-safety")
@@ -153,5 +211,32 @@ mod tests {
             Answers::from_form(&ps, &fields(&[("comment", "x")])),
             Err(AnswerError::CommentNotAsked)
         ));
+    }
+
+    #[test]
+    fn form_bodies_decode_strictly() {
+        let f = |pairs: &[(&str, &str)]| fields(pairs);
+        assert_eq!(
+            parse_form(b"a=1&comment=caf%C3%A9+au+lait&&b=&c").unwrap(),
+            f(&[
+                ("a", "1"),
+                ("comment", "café au lait"),
+                ("b", ""),
+                ("c", "")
+            ])
+        );
+        assert_eq!(
+            parse_form(b"x=100%&y=%2B%zz%4").unwrap(),
+            f(&[("x", "100%"), ("y", "+%zz%4")])
+        );
+        assert_eq!(parse_form(b"").unwrap(), f(&[]));
+        for bad in [
+            &b"comment=a\xffb"[..],
+            b"comment=%FF",
+            b"comment=%C3%28",
+            b"na%80me=1",
+        ] {
+            assert_eq!(parse_form(bad), Err(AnswerError::NotText), "{bad:?}");
+        }
     }
 }

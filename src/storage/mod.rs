@@ -962,8 +962,13 @@ pub fn revoke_key(conn: &mut Connection, id: i64, today: Date) -> Result<()> {
     }
 }
 
+/// Sessions kept per key: a new one ends the oldest beyond this number.
+pub const SESSIONS_PER_KEY: i64 = 5;
+
 /// Swaps a live key for a browser session lasting `seconds`; returns the
-/// session token (stored only as a hash) and the key's principal.
+/// session token (stored only as a hash) and the key's principal. Expired
+/// sessions are deleted, and of the key's sessions only the newest
+/// [`SESSIONS_PER_KEY`] are kept.
 pub fn start_session(
     conn: &mut Connection,
     key_hash: &[u8; 32],
@@ -976,13 +981,18 @@ pub fn start_session(
     };
     tx.execute("DELETE FROM sessions WHERE expires_at < ?1", [now])?;
     let session = token::new_secret()?;
+    let hash = token::hash_secret(&session);
     tx.execute(
         "INSERT INTO sessions (hash, key_id, expires_at) VALUES (?1, ?2, ?3)",
-        params![
-            token::hash_secret(&session).as_slice(),
-            key_id,
-            now + seconds
-        ],
+        params![hash.as_slice(), key_id, now + seconds],
+    )?;
+    // The new session stays; of the others, the latest to expire (the
+    // newest: every session lasts as long) fill the remaining places.
+    tx.execute(
+        "DELETE FROM sessions WHERE key_id = ?1 AND hash <> ?2 AND hash NOT IN (
+             SELECT hash FROM sessions WHERE key_id = ?1 AND hash <> ?2
+             ORDER BY expires_at DESC LIMIT ?3)",
+        params![key_id, hash.as_slice(), SESSIONS_PER_KEY - 1],
     )?;
     tx.commit()?;
     Ok(Some((session, principal)))

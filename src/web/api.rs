@@ -12,6 +12,7 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::AppState;
+use super::limit::UnknownSecret;
 use crate::domain::access::Principal;
 use crate::domain::token;
 use crate::report;
@@ -72,37 +73,58 @@ impl From<StorageError> for ApiError {
     }
 }
 
+/// 404 for a path under `/api/` that does not exist.
+pub fn not_found() -> Response {
+    ApiError(StatusCode::NOT_FOUND, "not found").into_response()
+}
+
+/// The key of an `Authorization: Bearer <key>` header; the scheme's name is
+/// case-insensitive (RFC 9110, 11.1).
+fn bearer_key(value: &str) -> Option<&str> {
+    let (scheme, key) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| key.trim())
+}
+
+/// 401 for a key that is unknown or revoked, marked as a failure for the
+/// limiter (a missing key is not a guess and is not counted).
+fn unknown_key() -> Response {
+    let mut res = ApiError(StatusCode::UNAUTHORIZED, "unknown or revoked key").into_response();
+    res.extensions_mut().insert(UnknownSecret);
+    res
+}
+
 /// The principal behind the request's key.
 pub struct Auth(pub Principal);
 
 impl FromRequestParts<AppState> for Auth {
-    type Rejection = ApiError;
+    type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Auth, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Auth, Response> {
         let key = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
+            .and_then(bearer_key);
         let Some(key) = key else {
             tracing::debug!("api request without a bearer key");
             return Err(ApiError(
                 StatusCode::UNAUTHORIZED,
                 "send a key: Authorization: Bearer <key>",
-            ));
+            )
+            .into_response());
         };
         if !token::looks_like_secret(key) {
             tracing::debug!("api request with a malformed key");
-            return Err(ApiError(StatusCode::UNAUTHORIZED, "unknown or revoked key"));
+            return Err(unknown_key());
         }
         let hash = token::hash_secret(key);
-        match state.db.lookup(|c| storage::principal(c, &hash))? {
-            Some(p) => Ok(Auth(p)),
-            None => {
+        match state.db.lookup(|c| storage::principal(c, &hash)) {
+            Ok(Some(p)) => Ok(Auth(p)),
+            Ok(None) => {
                 tracing::debug!("api request with an unknown or revoked key");
-                Err(ApiError(StatusCode::UNAUTHORIZED, "unknown or revoked key"))
+                Err(unknown_key())
             }
+            Err(e) => Err(ApiError::from(e).into_response()),
         }
     }
 }

@@ -14,6 +14,7 @@ use axum::routing::get;
 use maud::{Markup, html};
 use serde_json::Value;
 
+use super::limit::UnknownSecret;
 use super::pages::{self, layout};
 use super::survey::{LangQuery, language, round_survey};
 use super::{AppState, STYLE_HREF};
@@ -71,16 +72,25 @@ async fn entry(
 ) -> Response {
     let lang = language(&q, &headers);
     if !token::looks_like_secret(&key) {
-        return invalid_key(lang);
+        return unknown_key(lang);
     }
     let hash = token::hash_secret(&key);
+    // A valid key on the other role's path is refused like an unknown one,
+    // but it is no guess (the limiter does not count it) and gets no session.
+    let role_fits = |p: &Principal| matches!(p, Principal::Advisor) == advisor;
+    match state.db.lookup(|c| storage::principal(c, &hash)) {
+        Ok(Some(p)) if role_fits(&p) => {}
+        Ok(Some(_)) => return invalid_key(lang),
+        Ok(None) => return unknown_key(lang),
+        Err(e) => return error_page(lang, &e),
+    }
     let started = state
         .db
         .write(move |c| storage::start_session(c, &hash, now(), SESSION_SECONDS))
         .await;
     let (session, principal) = match started {
         Ok(Some(found)) => found,
-        Ok(None) => return invalid_key(lang),
+        Ok(None) => return unknown_key(lang),
         Err(e) => return error_page(lang, &e),
     };
     let target = match principal {
@@ -591,6 +601,14 @@ fn invalid_key(lang: Lang) -> Response {
         pages::message(lang, &STYLE_HREF, title, &[line], None),
     )
         .into_response()
+}
+
+/// [`invalid_key`] for a key that is unknown or revoked, counted by the
+/// failure limiter.
+fn unknown_key(lang: Lang) -> Response {
+    let mut res = invalid_key(lang);
+    res.extensions_mut().insert(UnknownSecret);
+    res
 }
 
 fn no_session(lang: Lang) -> Response {

@@ -1,12 +1,22 @@
-//! Slowing down guessing: a client (by IP address) that fails too often on
-//! keys or survey links within a window gets 429 until the window ends.
-//! Addresses live only in memory, only while they have recent failures, and
-//! are never logged.
+//! Slowing down guessing: a client (by IP address) that presents too many
+//! unknown keys or survey links within a window gets 429 for further unknown
+//! ones until the window ends. Only an unknown link or key counts (a handler
+//! marks its answer with [`UnknownSecret`]); a valid link or key is never
+//! refused, whatever else came from its address (an office behind one NAT
+//! shares one). Guessing a 128-bit secret is hopeless anyway (see
+//! docs/privacy.md): this keeps noise out of the logs and the database, it
+//! is not what keeps links secret. Addresses live only in memory, only while
+//! they have recent failures, and are never logged.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// Response extension: the request presented a link or key that is unknown
+/// (or revoked, used, expired: indistinguishable on purpose).
+#[derive(Clone, Copy, Debug)]
+pub struct UnknownSecret;
 
 pub struct FailureLimiter {
     max: u32,

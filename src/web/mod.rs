@@ -14,19 +14,24 @@ use std::sync::{Arc, LazyLock, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::domain::lang::Lang;
 use crate::domain::survey::Survey;
 use crate::storage::Db;
-use limit::FailureLimiter;
+use limit::{FailureLimiter, UnknownSecret};
 
 /// Largest request body accepted anywhere.
 pub const BODY_LIMIT: usize = 32 * 1024;
@@ -72,7 +77,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(static_file))
         .merge(api::routes())
         .merge(dashboard::routes())
-        .fallback(not_found)
+        .fallback(fallback)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             limit_failures,
@@ -99,26 +104,142 @@ pub fn router(state: AppState) -> Router {
         )
 }
 
-/// Serves until `shutdown` completes; open requests are finished first.
+/// How long a client may take to send a request's headers. hyper starts the
+/// same timer while a kept-alive connection waits for its next request, so
+/// this is also the idle keep-alive timeout.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long shutdown waits for open connections before closing what is left.
+pub const SHUTDOWN_DRAIN: Duration = Duration::from_secs(10);
+/// Most connections served at once (fewer when the open-file limit is low);
+/// further ones wait in the kernel's queue until one closes.
+pub const MAX_CONNECTIONS: usize = 1024;
+/// Open files kept free for the database, the listener and the rest.
+const RESERVED_FILES: u64 = 64;
+
+/// Serves until `shutdown` completes, then finishes open requests for at
+/// most [`SHUTDOWN_DRAIN`]. Slow or idle clients cannot hold a connection
+/// longer than [`HEADER_READ_TIMEOUT`] without sending a request, and never
+/// more than the connection limit at once.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let limit = connection_limit(raise_open_file_limit());
+    tracing::info!(max_connections = limit, "accepting connections");
+    let slots = Arc::new(Semaphore::new(limit));
+    let app = router(state);
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    let graceful = GracefulShutdown::new();
+    let mut warned_full: Option<Instant> = None;
+    tokio::pin!(shutdown);
+    loop {
+        let slot = match slots.clone().try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) => {
+                if warned_full.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
+                    tracing::warn!(
+                        max_connections = limit,
+                        "connection limit reached: new connections wait until one closes"
+                    );
+                    warned_full = Some(Instant::now());
+                }
+                tokio::select! {
+                    slot = slots.clone().acquire_owned() => match slot {
+                        Ok(slot) => slot,
+                        Err(_) => break,
+                    },
+                    () = &mut shutdown => break,
+                }
+            }
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    accept_failed(&e).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            tower::Service::call(&mut app.clone(), req)
+        });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    let open = graceful.count();
+    if open > 0 {
+        tracing::info!(open, "finishing open connections");
+    }
+    if tokio::time::timeout(SHUTDOWN_DRAIN, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            seconds = SHUTDOWN_DRAIN.as_secs(),
+            "connections still open after the shutdown drain; closing them"
+        );
+    }
+    Ok(())
 }
 
-/// Counts failed link and key attempts per client and answers 429 to a
-/// client with too many; see [`limit`].
+/// Raises the soft open-file limit to the hard limit; returns the soft
+/// limit in force (none when unknown).
+fn raise_open_file_limit() -> Option<u64> {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(n) => Some(n),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not raise the open-file limit");
+            rlimit::getrlimit(rlimit::Resource::NOFILE)
+                .ok()
+                .map(|(soft, _)| soft)
+        }
+    }
+}
+
+/// Connections served at once: [`MAX_CONNECTIONS`], or fewer so that the
+/// open-file limit is never reached.
+fn connection_limit(open_files: Option<u64>) -> usize {
+    let Some(n) = open_files else {
+        return MAX_CONNECTIONS;
+    };
+    let fit = usize::try_from(n.saturating_sub(RESERVED_FILES)).unwrap_or(usize::MAX);
+    fit.clamp(16, MAX_CONNECTIONS)
+}
+
+/// A failed accept: a connection that went away is nothing; anything else
+/// (such as running out of open files) is logged and slows the loop down.
+async fn accept_failed(e: &std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::warn!(error = %e, "accepting a connection failed");
+    tokio::time::sleep(Duration::from_millis(250)).await;
+}
+
+/// Counts unknown links and keys per client (see [`limit`]); to a client
+/// with too many, a further unknown one gets 429. The request is answered
+/// first: a valid link or key is never refused because of other failures.
 async fn limit_failures(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let guarded = ["/s/", "/api/", "/a/", "/m/"]
-        .iter()
-        .any(|p| req.uri().path().starts_with(p));
+    let path = req.uri().path();
+    let api = path.starts_with("/api/");
+    let guarded = api || ["/s/", "/a/", "/m/"].iter().any(|p| path.starts_with(p));
     let ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -126,25 +247,55 @@ async fn limit_failures(State(state): State<AppState>, req: Request, next: Next)
     let (Some(ip), true) = (ip, guarded) else {
         return next.run(req).await;
     };
-    if let Some(wait) = state.limiter.blocked(ip, Instant::now()) {
-        tracing::debug!("client blocked after repeated failures");
-        let secs = wait.as_secs().max(1).to_string();
-        let mut res = (
+    let lang = (!api).then(|| {
+        let q = Query::<survey::LangQuery>::try_from_uri(req.uri())
+            .map(|Query(q)| q)
+            .unwrap_or(survey::LangQuery { lang: None });
+        survey::language(&q, req.headers())
+    });
+    let res = next.run(req).await;
+    if res.extensions().get::<UnknownSecret>().is_none() {
+        return res;
+    }
+    let now = Instant::now();
+    if let Some(wait) = state.limiter.blocked(ip, now) {
+        tracing::debug!("unknown link or key from a client with repeated failures");
+        return too_many_failures(lang, wait);
+    }
+    state.limiter.record_failure(ip, now);
+    res
+}
+
+/// 429: JSON for the API (`lang` none), a page in its language otherwise.
+fn too_many_failures(lang: Option<Lang>, wait: Duration) -> Response {
+    let mut res = match lang {
+        None => (
             StatusCode::TOO_MANY_REQUESTS,
             axum::Json(serde_json::json!({ "error": "too many failed attempts; try again later" })),
         )
-            .into_response();
-        if let Ok(v) = HeaderValue::from_str(&secs) {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
+            .into_response(),
+        Some(lang) => {
+            let (title, line) = match lang {
+                Lang::Nl => (
+                    "Te veel mislukte pogingen",
+                    "Vanaf dit netwerk zijn kort na elkaar te veel ongeldige links geprobeerd. \
+                     Probeer het over een minuut opnieuw.",
+                ),
+                Lang::En => (
+                    "Too many failed attempts",
+                    "Too many invalid links were tried from this network in a short time. \
+                     Please try again in a minute.",
+                ),
+            };
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                pages::message(lang, &STYLE_HREF, title, &[line], None),
+            )
+                .into_response()
         }
-        return res;
-    }
-    let res = next.run(req).await;
-    if matches!(
-        res.status(),
-        StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED
-    ) {
-        state.limiter.record_failure(ip, Instant::now());
+    };
+    if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
     }
     res
 }
@@ -188,6 +339,15 @@ async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> 
     }
 }
 
+/// Unknown paths: JSON under `/api/`, the page elsewhere.
+async fn fallback(uri: Uri) -> Response {
+    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+        api::not_found()
+    } else {
+        not_found().await
+    }
+}
+
 async fn not_found() -> Response {
     let lang = crate::domain::lang::Lang::Nl;
     let t = pages::ui(lang);
@@ -196,4 +356,17 @@ async fn not_found() -> Response {
         pages::message(lang, &STYLE_HREF, t.not_found_title, &[], None),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_connection_limit_leaves_room_for_other_files() {
+        assert_eq!(connection_limit(None), MAX_CONNECTIONS);
+        assert_eq!(connection_limit(Some(1 << 20)), MAX_CONNECTIONS);
+        assert_eq!(connection_limit(Some(128)), 64);
+        assert_eq!(connection_limit(Some(20)), 16);
+    }
 }

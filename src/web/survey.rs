@@ -2,16 +2,17 @@
 
 use std::sync::Arc;
 
-use axum::Form;
-use axum::extract::rejection::FormRejection;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::limit::UnknownSecret;
 use super::pages::{self, FormPage};
 use super::{AppState, STYLE_HREF};
-use crate::domain::answers::{AnswerError, Answers};
+use crate::domain::answers::{self, AnswerError, Answers};
 use crate::domain::date::Date;
 use crate::domain::lang::Lang;
 use crate::domain::survey::{self, Survey};
@@ -59,7 +60,7 @@ pub async fn submit(
     Path(token): Path<String>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let lang = language(&q, &headers);
     // The link is judged first: an invalid link gets the same answer whatever
@@ -70,38 +71,47 @@ pub async fn submit(
         Err(e) => return server_error(lang, &e),
     };
     let back = format!("/s/{token}?lang={}", lang.code());
-    let fields = match form {
-        Ok(Form(fields)) => fields,
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| {
+            m.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    if !is_form {
+        let detail = match lang {
+            Lang::Nl => {
+                "Het formulier moet als application/x-www-form-urlencoded worden verstuurd."
+            }
+            Lang::En => "The form must be sent as application/x-www-form-urlencoded.",
+        };
+        return bad_form(lang, StatusCode::UNSUPPORTED_MEDIA_TYPE, detail, &back);
+    }
+    let body = match body {
+        Ok(body) => body,
         Err(rejection) => {
-            let (status, detail) = match &rejection {
-                FormRejection::InvalidFormContentType(_) => (
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    match lang {
-                        Lang::Nl => {
-                            "Het formulier moet als application/x-www-form-urlencoded worden verstuurd."
-                        }
-                        Lang::En => "The form must be sent as application/x-www-form-urlencoded.",
-                    },
-                ),
-                other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => (
+            let (status, detail) = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                (
                     StatusCode::PAYLOAD_TOO_LARGE,
                     match lang {
                         Lang::Nl => "Het formulier is te groot. Maak je opmerking korter.",
                         Lang::En => "The form is too large. Please shorten your comment.",
                     },
-                ),
-                _ => (
+                )
+            } else {
+                (
                     StatusCode::BAD_REQUEST,
                     match lang {
                         Lang::Nl => "Het formulier is onleesbaar aangekomen.",
                         Lang::En => "The form arrived unreadable.",
                     },
-                ),
+                )
             };
             return bad_form(lang, status, detail, &back);
         }
     };
-    let answers = match Answers::from_form(&survey, &fields) {
+    let answers = match answers::parse_form(&body).and_then(|f| Answers::from_form(&survey, &f)) {
         Ok(a) => a,
         Err(e) => return bad_form(lang, StatusCode::BAD_REQUEST, &explain(lang, &e), &back),
     };
@@ -123,18 +133,23 @@ pub async fn submit(
     }
 }
 
-/// The thank-you page: no token in its URL, only the round (for its text).
+/// The thank-you page: no token in its URL, only the round (for its text);
+/// it exists for the rounds that exist.
 pub async fn done(
     State(state): State<AppState>,
-    Path(round): Path<i64>,
+    Path(round): Path<String>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
     let lang = language(&q, &headers);
     let t = pages::ui(lang);
+    let Ok(round) = round.parse::<i64>() else {
+        return not_found(lang);
+    };
     let thanks = match round_survey(&state, round).await {
         Ok(s) => s.thanks.get(lang).to_string(),
-        Err(_) => String::new(),
+        Err(storage::StorageError::NotFound(_)) => return not_found(lang),
+        Err(e) => return server_error(lang, &e),
     };
     let lines: Vec<&str> = [thanks.as_str(), t.thanks_body]
         .into_iter()
@@ -185,11 +200,24 @@ pub async fn round_survey(state: &AppState, round_id: i64) -> storage::Result<Ar
     Ok(parsed)
 }
 
+/// An unknown, used or expired link (one answer for all three), counted by
+/// the failure limiter.
 fn invalid_link(lang: Lang) -> Response {
+    let t = pages::ui(lang);
+    let mut res = (
+        StatusCode::NOT_FOUND,
+        pages::message(lang, &STYLE_HREF, t.invalid_title, &[t.invalid_body], None),
+    )
+        .into_response();
+    res.extensions_mut().insert(UnknownSecret);
+    res
+}
+
+fn not_found(lang: Lang) -> Response {
     let t = pages::ui(lang);
     (
         StatusCode::NOT_FOUND,
-        pages::message(lang, &STYLE_HREF, t.invalid_title, &[t.invalid_body], None),
+        pages::message(lang, &STYLE_HREF, t.not_found_title, &[], None),
     )
         .into_response()
 }
@@ -237,6 +265,12 @@ fn explain(lang: Lang, e: &AnswerError) -> String {
             AnswerError::CommentNotAsked => "Deze vragenlijst heeft geen opmerkingenveld.".into(),
             AnswerError::CommentTooLong { len, max } => {
                 format!("Je opmerking is {len} tekens lang; er passen er {max}.")
+            }
+            AnswerError::NotText => {
+                "Het formulier bevat bytes die geen tekst zijn (geen geldige UTF-8).".into()
+            }
+            AnswerError::ControlCharacter => {
+                "Je opmerking bevat een onzichtbaar stuurteken (zoals NUL).".into()
             }
         },
     }

@@ -125,7 +125,7 @@ fn every_bad_field_is_refused_with_an_explanation_and_nothing_stored() {
             "invalid utf-8",
             "pulse-speak=%FF%FE".into(),
             400,
-            "schaal van 1 tot 7",
+            "geen geldige UTF-8",
         ),
     ];
     for (what, body, status, phrase) in cases {

@@ -4,6 +4,7 @@
 mod anonymity;
 mod cli;
 mod form;
+mod hardening;
 mod openapi;
 mod properties;
 mod results;

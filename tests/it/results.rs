@@ -424,8 +424,8 @@ fn guessing_is_slowed_down() {
     assert_eq!(get("/s/CCCCCCCCCCCCCCCCCCCCCC", "x"), 429);
     assert_eq!(
         get("/api/v1/teams", &advisor),
-        429,
-        "blocked for every guarded route"
+        200,
+        "a valid key is never refused because of other failures"
     );
     assert_eq!(get("/healthz", "x"), 200, "other routes still answer");
     let _ = child.kill();

@@ -38,7 +38,20 @@ impl TestDir {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
+        self.prepare(Command::new(BIN), args)
+    }
+
+    /// The same command, started by `sh` with the open-file limit (soft and
+    /// hard) set to `nofile`.
+    pub fn command_with_open_files(&self, nofile: u32, args: &[&str]) -> Command {
+        let mut sh = Command::new("sh");
+        sh.arg("-c")
+            .arg(format!("ulimit -n {nofile} && exec \"$0\" \"$@\""))
+            .arg(BIN);
+        self.prepare(sh, args)
+    }
+
+    fn prepare(&self, mut c: Command, args: &[&str]) -> Command {
         c.current_dir(&self.path)
             .env_remove("SPIEGEL_DB")
             .env_remove("SPIEGEL_ADDR")
@@ -126,8 +139,12 @@ pub struct Server {
 
 impl Server {
     pub fn start(dir: &TestDir, log: Option<&str>) -> Server {
+        Server::spawn(dir, dir.command(&["serve", "--addr", "127.0.0.1:0"]), log)
+    }
+
+    /// Starts `cmd`, a `spiegel serve` command, and waits for its address.
+    pub fn spawn(dir: &TestDir, mut cmd: Command, log: Option<&str>) -> Server {
         let stderr = dir.path.join(format!("server-{}.log", rand_suffix()));
-        let mut cmd = dir.command(&["serve", "--addr", "127.0.0.1:0"]);
         if let Some(level) = log {
             cmd.env("RUST_LOG", level);
         }
@@ -168,10 +185,29 @@ impl Server {
 
     /// Stops the server with SIGTERM (graceful) and waits.
     pub fn stop(mut self) -> std::process::ExitStatus {
+        self.terminate();
+        self.child.wait().unwrap()
+    }
+
+    /// Sends SIGTERM without waiting.
+    pub fn terminate(&self) {
         let _ = Command::new("kill")
             .arg(self.child.id().to_string())
             .status();
-        self.child.wait().unwrap()
+    }
+
+    /// The exit status once the process has ended, waiting at most `limit`.
+    pub fn exited_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if start.elapsed() > limit {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 
