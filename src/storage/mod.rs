@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_results_keys.sql"),
     include_str!("migrations/003_sessions.sql"),
+    include_str!("migrations/004_team_ids.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -168,28 +169,74 @@ pub struct Team {
     pub expected_size: Option<u32>,
 }
 
-pub fn add_team(
-    conn: &mut Connection,
-    name: &str,
-    parent: Option<&str>,
-    size: Option<u32>,
-) -> Result<Team> {
+/// Ids no team may take: the organisation's own id (`organisation`, in the
+/// API and on the pages) and words of the routes. Migration 004 holds the
+/// same list.
+pub const RESERVED_IDS: &[&str] = &[
+    "organisation",
+    "organization",
+    "organisatie",
+    "overview",
+    "overzicht",
+    "teams",
+    "rounds",
+    "trend",
+    "api",
+];
+
+/// Checks a team name: trimmed, 1 to 100 characters, at least one letter or
+/// digit, and an id that is not reserved.
+fn check_team_name(name: &str) -> Result<&str> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(StorageError::Invalid(
             "a team name needs 1 to 100 characters".into(),
         ));
     }
+    if !name.chars().any(char::is_alphanumeric) {
+        return Err(StorageError::Invalid(format!(
+            "a team name needs at least one letter or digit; {name:?} has none"
+        )));
+    }
+    let slug = slugify(name);
+    if RESERVED_IDS.contains(&slug.as_str()) {
+        return Err(StorageError::Invalid(format!(
+            "the id {slug:?} is reserved (`organisation` stands for the whole organisation \
+             in the API and on the pages); choose another name, e.g. \"{name} team\""
+        )));
+    }
+    Ok(name)
+}
+
+/// Refuses a name that another team (other than `except`) has already,
+/// ignoring case, or that is another team's id.
+fn check_name_free(conn: &Connection, name: &str, except: Option<i64>) -> Result<()> {
+    let lower = name.to_lowercase();
+    if let Some(t) = teams(conn)?
+        .into_iter()
+        .find(|t| Some(t.key) != except && (t.name.to_lowercase() == lower || t.id == lower))
+    {
+        return Err(StorageError::Conflict(format!(
+            "a team named {:?} (id {}) exists already; names and ids are matched ignoring case",
+            t.name, t.id
+        )));
+    }
+    Ok(())
+}
+
+pub fn add_team(
+    conn: &mut Connection,
+    name: &str,
+    parent: Option<&str>,
+    size: Option<u32>,
+) -> Result<Team> {
+    let name = check_team_name(name)?;
     if size == Some(0) {
         return Err(StorageError::Invalid("--size must be at least 1".into()));
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     org(&tx)?;
-    if find_team(&tx, name)?.is_some_and(|t| t.name == name) {
-        return Err(StorageError::Conflict(format!(
-            "a team named {name:?} exists already"
-        )));
-    }
+    check_name_free(&tx, name, None)?;
     let parent_key = match parent {
         Some(p) => Some(team(&tx, p)?.key),
         None => None,
@@ -198,7 +245,11 @@ pub fn add_team(
     let mut slug = base.clone();
     let mut n = 2;
     while tx
-        .query_row("SELECT 1 FROM teams WHERE slug = ?1", [&slug], |_| Ok(()))
+        .query_row(
+            "SELECT 1 FROM teams WHERE slug = ?1 COLLATE NOCASE",
+            [&slug],
+            |_| Ok(()),
+        )
         .optional()?
         .is_some()
     {
@@ -233,11 +284,18 @@ pub fn teams(conn: &Connection) -> Result<Vec<Team>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A team by its exact name, else its name ignoring case, else its id
+/// ignoring case.
 fn find_team(conn: &Connection, name_or_id: &str) -> Result<Option<Team>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{TEAM_SELECT} WHERE t.name = ?1 OR t.slug = ?1 ORDER BY t.name = ?1 DESC LIMIT 1"
-    ))?;
-    Ok(stmt.query_row([name_or_id.trim()], team_row).optional()?)
+    let wanted = name_or_id.trim();
+    let lower = wanted.to_lowercase();
+    let all = teams(conn)?;
+    let found = all
+        .iter()
+        .position(|t| t.name == wanted)
+        .or_else(|| all.iter().position(|t| t.name.to_lowercase() == lower))
+        .or_else(|| all.iter().position(|t| t.id == lower));
+    Ok(found.map(|i| all[i].clone()))
 }
 
 /// A team by its name or its id.

@@ -663,3 +663,65 @@ fn the_server_closes_rounds_after_their_planned_date() {
         .unwrap();
     assert_eq!(invites, 0);
 }
+
+#[test]
+fn team_ids_and_names_are_unique_ignoring_case_and_never_reserved() {
+    let dir = TestDir::new();
+    dir.ok(&["init"]);
+    // The organisation's id (and other words of the routes) belong to no team.
+    for name in ["Organisation", "ORGANISATION", "overview", "Rounds"] {
+        let err = dir.fails(&["team", "add", name]);
+        assert!(err.contains("is reserved"), "{name}: {err}");
+        assert!(err.contains("choose another name"), "{name}: {err}");
+    }
+    dir.ok(&["team", "add", "Verpleging Noord"]);
+    // The same name in other letters is the same team, not a second one.
+    let err = dir.fails(&["team", "add", "verpleging noord"]);
+    assert!(err.contains("exists already"), "{err}");
+    assert!(err.contains("\"Verpleging Noord\""), "{err}");
+    let err = dir.fails(&["team", "add", "VERPLEGING NOORD"]);
+    assert!(err.contains("exists already"), "{err}");
+    // A name that is another team's id would make --team ambiguous.
+    let err = dir.fails(&["team", "add", "Verpleging-Noord"]);
+    assert!(err.contains("exists already"), "{err}");
+    // A name without a letter or digit is no name.
+    for name in ["---", "&", " . "] {
+        let err = dir.fails(&["team", "add", "--", name]);
+        assert!(err.contains("letter or digit"), "{name:?}: {err}");
+    }
+    // Names and ids are matched ignoring case.
+    dir.ok(&["team", "add", "Kliniek", "--parent", "verpleging NOORD"]);
+    dir.ok(&["key", "manager", "--team", "VERPLEGING-NOORD"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["team", "list", "--json"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json[0]["parent"], "verpleging-noord");
+    assert!(!dir.ok(&["team", "list"]).contains("verpleging-noord-2"));
+}
+
+#[test]
+fn a_team_that_took_the_organisation_id_gets_a_new_one_on_upgrade() {
+    let dir = TestDir::new();
+    dir.ok(&["init"]);
+    dir.ok(&["team", "add", "A"]);
+    // As an older version (schema 3) allowed it.
+    let conn = dir.sqlite();
+    conn.execute("DROP INDEX teams_slug_nocase", []).unwrap();
+    conn.execute(
+        "INSERT INTO teams (slug, name) VALUES ('organisation', 'Organisation')",
+        [],
+    )
+    .unwrap();
+    conn.pragma_update(None, "user_version", 3).unwrap();
+    drop(conn);
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["team", "list", "--json"])).unwrap();
+    let ids: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&"organisation"), "{ids:?}");
+    assert!(ids.contains(&"team-2-organisation"), "{ids:?}");
+}
