@@ -19,6 +19,8 @@ use crate::storage::{self, Mode};
 
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// The highest k `init` accepts: above it, almost no team would ever show results.
+pub const MAX_K: u32 = 50;
 
 #[derive(Parser)]
 #[command(
@@ -56,11 +58,11 @@ pub enum Command {
         /// The organisation's name
         #[arg(long, default_value = "Organisatie")]
         org: String,
-        /// Anonymity threshold: results show only when at least k people answered (3 or more)
+        /// Anonymity threshold: results show only when at least k people answered (3 to 50; it cannot be changed later)
         #[arg(long, default_value_t = 5)]
         k: u32,
     },
-    /// Add and list teams
+    /// Add, list, rename, move, resize and archive teams
     #[command(subcommand)]
     Team(TeamCommand),
     /// Open, close and list survey rounds
@@ -144,11 +146,42 @@ pub enum TeamCommand {
         #[arg(long)]
         size: Option<u32>,
     },
-    /// List the teams
+    /// List the teams (archived ones marked)
     List {
         /// Print JSON
         #[arg(long)]
         json: bool,
+    },
+    /// Give a team a new name; its id (in URLs and keys) stays the same
+    Rename {
+        /// The team (name or id)
+        team: String,
+        /// The new name
+        new_name: String,
+    },
+    /// Move a team under another department, or to the top
+    #[command(group(clap::ArgGroup::new("place").required(true).args(["parent", "top"])))]
+    Move {
+        /// The team (name or id)
+        team: String,
+        /// The new department (a team's name or id)
+        #[arg(long)]
+        parent: Option<String>,
+        /// Make it a team without a department
+        #[arg(long)]
+        top: bool,
+    },
+    /// Set a team's expected number of members (for participation)
+    Size {
+        /// The team (name or id)
+        team: String,
+        /// Expected number of members
+        size: u32,
+    },
+    /// Archive a team: its history stays, it gets no new rounds or links (teams are never deleted)
+    Archive {
+        /// The team (name or id)
+        team: String,
     },
 }
 
@@ -165,7 +198,7 @@ pub enum RoundCommand {
         /// The teams taking part, by name or id, separated by commas
         #[arg(long, value_delimiter = ',', conflicts_with = "all")]
         teams: Vec<String>,
-        /// All teams take part
+        /// All teams take part (except archived ones)
         #[arg(long)]
         all: bool,
         /// Planned close date (YYYY-MM-DD); the server closes the round after that day
@@ -327,6 +360,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                      answers to someone who knows the others'. Use 3 or more (5 is the default)."
                 );
             }
+            if k > MAX_K {
+                bail!(
+                    "--k {k} is too high: results would show only for groups of at least {k} people, \
+                     and k cannot be changed later. Use at most {MAX_K} (5 is the default; 10 is strict)."
+                );
+            }
             let org = org.trim();
             if org.is_empty() {
                 bail!("--org needs a name");
@@ -346,20 +385,56 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let mut conn = g.open()?;
             let team = storage::add_team(&mut conn, &name, parent.as_deref(), size)?;
             println!("added team {:?} (id {})", team.name, team.id);
+            warn_small_team(&conn, &team)?;
+        }
+        Command::Team(TeamCommand::Rename { team, new_name }) => {
+            let old = storage::team(&g.open()?, &team)?;
+            let t = storage::rename_team(&mut g.open()?, &team, &new_name)?;
+            println!("renamed {:?} to {:?} (id {} stays)", old.name, t.name, t.id);
+        }
+        Command::Team(TeamCommand::Move { team, parent, top }) => {
+            let _ = top; // clap makes --parent and --top exclusive and requires one
+            let t = storage::move_team(&mut g.open()?, &team, parent.as_deref())?;
+            match &t.parent {
+                Some(p) => println!("moved {:?} under {p}", t.name),
+                None => println!("moved {:?} to the top (no department)", t.name),
+            }
+            println!(
+                "closed rounds keep their results; rounds closed from now on roll up with the new place"
+            );
+        }
+        Command::Team(TeamCommand::Size { team, size }) => {
+            let mut conn = g.open()?;
+            let t = storage::set_team_size(&mut conn, &team, size)?;
+            println!("{:?} expects {size} members", t.name);
+            warn_small_team(&conn, &t)?;
+        }
+        Command::Team(TeamCommand::Archive { team }) => {
+            let t = storage::archive_team(&mut g.open()?, &team, Date::today())?;
+            println!(
+                "archived {:?}: its results stay, it gets no new rounds or links",
+                t.name
+            );
         }
         Command::Team(TeamCommand::List { json }) => {
             let teams = storage::teams(&g.open()?)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&teams)?);
             } else {
-                println!("{:<24} {:<32} {:<24} {:>5}", "ID", "NAME", "PARENT", "SIZE");
+                println!(
+                    "{:<24} {:<32} {:<24} {:>5}  STATE",
+                    "ID", "NAME", "PARENT", "SIZE"
+                );
                 for t in teams {
                     println!(
-                        "{:<24} {:<32} {:<24} {:>5}",
+                        "{:<24} {:<32} {:<24} {:>5}  {}",
                         t.id,
                         t.name,
                         t.parent.unwrap_or_default(),
-                        t.expected_size.map(|s| s.to_string()).unwrap_or_default()
+                        t.expected_size.map(|s| s.to_string()).unwrap_or_default(),
+                        t.archived_on
+                            .map(|d| format!("archived {d}"))
+                            .unwrap_or_else(|| "active".into())
                     );
                 }
             }
@@ -386,13 +461,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 .transpose()?;
             let mut conn = g.open()?;
             let keys: Vec<i64> = if all {
-                storage::teams(&conn)?.iter().map(|t| t.key).collect()
+                storage::teams(&conn)?
+                    .iter()
+                    .filter(|t| t.archived_on.is_none())
+                    .map(|t| t.key)
+                    .collect()
             } else if teams.is_empty() {
                 bail!("name the teams with --teams A,B or use --all");
             } else {
                 teams
                     .iter()
-                    .map(|t| storage::team(&conn, t).map(|t| t.key))
+                    .map(|t| storage::live_team(&conn, t).map(|t| t.key))
                     .collect::<Result<_, _>>()?
             };
             let today = Date::today();
@@ -500,6 +579,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             storage::backup(&g.open()?, &to)?;
             println!("copied {} to {}", g.db_path().display(), to.display());
         }
+    }
+    Ok(())
+}
+
+/// Warns on standard error when a team's expected size is below k: its
+/// results would never show on their own.
+fn warn_small_team(conn: &rusqlite::Connection, team: &storage::Team) -> anyhow::Result<()> {
+    let k = storage::org(conn)?.k;
+    if let Some(size) = team.expected_size
+        && size < k
+    {
+        eprintln!(
+            "warning: {:?} expects {size} members, fewer than k = {k}: its results will never \
+             show on their own (its answers still count in its department and the organisation)",
+            team.name
+        );
     }
     Ok(())
 }

@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_results_keys.sql"),
     include_str!("migrations/003_sessions.sql"),
     include_str!("migrations/004_team_ids.sql"),
+    include_str!("migrations/005_archived_teams.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -167,6 +168,9 @@ pub struct Team {
     #[serde(skip)]
     pub parent_key: Option<i64>,
     pub expected_size: Option<u32>,
+    /// The day the team was archived: it keeps its history but takes part
+    /// in no new round and gets no new links.
+    pub archived_on: Option<String>,
 }
 
 /// Ids no team may take: the organisation's own id (`organisation`, in the
@@ -238,7 +242,7 @@ pub fn add_team(
     org(&tx)?;
     check_name_free(&tx, name, None)?;
     let parent_key = match parent {
-        Some(p) => Some(team(&tx, p)?.key),
+        Some(p) => Some(live_team(&tx, p)?.key),
         None => None,
     };
     let base = slugify(name);
@@ -264,7 +268,8 @@ pub fn add_team(
     team(conn, &slug)
 }
 
-const TEAM_SELECT: &str = "SELECT t.id, t.slug, t.name, p.slug, t.parent_id, t.expected_size
+const TEAM_SELECT: &str =
+    "SELECT t.id, t.slug, t.name, p.slug, t.parent_id, t.expected_size, t.archived_on
      FROM teams t LEFT JOIN teams p ON p.id = t.parent_id";
 
 fn team_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Team> {
@@ -275,6 +280,7 @@ fn team_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Team> {
         parent: r.get(3)?,
         parent_key: r.get(4)?,
         expected_size: r.get(5)?,
+        archived_on: r.get(6)?,
     })
 }
 
@@ -305,6 +311,111 @@ pub fn team(conn: &Connection, name_or_id: &str) -> Result<Team> {
             "no team named {name_or_id:?}; `spiegel team list` shows the teams"
         ))
     })
+}
+
+/// A team that is not archived (for new rounds, links and children).
+pub fn live_team(conn: &Connection, name_or_id: &str) -> Result<Team> {
+    let t = team(conn, name_or_id)?;
+    if let Some(on) = &t.archived_on {
+        return Err(StorageError::Invalid(format!(
+            "team {:?} was archived on {on}; it gets no new rounds, links or teams under it",
+            t.name
+        )));
+    }
+    Ok(t)
+}
+
+/// Gives a team a new name; its id (in URLs and keys) stays.
+pub fn rename_team(conn: &mut Connection, name_or_id: &str, new_name: &str) -> Result<Team> {
+    let new_name = check_team_name(new_name)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let t = team(&tx, name_or_id)?;
+    check_name_free(&tx, new_name, Some(t.key))?;
+    tx.execute(
+        "UPDATE teams SET name = ?2 WHERE id = ?1",
+        params![t.key, new_name],
+    )?;
+    tx.commit()?;
+    team(conn, &t.id)
+}
+
+/// Moves a team under another (`None`: to the top). Closed rounds keep the
+/// results computed with the old place; a round closed later rolls up with
+/// the new one.
+pub fn move_team(conn: &mut Connection, name_or_id: &str, parent: Option<&str>) -> Result<Team> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let t = team(&tx, name_or_id)?;
+    let parent_key = match parent {
+        Some(p) => {
+            let p = live_team(&tx, p)?;
+            // Walk up from the new parent: meeting the team means a cycle.
+            let all = teams(&tx)?;
+            let mut at = Some(p.key);
+            while let Some(key) = at {
+                if key == t.key {
+                    return Err(StorageError::Invalid(format!(
+                        "cannot move {:?} under itself or one of its own teams ({:?})",
+                        t.name, p.name
+                    )));
+                }
+                at = all.iter().find(|x| x.key == key).and_then(|x| x.parent_key);
+            }
+            Some(p.key)
+        }
+        None => None,
+    };
+    tx.execute(
+        "UPDATE teams SET parent_id = ?2 WHERE id = ?1",
+        params![t.key, parent_key],
+    )?;
+    tx.commit()?;
+    team(conn, &t.id)
+}
+
+/// Sets a team's expected size (for participation).
+pub fn set_team_size(conn: &mut Connection, name_or_id: &str, size: u32) -> Result<Team> {
+    if size == 0 {
+        return Err(StorageError::Invalid("the size must be at least 1".into()));
+    }
+    let t = team(conn, name_or_id)?;
+    conn.execute(
+        "UPDATE teams SET expected_size = ?2 WHERE id = ?1",
+        params![t.key, size],
+    )?;
+    team(conn, &t.id)
+}
+
+/// Archives a team: never deleted (its results and keys stay), it takes part
+/// in no new round and gets no new links. A team with live teams under it
+/// needs those moved or archived first.
+pub fn archive_team(conn: &mut Connection, name_or_id: &str, today: Date) -> Result<Team> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let t = team(&tx, name_or_id)?;
+    if let Some(on) = &t.archived_on {
+        return Err(StorageError::Conflict(format!(
+            "team {:?} was archived already on {on}",
+            t.name
+        )));
+    }
+    let children: Vec<String> = teams(&tx)?
+        .into_iter()
+        .filter(|c| c.parent_key == Some(t.key) && c.archived_on.is_none())
+        .map(|c| c.id)
+        .collect();
+    if !children.is_empty() {
+        return Err(StorageError::Invalid(format!(
+            "{:?} has teams that are not archived ({}); move them with `spiegel team move` \
+             or archive them first",
+            t.name,
+            children.join(", ")
+        )));
+    }
+    tx.execute(
+        "UPDATE teams SET archived_on = ?2 WHERE id = ?1",
+        params![t.key, today.to_string()],
+    )?;
+    tx.commit()?;
+    team(conn, &t.id)
 }
 
 /// A URL-safe id from a free-text name: "Zorg & Welzijn" → "zorg-welzijn".
@@ -375,6 +486,17 @@ pub fn open_round(
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let k = org(&tx)?.k;
+    let archived: Vec<String> = teams(&tx)?
+        .into_iter()
+        .filter(|t| t.archived_on.is_some() && team_keys.contains(&t.key))
+        .map(|t| t.name)
+        .collect();
+    if !archived.is_empty() {
+        return Err(StorageError::Invalid(format!(
+            "archived teams take part in no new round: {}",
+            archived.join(", ")
+        )));
+    }
     tx.execute(
         "INSERT INTO rounds (survey_id, survey_hash, survey_source, title, opened_on, closes_on, k)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -703,6 +825,18 @@ pub fn create_invites(
         return Err(StorageError::Invalid(format!(
             "this team does not take part in round {round_id} (teams: {})",
             r.teams.join(", ")
+        )));
+    }
+    let archived: Option<Option<String>> = tx
+        .query_row(
+            "SELECT archived_on FROM teams WHERE id = ?1",
+            [team_key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(Some(on)) = archived {
+        return Err(StorageError::Invalid(format!(
+            "this team was archived on {on}; it gets no new links"
         )));
     }
     let mut tokens = Vec::with_capacity(count as usize);

@@ -486,6 +486,10 @@ fn every_command_has_help() {
         &["init", "--help"],
         &["team", "add", "--help"],
         &["team", "list", "--help"],
+        &["team", "rename", "--help"],
+        &["team", "move", "--help"],
+        &["team", "size", "--help"],
+        &["team", "archive", "--help"],
         &["round", "open", "--help"],
         &["round", "close", "--help"],
         &["round", "list", "--help"],
@@ -702,17 +706,26 @@ fn team_ids_and_names_are_unique_ignoring_case_and_never_reserved() {
 #[test]
 fn a_team_that_took_the_organisation_id_gets_a_new_one_on_upgrade() {
     let dir = TestDir::new();
-    dir.ok(&["init"]);
-    dir.ok(&["team", "add", "A"]);
-    // As an older version (schema 3) allowed it.
+    // A database of schema 3, with a team that took the organisation's id
+    // as that version allowed.
     let conn = dir.sqlite();
-    conn.execute("DROP INDEX teams_slug_nocase", []).unwrap();
-    conn.execute(
-        "INSERT INTO teams (slug, name) VALUES ('organisation', 'Organisation')",
-        [],
+    conn.execute_batch(include_str!("../../src/storage/migrations/001_init.sql"))
+        .unwrap();
+    conn.execute_batch(include_str!(
+        "../../src/storage/migrations/002_results_keys.sql"
+    ))
+    .unwrap();
+    conn.execute_batch(include_str!(
+        "../../src/storage/migrations/003_sessions.sql"
+    ))
+    .unwrap();
+    conn.execute_batch(
+        "INSERT INTO org (id, name, k) VALUES (1, 'Oud', 5);
+         INSERT INTO teams (slug, name) VALUES ('a', 'A');
+         INSERT INTO teams (slug, name) VALUES ('organisation', 'Organisation');
+         PRAGMA user_version = 3;",
     )
     .unwrap();
-    conn.pragma_update(None, "user_version", 3).unwrap();
     drop(conn);
     let json: serde_json::Value =
         serde_json::from_str(&dir.ok(&["team", "list", "--json"])).unwrap();
@@ -724,4 +737,114 @@ fn a_team_that_took_the_organisation_id_gets_a_new_one_on_upgrade() {
         .collect();
     assert!(!ids.contains(&"organisation"), "{ids:?}");
     assert!(ids.contains(&"team-2-organisation"), "{ids:?}");
+}
+
+#[test]
+fn teams_are_renamed_moved_resized_and_archived() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    dir.ok(&["team", "add", "Zuid", "--size", "9"]);
+    // Rename: the id (in URLs and keys) stays.
+    let out = dir.ok(&["team", "rename", "Noord", "Verpleging Noord"]);
+    assert!(
+        out.contains("\"Verpleging Noord\"") && out.contains("noord"),
+        "{out}"
+    );
+    assert!(
+        dir.fails(&["team", "rename", "Zuid", "verpleging noord"])
+            .contains("exists already")
+    );
+    assert!(
+        dir.fails(&["team", "rename", "Zuid", "Organisation"])
+            .contains("is reserved")
+    );
+    dir.ok(&["team", "rename", "zuid", "ZUID"]);
+    // Move under a department, back to the top, never under itself.
+    dir.ok(&["team", "move", "ZUID", "--parent", "Zorg & Welzijn"]);
+    let err = dir.fails(&["team", "move", "Zorg & Welzijn", "--parent", "Zuid"]);
+    assert!(err.contains("under itself"), "{err}");
+    let err = dir.fails(&["team", "move", "Zuid"]);
+    assert!(err.contains("--parent") && err.contains("--top"), "{err}");
+    dir.ok(&["team", "move", "Zuid", "--top"]);
+    // Size; below k it warns.
+    let out = dir.run(&["team", "size", "Zuid", "3"]);
+    assert!(out.status.success());
+    let warn = String::from_utf8_lossy(&out.stderr);
+    assert!(warn.contains("warning") && warn.contains("k = 5"), "{warn}");
+    let out = dir.run(&["team", "add", "Klein", "--size", "2"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fewer than k = 5"));
+    assert!(
+        dir.fails(&["team", "size", "Zuid", "0"])
+            .contains("at least 1")
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["team", "list", "--json"])).unwrap();
+    let zuid = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "zuid")
+        .unwrap();
+    assert_eq!(zuid["name"], "ZUID");
+    assert_eq!(zuid["parent"], serde_json::Value::Null);
+    assert_eq!(zuid["expected_size"], 3);
+
+    // Archive: a department with live teams first needs them moved.
+    assert!(
+        dir.fails(&["team", "archive", "Zorg & Welzijn"])
+            .contains("(noord)")
+    );
+    // A team of a round keeps its history; it gets no new links or rounds.
+    dir.ok(&["team", "archive", "Verpleging Noord"]);
+    assert!(dir.ok(&["team", "list"]).contains("archived"));
+    assert!(
+        dir.fails(&[
+            "links", "--round", &round, "--team", "noord", "--count", "1"
+        ])
+        .contains("archived")
+    );
+    let err = dir.fails(&["round", "open", "--survey", "pulse", "--teams", "noord"]);
+    assert!(err.contains("archived"), "{err}");
+    assert!(
+        dir.fails(&["team", "add", "X", "--parent", "noord"])
+            .contains("archived")
+    );
+    dir.ok(&["round", "open", "--survey", "pulse", "--all"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["round", "list", "--json"])).unwrap();
+    assert!(
+        !json[1]["teams"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("noord")),
+        "--all leaves archived teams out"
+    );
+    assert!(
+        json[0]["teams"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("noord")),
+        "history is kept"
+    );
+    let n: u32 = dir
+        .sqlite()
+        .query_row("SELECT count(*) FROM teams WHERE slug = 'noord'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(n, 1, "archived, never deleted");
+    assert!(
+        dir.fails(&["team", "archive", "noord"])
+            .contains("archived already")
+    );
+}
+
+#[test]
+fn init_refuses_a_k_above_50() {
+    let dir = TestDir::new();
+    let err = dir.fails(&["init", "--k", "51"]);
+    assert!(err.contains("--k 51") && err.contains("50"), "{err}");
+    assert!(!dir.db().exists());
+    dir.ok(&["init", "--k", "50"]);
 }
