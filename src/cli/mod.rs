@@ -487,11 +487,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", round.id);
         }
         Command::Round(RoundCommand::Close { id }) => {
-            let round = storage::close_round(&mut g.open()?, id, Date::today())?;
-            println!(
-                "closed round {} ({:?}); its links no longer work and were erased",
-                round.id, round.title
-            );
+            let mut conn = g.open()?;
+            let before = storage::round(&conn, id)?;
+            let round = storage::close_round(&mut conn, id, Date::today())?;
+            if before.closed_on.is_some() {
+                println!(
+                    "round {} ({:?}) was closed on {}; its order of answering is now erased",
+                    round.id,
+                    round.title,
+                    round.closed_on.unwrap_or_default()
+                );
+            } else {
+                println!(
+                    "closed round {} ({:?}); its links no longer work and were erased, and so was \
+                     the order of answering",
+                    round.id, round.title
+                );
+            }
         }
         Command::Round(RoundCommand::List { json }) => {
             let rounds = storage::rounds(&g.open()?)?;
@@ -806,27 +818,56 @@ pub async fn serve_until_signal(
     base_url: &str,
 ) -> anyhow::Result<()> {
     std::io::stdout().flush()?;
-    let closer = db.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            tick.tick().await;
-            match closer
-                .write(|c| storage::close_due_rounds(c, Date::today()))
-                .await
-            {
-                Ok(ids) if !ids.is_empty() => {
-                    tracing::info!(?ids, "closed rounds past their close date")
-                }
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "closing due rounds failed"),
-            }
-        }
-    });
+    tokio::spawn(close_and_erase(db.clone()));
     let mut state = crate::web::AppState::new(db, max_failures);
     state.secure_cookies = base_url.starts_with("https://");
     crate::web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
+}
+
+/// Closes rounds past their planned date every minute, and erases the order
+/// of answering of closed rounds: after a failure (a full disk, a reader
+/// holding the log) it logs and tries again after 10 s, then less often,
+/// until it succeeds.
+async fn close_and_erase(db: storage::Db) {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+    const FIRST_RETRY: std::time::Duration = std::time::Duration::from_secs(10);
+    let mut retry = FIRST_RETRY;
+    let mut wait = std::time::Duration::ZERO;
+    loop {
+        tokio::time::sleep(wait).await;
+        wait = EVERY;
+        match db
+            .write(|c| storage::close_due_rounds(c, Date::today()))
+            .await
+        {
+            Ok(ids) if !ids.is_empty() => {
+                tracing::info!(?ids, "closed rounds past their close date")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "closing due rounds failed"),
+        }
+        match db
+            .write(|c| storage::erase_closed_rounds(c, Date::today()))
+            .await
+        {
+            Ok(ids) => {
+                if !ids.is_empty() {
+                    tracing::info!(?ids, "erased the order of answering of closed rounds");
+                }
+                retry = FIRST_RETRY;
+            }
+            Err(e) => {
+                tracing::error!(
+                    error = %e,
+                    retry_in_seconds = retry.as_secs(),
+                    "erasing the order of answering failed; trying again"
+                );
+                wait = retry;
+                retry = (retry * 2).min(EVERY);
+            }
+        }
+    }
 }
 
 async fn shutdown_signal() {

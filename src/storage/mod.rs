@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_sessions.sql"),
     include_str!("migrations/004_team_ids.sql"),
     include_str!("migrations/005_archived_teams.sql"),
+    include_str!("migrations/006_erased.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -457,6 +458,9 @@ pub struct Round {
     pub opened_on: String,
     pub closes_on: Option<String>,
     pub closed_on: Option<String>,
+    /// When the order of answering of a closed round was erased (the file
+    /// rewritten, the write-ahead log emptied); `None` until that succeeded.
+    pub erased_on: Option<String>,
     pub k: u32,
     /// `open` or `closed`.
     pub state: &'static str,
@@ -522,7 +526,8 @@ pub fn open_round(
 }
 
 const ROUND_SELECT: &str = "SELECT r.id, r.survey_id, r.survey_hash, r.title, r.opened_on, r.closes_on, r.closed_on, r.k,
-        (SELECT group_concat(t.slug, ',') FROM round_teams rt JOIN teams t ON t.id = rt.team_id WHERE rt.round_id = r.id)
+        (SELECT group_concat(t.slug, ',') FROM round_teams rt JOIN teams t ON t.id = rt.team_id WHERE rt.round_id = r.id),
+        r.erased_on
      FROM rounds r";
 
 fn round_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Round> {
@@ -545,6 +550,7 @@ fn round_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Round> {
             "open"
         },
         closed_on,
+        erased_on: r.get(9)?,
         k: r.get(7)?,
         teams,
     })
@@ -553,7 +559,7 @@ fn round_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Round> {
 /// Every round without its list of teams (cheaper; `teams` is empty).
 pub fn rounds_brief(conn: &Connection) -> Result<Vec<Round>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT r.id, r.survey_id, r.survey_hash, r.title, r.opened_on, r.closes_on, r.closed_on, r.k, NULL
+        "SELECT r.id, r.survey_id, r.survey_hash, r.title, r.opened_on, r.closes_on, r.closed_on, r.k, NULL, r.erased_on
          FROM rounds r ORDER BY r.id",
     )?;
     let rows = stmt.query_map([], round_row)?;
@@ -585,15 +591,37 @@ pub fn round_survey_source(conn: &Connection, id: i64) -> Result<String> {
 
 /// Closes a round: computes and stores what each group may show (once; a
 /// closed round never changes), deletes its invites (with `secure_delete`),
-/// then rewrites the file so that neither old page images nor the physical
-/// order of rows survive.
+/// then erases the order of answering: rewrites the file so that neither old
+/// page images nor the physical order of rows survive, and empties the
+/// write-ahead log. When that last step cannot complete (a full disk, a
+/// reader holding the log), the round stays closed with its results and the
+/// error says so and how to retry: calling this again on the round retries
+/// the erasure.
 pub fn close_round(conn: &mut Connection, id: i64, today: Date) -> Result<Round> {
+    close_without_erasing(conn, id, today)?;
+    erase_pending(conn, today, Some(id))?;
+    round(conn, id)
+}
+
+/// The error of a closed round whose order of answering survives.
+fn not_erased(round: i64, reason: &str) -> StorageError {
+    StorageError::Invalid(format!(
+        "round {round} is closed and its results are computed, but the order of answering is \
+         not yet erased ({reason}). Free disk space (and end other programs that hold the \
+         database open), then run `spiegel round close {round}` again"
+    ))
+}
+
+/// The closing transaction; a round closed before but not yet erased passes.
+fn close_without_erasing(conn: &mut Connection, id: i64, today: Date) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let r = round(&tx, id)?;
-    if r.closed_on.is_some() {
+    if let Some(closed_on) = &r.closed_on {
+        if r.erased_on.is_none() {
+            return Ok(());
+        }
         return Err(StorageError::Conflict(format!(
-            "round {id} was closed already on {}",
-            r.closed_on.unwrap_or_default()
+            "round {id} was closed already on {closed_on}"
         )));
     }
     store_results(&tx, &r)?;
@@ -603,18 +631,62 @@ pub fn close_round(conn: &mut Connection, id: i64, today: Date) -> Result<Round>
         params![id, today.to_string()],
     )?;
     tx.commit()?;
-    compact(conn);
-    round(conn, id)
+    Ok(())
 }
 
-/// VACUUM (rows in key order, free pages gone) and an emptied WAL.
-fn compact(conn: &Connection) {
-    if let Err(e) = conn.execute_batch("VACUUM") {
-        tracing::warn!(error = %e, "vacuum after closing a round did not complete");
+/// Erases the order of answering of every closed round not yet erased, and
+/// records it; returns their ids (empty when nothing was pending).
+pub fn erase_closed_rounds(conn: &mut Connection, today: Date) -> Result<Vec<i64>> {
+    erase_pending(conn, today, None)
+}
+
+/// [`erase_closed_rounds`]; an error names `round` (default: the first
+/// pending one).
+fn erase_pending(conn: &mut Connection, today: Date, round: Option<i64>) -> Result<Vec<i64>> {
+    let pending: Vec<i64> = {
+        let mut stmt = conn.prepare(
+            "SELECT id FROM rounds WHERE closed_on IS NOT NULL AND erased_on IS NULL ORDER BY id",
+        )?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?
+    };
+    let Some(&first) = pending.first() else {
+        return Ok(pending);
+    };
+    compact(conn).map_err(|reason| not_erased(round.unwrap_or(first), &reason))?;
+    // Only rounds closed before the VACUUM above: one closed meanwhile by
+    // another process stays pending.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for id in &pending {
+        tx.execute(
+            "UPDATE rounds SET erased_on = ?2 WHERE id = ?1",
+            params![id, today.to_string()],
+        )?;
     }
-    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
-        tracing::warn!(error = %e, "checkpoint after closing a round did not complete");
+    tx.commit()?;
+    // That small write need not stay in the log either; best effort.
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    Ok(pending)
+}
+
+/// VACUUM (rows in key order, free pages gone), then a checkpoint that
+/// empties the WAL. Any step that does not complete is an error, with what
+/// SQLite reported.
+fn compact(conn: &Connection) -> std::result::Result<(), String> {
+    conn.execute_batch("VACUUM")
+        .map_err(|e| format!("rewriting the file (VACUUM) failed: {e}"))?;
+    let (busy, log, done): (i64, i64, i64) = conn
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .map_err(|e| format!("emptying the write-ahead log failed: {e}"))?;
+    if busy != 0 || log != 0 {
+        return Err(format!(
+            "the write-ahead log could not be emptied: another connection was reading \
+             (checkpoint: busy {busy}, {log} pages in the log, {done} copied)"
+        ));
     }
+    Ok(())
 }
 
 /// Team id of the organisation's row in `results`.
@@ -779,7 +851,8 @@ fn previous_outcomes(
     Ok(out)
 }
 
-/// Closes every open round whose planned close date has passed.
+/// Closes every open round whose planned close date has passed, without the
+/// erasure: call [`erase_closed_rounds`] next (and again until it succeeds).
 pub fn close_due_rounds(conn: &mut Connection, today: Date) -> Result<Vec<i64>> {
     let due: Vec<i64> = {
         let mut stmt = conn.prepare(
@@ -789,7 +862,7 @@ pub fn close_due_rounds(conn: &mut Connection, today: Date) -> Result<Vec<i64>> 
             .collect::<Result<_, _>>()?
     };
     for id in &due {
-        close_round(conn, *id, today)?;
+        close_without_erasing(conn, *id, today)?;
     }
     Ok(due)
 }

@@ -848,3 +848,105 @@ fn init_refuses_a_k_above_50() {
     assert!(!dir.db().exists());
     dir.ok(&["init", "--k", "50"]);
 }
+
+/// The state of a round's erasure as stored.
+fn erased_on(dir: &TestDir, round: &str) -> Option<String> {
+    dir.sqlite()
+        .query_row("SELECT erased_on FROM rounds WHERE id = ?1", [round], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+/// A connection in the middle of a read: the checkpoint after close cannot
+/// empty the write-ahead log while it lasts (as when the disk is full, the
+/// erasure cannot complete).
+fn hold_a_read(dir: &TestDir) -> rusqlite::Connection {
+    let reader = dir.sqlite();
+    reader.execute_batch("BEGIN").unwrap();
+    let _: u32 = reader
+        .query_row("SELECT count(*) FROM teams", [], |r| r.get(0))
+        .unwrap();
+    reader
+}
+
+#[test]
+fn close_fails_loudly_until_the_order_of_answering_is_erased() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    dir.tokens(&round, "Noord", 3);
+    let reader = hold_a_read(&dir);
+    let err = dir.fails(&["round", "close", &round]);
+    assert!(err.contains("closed and its results are computed"), "{err}");
+    assert!(err.contains("not yet erased"), "{err}");
+    assert!(
+        err.contains(&format!("run `spiegel round close {round}` again")),
+        "{err}"
+    );
+    drop(reader);
+    // Closed, results computed, links gone; the erasure is what remains.
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["round", "list", "--json"])).unwrap();
+    assert_eq!(json[0]["state"], "closed");
+    assert_eq!(json[0]["erased_on"], serde_json::Value::Null);
+    let (results, invites): (u32, u32) = dir
+        .sqlite()
+        .query_row(
+            "SELECT (SELECT count(*) FROM results), (SELECT count(*) FROM invites)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(results > 0);
+    assert_eq!(invites, 0);
+    assert_eq!(erased_on(&dir, &round), None);
+    // Running close again redoes the erasure, and only that.
+    let out = dir.ok(&["round", "close", &round]);
+    assert!(out.contains("erased"), "{out}");
+    assert!(erased_on(&dir, &round).is_some());
+    let again: u32 = dir
+        .sqlite()
+        .query_row("SELECT count(*) FROM results", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(again, results, "results are computed once");
+    assert!(
+        dir.fails(&["round", "close", &round])
+            .contains("closed already")
+    );
+    let wal = std::fs::metadata(dir.path.join("spiegel.db-wal")).map_or(0, |m| m.len());
+    assert!(
+        wal < 64 * 1024,
+        "the log holds at most the last small write: {wal}"
+    );
+}
+
+#[test]
+fn the_server_retries_the_erasure_until_it_succeeds() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    let reader = hold_a_read(&dir);
+    dir.fails(&["round", "close", &round]);
+    let server = Server::start(&dir, None);
+    let log = || std::fs::read_to_string(&server.stderr).unwrap_or_default();
+    let mut failed = false;
+    for _ in 0..150 {
+        if log().contains("not yet erased") {
+            failed = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(failed, "each failure is logged: {}", log());
+    assert_eq!(erased_on(&dir, &round), None);
+    drop(reader);
+    let mut erased = false;
+    for _ in 0..300 {
+        if erased_on(&dir, &round).is_some() {
+            erased = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(erased, "the server erased it once it could: {}", log());
+    assert!(server.stop().success());
+}
