@@ -4,7 +4,6 @@
 pub mod links;
 mod output;
 
-use std::fs::File;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -614,7 +613,7 @@ fn warn_small_team(conn: &rusqlite::Connection, team: &storage::Team) -> anyhow:
 /// A new file, or standard output.
 fn create_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
     Ok(match path {
-        Some(path) => Box::new(File::create_new(path).with_context(|| {
+        Some(path) => Box::new(storage::create_private(path).with_context(|| {
             format!(
                 "cannot create {} (it must be a new, writable file)",
                 path.display()

@@ -67,6 +67,12 @@ pub fn open(path: &Path, mode: Mode) -> Result<Connection> {
     if mode != Mode::Create && !path.exists() {
         return Err(StorageError::Missing(display));
     }
+    if mode == Mode::Create && !path.exists() {
+        // Created readable by the owner only, whatever the umask; SQLite
+        // gives the -wal and -shm files the database file's permissions.
+        create_private(path)
+            .map_err(|e| StorageError::Invalid(format!("cannot open database {display}: {e}")))?;
+    }
     let flags = match mode {
         Mode::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         Mode::Existing => OpenFlags::SQLITE_OPEN_READ_WRITE,
@@ -93,6 +99,16 @@ pub fn open(path: &Path, mode: Mode) -> Result<Connection> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     migrate(&mut conn, &display)?;
     Ok(conn)
+}
+
+/// Creates a new, empty file that only its owner may read and write (0600),
+/// whatever the umask: the database, backups and files with live links.
+pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 fn migrate(conn: &mut Connection, display: &str) -> Result<()> {
@@ -1018,7 +1034,13 @@ pub fn backup(conn: &Connection, to: &Path) -> Result<()> {
             to.display()
         )));
     }
-    conn.execute("VACUUM INTO ?1", [to.display().to_string()])?;
+    // VACUUM INTO fills an empty file; created here, it is the owner's only.
+    create_private(to)
+        .map_err(|e| StorageError::Invalid(format!("cannot create {}: {e}", to.display())))?;
+    if let Err(e) = conn.execute("VACUUM INTO ?1", [to.display().to_string()]) {
+        let _ = std::fs::remove_file(to);
+        return Err(e.into());
+    }
     Ok(())
 }
 

@@ -950,3 +950,72 @@ fn the_server_retries_the_erasure_until_it_succeeds() {
     assert!(erased, "the server erased it once it could: {}", log());
     assert!(server.stop().success());
 }
+
+/// Runs spiegel under the usual umask 022, whatever the test runner's.
+fn run_umask_022(dir: &TestDir, args: &[&str]) -> std::process::Output {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("umask 022 && exec \"$0\" \"$@\"")
+        .arg(crate::support::BIN)
+        .arg("--db")
+        .arg(dir.db())
+        .args(args)
+        .current_dir(&dir.path)
+        .env_remove("SPIEGEL_DB")
+        .env_remove("SPIEGEL_BASE_URL")
+        .env_remove("SPIEGEL_SURVEYS")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn files_with_answers_or_links_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TestDir::new();
+    run_umask_022(&dir, &["init"]);
+    run_umask_022(&dir, &["team", "add", "A"]);
+    // A reader keeps the -wal and -shm files in place to be looked at.
+    let reader = dir.sqlite();
+    let _: u32 = reader
+        .query_row("SELECT count(*) FROM teams", [], |r| r.get(0))
+        .unwrap();
+    run_umask_022(&dir, &["round", "open", "--survey", "pulse", "--all"]);
+    run_umask_022(
+        &dir,
+        &[
+            "links", "--round", "1", "--team", "A", "--count", "2", "--format", "csv", "--out",
+            "a.csv",
+        ],
+    );
+    run_umask_022(
+        &dir,
+        &[
+            "links", "--round", "1", "--team", "A", "--count", "2", "--format", "html", "--out",
+            "a.html",
+        ],
+    );
+    run_umask_022(&dir, &["backup", "copy.db"]);
+    let db = dir.db().display().to_string();
+    for name in [
+        db.clone(),
+        format!("{db}-wal"),
+        format!("{db}-shm"),
+        "a.csv".into(),
+        "a.html".into(),
+        "copy.db".into(),
+    ] {
+        let path = dir.path.join(&name);
+        let mode = std::fs::metadata(&path)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}: {mode:o}");
+    }
+    drop(reader);
+}
