@@ -87,7 +87,7 @@ pub enum Command {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
-    /// Validate survey files [default: ./surveys if present, else the shipped surveys]
+    /// Validate survey files [default: ./surveys if present, else the shipped surveys; and the --surveys folder]
     Check {
         /// Files or folders to check
         paths: Vec<PathBuf>,
@@ -530,7 +530,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Links(args) => links_command(&g, &args)?,
         Command::Serve { addr, max_failures } => serve(&g, &addr, max_failures)?,
         Command::Demo { addr, seed } => crate::demo::run(&g, &addr, seed)?,
-        Command::Check { paths } => check(paths)?,
+        Command::Check { paths } => check(&g, paths)?,
         Command::Key(cmd) => key_command(&g, cmd)?,
         Command::Results { round, team, json } => {
             let conn = g.open()?;
@@ -740,8 +740,8 @@ fn links_command(g: &Global, args: &LinksArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn check(paths: Vec<PathBuf>) -> anyhow::Result<()> {
-    let (ok, errors) = if paths.is_empty() && !Path::new("surveys").is_dir() {
+fn check(g: &Global, paths: Vec<PathBuf>) -> anyhow::Result<()> {
+    let (mut ok, mut errors) = if paths.is_empty() && !Path::new("surveys").is_dir() {
         let mut ok = Vec::new();
         let mut errors = Vec::new();
         for (name, text) in catalog::EMBEDDED {
@@ -761,6 +761,17 @@ fn check(paths: Vec<PathBuf>) -> anyhow::Result<()> {
     } else {
         catalog::check_paths(&paths)
     };
+    // The own folder is checked as the server will load it.
+    if let Some(dir) = &g.surveys {
+        match catalog::read_surveys_dir(dir) {
+            Ok(_) => {
+                let (o, e) = catalog::check_paths(std::slice::from_ref(dir));
+                ok.extend(o);
+                errors.extend(e);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
     for line in &ok {
         println!("{line}");
     }

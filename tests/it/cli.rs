@@ -199,8 +199,8 @@ fn a_round_pins_its_survey_text() {
         .find(|(n, _)| *n == "pulse.toml")
         .unwrap()
         .1;
-    let changed = text.replacen("version = 1", "version = 2", 1);
-    std::fs::write(own.join("pulse.toml"), &changed).unwrap();
+    let own_text = text.replacen("id = \"pulse\"", "id = \"eigen\"", 1);
+    std::fs::write(own.join("eigen.toml"), &own_text).unwrap();
     dir.ok(&["init"]);
     dir.ok(&["team", "add", "A"]);
     dir.ok(&["round", "open", "--survey", "pulse", "--all"]);
@@ -211,11 +211,22 @@ fn a_round_pins_its_survey_text() {
         "round",
         "open",
         "--survey",
-        "pulse",
+        "eigen",
         "--all",
     ]);
-    // Later edits or deletion of the file change nothing stored.
-    std::fs::remove_file(own.join("pulse.toml")).unwrap();
+    // Later edits of the file change nothing stored.
+    let changed = own_text.replacen("version = 1", "version = 2", 1);
+    std::fs::write(own.join("eigen.toml"), &changed).unwrap();
+    dir.ok(&[
+        "--surveys",
+        &own_arg,
+        "round",
+        "open",
+        "--survey",
+        "eigen",
+        "--all",
+    ]);
+    std::fs::remove_file(own.join("eigen.toml")).unwrap();
     let conn = dir.sqlite();
     let rows: Vec<(String, String)> = conn
         .prepare("SELECT survey_hash, survey_source FROM rounds ORDER BY id")
@@ -229,8 +240,10 @@ fn a_round_pins_its_survey_text() {
         rows[0].0,
         blake3::hash(text.as_bytes()).to_hex().to_string()
     );
-    assert_eq!(rows[1].1, changed);
+    assert_eq!(rows[1].1, own_text);
+    assert_eq!(rows[2].1, changed);
     assert_ne!(rows[0].0, rows[1].0);
+    assert_ne!(rows[1].0, rows[2].0);
 }
 
 #[test]
@@ -1018,4 +1031,67 @@ fn files_with_answers_or_links_are_readable_by_their_owner_only() {
         assert_eq!(mode & 0o777, 0o600, "{name}: {mode:o}");
     }
     drop(reader);
+}
+
+fn shipped(name: &str) -> &'static str {
+    spiegel::catalog::EMBEDDED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap()
+        .1
+}
+
+#[test]
+fn check_validates_the_own_surveys_folder_and_refuses_clashes() {
+    let dir = TestDir::new();
+    let own = dir.path.join("own");
+    std::fs::create_dir(&own).unwrap();
+    let own_arg = own.display().to_string();
+    let good = shipped("pulse.toml").replacen("id = \"pulse\"", "id = \"eigen\"", 1);
+    std::fs::write(own.join("eigen.toml"), &good).unwrap();
+    let out = dir.ok(&["--surveys", &own_arg, "check"]);
+    assert!(out.contains("eigen.toml: ok"), "{out}");
+    // A broken file in the folder fails the check, by flag or environment.
+    let broken = good.replacen("version = 1", "version = = 1", 1);
+    std::fs::write(own.join("kapot.toml"), broken).unwrap();
+    let err = dir.fails(&["--surveys", &own_arg, "check"]);
+    assert!(err.contains("kapot.toml:"), "{err}");
+    let env = dir
+        .command(&["check"])
+        .env("SPIEGEL_SURVEYS", &own_arg)
+        .output()
+        .unwrap();
+    assert!(!env.status.success());
+    assert!(String::from_utf8_lossy(&env.stderr).contains("kapot.toml:"));
+    std::fs::remove_file(own.join("kapot.toml")).unwrap();
+    // A folder that is not there is an error, not nothing.
+    let err = dir.fails(&["--surveys", "/nonexistent/surveys", "check"]);
+    assert!(
+        err.contains("/nonexistent/surveys") && err.contains("no such folder"),
+        "{err}"
+    );
+    // An own file may not take a shipped survey's id (a copy as it is may).
+    std::fs::write(own.join("pulse.toml"), shipped("pulse.toml")).unwrap();
+    dir.ok(&["--surveys", &own_arg, "check"]);
+    let changed = shipped("pulse.toml").replacen("version = 1", "version = 2", 1);
+    std::fs::write(own.join("pulse.toml"), changed).unwrap();
+    let err = dir.fails(&["--surveys", &own_arg, "check"]);
+    assert!(
+        err.contains("pulse.toml:") && err.contains("shipped survey"),
+        "{err}"
+    );
+    let own_pulse = own.join("pulse.toml").display().to_string();
+    assert!(dir.fails(&["check", &own_pulse]).contains("shipped survey"));
+    dir.ok(&["init"]);
+    dir.ok(&["team", "add", "A"]);
+    let err = dir.fails(&[
+        "--surveys",
+        &own_arg,
+        "round",
+        "open",
+        "--survey",
+        "pulse",
+        "--all",
+    ]);
+    assert!(err.contains("shipped survey"), "{err}");
 }
