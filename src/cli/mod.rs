@@ -2,6 +2,7 @@
 //! errors on standard error, and exit non-zero on any problem.
 
 pub mod links;
+mod outfile;
 mod output;
 
 use std::io::Write;
@@ -546,7 +547,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Export { round, format, out } => {
-            let mut sink = create_output(out.as_deref())?;
+            let sink = outfile::Output::create(out.as_deref())?;
             let conn = g.open()?;
             let r = storage::round(&conn, round)?;
             if r.closed_on.is_none() {
@@ -558,8 +559,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let body = match format {
                 ExportFormat::Csv => output::export_csv(&results),
             };
-            sink.write_all(body.as_bytes())?;
-            sink.flush()?;
+            sink.finish(body.as_bytes())?;
             if let Some(path) = out {
                 println!(
                     "wrote released aggregates of round {round} to {}",
@@ -608,19 +608,6 @@ fn warn_small_team(conn: &rusqlite::Connection, team: &storage::Team) -> anyhow:
         );
     }
     Ok(())
-}
-
-/// A new file, or standard output.
-fn create_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
-    Ok(match path {
-        Some(path) => Box::new(storage::create_private(path).with_context(|| {
-            format!(
-                "cannot create {} (it must be a new, writable file)",
-                path.display()
-            )
-        })?),
-        None => Box::new(std::io::stdout().lock()),
-    })
 }
 
 /// Every group's result in a round (or one group's), as an advisor sees it.
@@ -715,7 +702,7 @@ fn key_command(g: &Global, cmd: KeyCommand) -> anyhow::Result<()> {
 
 fn links_command(g: &Global, args: &LinksArgs) -> anyhow::Result<()> {
     // Open the output first: once tokens exist they are shown nowhere else.
-    let mut out = create_output(args.out.as_deref())?;
+    let out = outfile::Output::create(args.out.as_deref())?;
     let mut conn = g.open()?;
     let team = storage::team(&conn, &args.team)?;
     let round = storage::round(&conn, args.round)?;
@@ -727,8 +714,7 @@ fn links_command(g: &Global, args: &LinksArgs) -> anyhow::Result<()> {
         LinkFormat::Csv => links::csv(&team.name, &urls),
         LinkFormat::Html => links::html(&team.name, &round.title, &urls)?,
     };
-    out.write_all(body.as_bytes())?;
-    out.flush()?;
+    out.finish(body.as_bytes())?;
     if let Some(path) = &args.out {
         println!(
             "wrote {} links for {:?} to {}",

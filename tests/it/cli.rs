@@ -1095,3 +1095,51 @@ fn check_validates_the_own_surveys_folder_and_refuses_clashes() {
     ]);
     assert!(err.contains("shipped survey"), "{err}");
 }
+
+#[test]
+fn a_failed_command_leaves_no_out_file_and_the_retry_works() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    let names = |dir: &TestDir| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(&dir.path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| !n.starts_with("spiegel.db"))
+            .collect();
+        v.sort();
+        v
+    };
+    // Export of an open round fails: no file, no temporary file.
+    let err = dir.fails(&["export", "--round", &round, "--out", "r.csv"]);
+    assert!(err.contains("still open"), "{err}");
+    assert_eq!(names(&dir), Vec::<String>::new());
+    // Links for a team that is not in the round: the same.
+    dir.ok(&["team", "add", "Later"]);
+    let err = dir.fails(&[
+        "links", "--round", &round, "--team", "Later", "--count", "1", "--out", "l.csv",
+    ]);
+    assert!(err.contains("does not take part"), "{err}");
+    assert_eq!(names(&dir), Vec::<String>::new());
+    // The retries work and write whole files.
+    dir.ok(&[
+        "links", "--round", &round, "--team", "Noord", "--count", "2", "--out", "l.csv",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path.join("l.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
+    dir.ok(&["round", "close", &round]);
+    dir.ok(&["export", "--round", &round, "--out", "r.csv"]);
+    assert!(
+        std::fs::read_to_string(dir.path.join("r.csv"))
+            .unwrap()
+            .contains(',')
+    );
+    assert_eq!(names(&dir), vec!["l.csv".to_string(), "r.csv".to_string()]);
+    // An existing file is never overwritten.
+    let err = dir.fails(&["export", "--round", &round, "--out", "r.csv"]);
+    assert!(err.contains("exists already"), "{err}");
+}
