@@ -318,24 +318,23 @@ impl Global {
             .unwrap_or_else(|| PathBuf::from("spiegel.db"))
     }
 
-    pub fn base_url(&self) -> String {
-        self.base_url
-            .clone()
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
-            .trim_end_matches('/')
-            .to_string()
+    /// `--base-url` (checked), or the default.
+    pub fn base_url(&self) -> anyhow::Result<String> {
+        check_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))
     }
 
-    /// `--base-url`, or the address the server actually listens on.
-    pub fn served_base_url(&self, listener: &tokio::net::TcpListener) -> String {
-        let base = self.base_url.clone().unwrap_or_else(|| {
-            let addr = listener
-                .local_addr()
-                .map(|a| a.to_string())
-                .unwrap_or_default();
-            format!("http://{addr}")
-        });
-        base.trim_end_matches('/').to_string()
+    /// `--base-url` (checked), or the address the server actually listens on.
+    pub fn served_base_url(&self, listener: &tokio::net::TcpListener) -> anyhow::Result<String> {
+        match &self.base_url {
+            Some(base) => check_base_url(base),
+            None => {
+                let addr = listener
+                    .local_addr()
+                    .map(|a| a.to_string())
+                    .unwrap_or_default();
+                Ok(format!("http://{addr}"))
+            }
+        }
     }
 
     pub fn catalog(&self) -> anyhow::Result<Catalog> {
@@ -348,6 +347,71 @@ impl Global {
     fn open(&self) -> anyhow::Result<rusqlite::Connection> {
         Ok(storage::open(&self.db_path(), Mode::Existing)?)
     }
+}
+
+/// Checks a base URL: absolute `http://` or `https://` with a host (name or
+/// IP address), an optional port and path, no query or fragment. Returns it
+/// without a trailing slash.
+pub fn check_base_url(url: &str) -> anyhow::Result<String> {
+    let bad = |why: &str| {
+        anyhow::anyhow!(
+            "--base-url {url:?} {why}; give the address people reach Spiegel at, like \
+             https://spiegel.example.nl (or SPIEGEL_BASE_URL)"
+        )
+    };
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| bad("does not start with http:// or https://"))?;
+    if rest.contains(|c: char| c.is_whitespace() || c.is_control() || c == '?' || c == '#') {
+        return Err(bad("holds spaces, a query (?) or a fragment (#)"));
+    }
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(bad("holds a user name"));
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (ip, after) = v6.split_once(']').ok_or_else(|| bad("has no host"))?;
+            ip.parse::<std::net::Ipv6Addr>()
+                .map_err(|_| bad("has an invalid IPv6 address"))?;
+            (ip, after.strip_prefix(':'))
+        }
+        None => match authority.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        },
+    };
+    let host_ok = !host.is_empty()
+        && (host.contains(':')
+            || host
+                .split('.')
+                .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-')));
+    if !host_ok {
+        return Err(bad("has no valid host name"));
+    }
+    if let Some(p) = port
+        && p.parse::<u16>().is_err()
+    {
+        return Err(bad("has an invalid port"));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+/// Whether a (checked) base URL points at this computer only.
+pub fn is_local_url(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    let host = host.to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -644,7 +708,7 @@ fn report_results(
 fn key_command(g: &Global, cmd: KeyCommand) -> anyhow::Result<()> {
     use crate::domain::access::Principal;
     let mut conn = g.open()?;
-    let base = g.base_url();
+    let base = g.base_url()?;
     match cmd {
         KeyCommand::Advisor { label } => {
             let (id, key) =
@@ -702,12 +766,12 @@ fn key_command(g: &Global, cmd: KeyCommand) -> anyhow::Result<()> {
 
 fn links_command(g: &Global, args: &LinksArgs) -> anyhow::Result<()> {
     // Open the output first: once tokens exist they are shown nowhere else.
+    let base = g.base_url()?;
     let out = outfile::Output::create(args.out.as_deref())?;
     let mut conn = g.open()?;
     let team = storage::team(&conn, &args.team)?;
     let round = storage::round(&conn, args.round)?;
     let tokens = storage::create_invites(&mut conn, round.id, team.key, args.count)?;
-    let base = g.base_url();
     let urls: Vec<String> = tokens.iter().map(|t| format!("{base}/s/{t}")).collect();
     let body = match args.format {
         LinkFormat::Text => links::text(&urls),
@@ -715,6 +779,13 @@ fn links_command(g: &Global, args: &LinksArgs) -> anyhow::Result<()> {
         LinkFormat::Html => links::html(&team.name, &round.title, &urls)?,
     };
     out.finish(body.as_bytes())?;
+    if is_local_url(&base) {
+        eprintln!(
+            "note: these links point at {base}, which works only on this computer; for links \
+             that others can open (and slips worth printing) set --base-url (or \
+             SPIEGEL_BASE_URL) to the address people reach Spiegel at"
+        );
+    }
     if let Some(path) = &args.out {
         println!(
             "wrote {} links for {:?} to {}",
@@ -778,7 +849,7 @@ fn serve(g: &Global, addr: &str, max_failures: u32) -> anyhow::Result<()> {
     rt.block_on(async {
         let db = storage::Db::start(&path)?;
         let listener = bind(addr).await?;
-        let base = g.served_base_url(&listener);
+        let base = g.served_base_url(&listener)?;
         println!("Spiegel serves {} on {base}", path.display());
         serve_until_signal(listener, db, max_failures, &base).await
     })

@@ -1143,3 +1143,71 @@ fn a_failed_command_leaves_no_out_file_and_the_retry_works() {
     let err = dir.fails(&["export", "--round", &round, "--out", "r.csv"]);
     assert!(err.contains("exists already"), "{err}");
 }
+
+#[test]
+fn base_urls_are_checked_and_loopback_links_are_flagged() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    let links = |base: Option<&str>| {
+        let mut args = vec![];
+        if let Some(b) = base {
+            args.extend(["--base-url", b]);
+        }
+        args.extend([
+            "links", "--round", &round, "--team", "Noord", "--count", "1",
+        ]);
+        dir.run(&args)
+    };
+    for bad in [
+        "not a url",
+        "spiegel.example.nl",
+        "ftp://spiegel.example.nl",
+        "https://",
+        "https://spiegel example.nl",
+        "https://spiegel.example.nl:port",
+        "https://spiegel.example.nl/?x=1",
+    ] {
+        let out = links(Some(bad));
+        assert!(!out.status.success(), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--base-url") && err.contains("https://"),
+            "{bad}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{bad}: no links printed");
+    }
+    let out = dir.run(&["--base-url", "nope", "key", "advisor"]);
+    assert!(!out.status.success());
+    let out = dir.run(&["--base-url", "nope", "serve", "--addr", "127.0.0.1:0"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--base-url"));
+    // Loopback links work on this machine only: said on standard error.
+    for base in [
+        None,
+        Some("http://localhost:8080"),
+        Some("http://[::1]:8080/"),
+    ] {
+        let out = links(base);
+        assert!(out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("only on this computer"), "{base:?}: {err}");
+        assert!(err.contains("--base-url"), "{err}");
+    }
+    for base in [
+        "https://spiegel.example.nl",
+        "http://10.0.0.5:8080",
+        "https://spiegel.example.nl/",
+    ] {
+        let out = links(Some(base));
+        assert!(out.status.success(), "{base}");
+        assert!(
+            out.stderr.is_empty(),
+            "{base}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout)
+                .starts_with(&format!("{}/s/", base.trim_end_matches('/')))
+        );
+    }
+}
