@@ -201,7 +201,7 @@ pub enum RoundCommand {
         /// All teams take part (except archived ones)
         #[arg(long)]
         all: bool,
-        /// Planned close date (YYYY-MM-DD); the server closes the round after that day
+        /// Planned close date: YYYY-MM-DD, or +14d / +2w (days or weeks from today); the server closes the round after that day
         #[arg(long)]
         closes: Option<String>,
     },
@@ -517,10 +517,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     catalog.ids().join(", ")
                 );
             };
+            let today = Date::today();
             let closes = closes
                 .map(|c| {
-                    Date::parse(&c)
-                        .with_context(|| format!("--closes {c:?} is not a date like 2026-03-31"))
+                    Date::parse_relative(&c, today).with_context(|| {
+                        format!(
+                            "--closes {c:?} is not a date like {} or a number of days or weeks \
+                             from today like +14d or +2w",
+                            today.add_days(14)
+                        )
+                    })
                 })
                 .transpose()?;
             let mut conn = g.open()?;
@@ -538,7 +544,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     .map(|t| storage::live_team(&conn, t).map(|t| t.key))
                     .collect::<Result<_, _>>()?
             };
-            let today = Date::today();
             let title = title.unwrap_or_else(|| format!("{} {today}", s.title.nl));
             let round = storage::open_round(&mut conn, &s, title.trim(), &keys, closes, today)?;
             println!(
@@ -548,6 +553,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 round.k,
                 round.teams.join(", ")
             );
+            if s.comment.is_some() {
+                warn_comments_withheld(&conn, &round)?;
+            }
             println!("{}", round.id);
         }
         Command::Round(RoundCommand::Close { id }) => {
@@ -654,6 +662,33 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             storage::backup(&g.open()?, &to)?;
             println!("copied {} to {}", g.db_path().display(), to.display());
         }
+    }
+    Ok(())
+}
+
+/// Warns on standard error when a round asks for comments from teams that
+/// expect fewer members than the comments need to be shown (max(k, 10)).
+fn warn_comments_withheld(
+    conn: &rusqlite::Connection,
+    round: &storage::Round,
+) -> anyhow::Result<()> {
+    let minimum = round.k.max(crate::domain::results::MIN_COMMENT_RESPONDENTS);
+    let small: Vec<String> = storage::teams(conn)?
+        .into_iter()
+        .filter(|t| round.teams.contains(&t.id))
+        .filter_map(|t| {
+            let size = t.expected_size?;
+            (size < minimum).then(|| format!("{} ({size})", t.name))
+        })
+        .collect();
+    if !small.is_empty() {
+        eprintln!(
+            "warning: survey {} asks for a comment, but comments are shown only for a team \
+             with at least {minimum} respondents (the larger of k and 10); these teams expect \
+             fewer members, so their comments will not be shown: {}",
+            round.survey,
+            small.join(", ")
+        );
     }
     Ok(())
 }

@@ -1211,3 +1211,130 @@ fn base_urls_are_checked_and_loopback_links_are_flagged() {
         );
     }
 }
+
+/// Splits a shell line into words (double and single quotes, `#` comments).
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, '#') if !in_word => break,
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn the_readme_walk_through_works_as_written() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme.split("## An advisor's first round").nth(1).unwrap();
+    let block = section
+        .split("```sh")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let dir = TestDir::new();
+    let mut env: Vec<(String, String)> = Vec::new();
+    let mut ran = 0;
+    for line in block.lines() {
+        let words = shell_words(line);
+        match words.first().map(String::as_str) {
+            Some("export") => {
+                let (k, v) = words[1].split_once('=').unwrap();
+                env.push((k.into(), v.into()));
+            }
+            Some("spiegel") if words.get(1).map(String::as_str) == Some("serve") => {}
+            Some("spiegel") => {
+                let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+                let mut cmd = dir.command(&args);
+                for (k, v) in &env {
+                    cmd.env(k, v);
+                }
+                let out = cmd.output().unwrap();
+                assert!(
+                    out.status.success(),
+                    "{line}\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                ran += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(ran >= 12, "{ran} commands");
+}
+
+#[test]
+fn closes_takes_a_date_or_a_number_of_days_or_weeks() {
+    let dir = TestDir::new();
+    dir.setup_round();
+    let today = spiegel::domain::date::Date::today();
+    for (arg, days) in [("+14d", 14), ("+2w", 14), ("+0d", 0)] {
+        let id = dir.open_round(&[
+            "round", "open", "--survey", "pulse", "--all", "--closes", arg,
+        ]);
+        let json: serde_json::Value =
+            serde_json::from_str(&dir.ok(&["round", "list", "--json"])).unwrap();
+        let r = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id.parse::<i64>().unwrap())
+            .unwrap();
+        assert_eq!(r["closes_on"], today.add_days(days).to_string(), "{arg}");
+    }
+    for bad in ["+d", "+14", "+-3d", "14d", "+14y"] {
+        let err = dir.fails(&[
+            "round", "open", "--survey", "pulse", "--all", "--closes", bad,
+        ]);
+        assert!(err.contains("+14d"), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn opening_a_survey_with_comments_for_small_teams_warns() {
+    let dir = TestDir::new();
+    dir.ok(&["init", "--k", "5"]);
+    dir.ok(&["team", "add", "Groot", "--size", "12"]);
+    dir.ok(&["team", "add", "Klein", "--size", "8"]);
+    dir.ok(&["team", "add", "Onbekend"]);
+    // pulse asks for a comment: teams expected below max(k, 10) will not see them.
+    let out = dir.run(&["round", "open", "--survey", "pulse", "--all"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning") && err.contains("Klein"), "{err}");
+    assert!(err.contains("10"), "{err}");
+    assert!(!err.contains("Groot"), "{err}");
+    // A survey without a comment question: no warning.
+    let out = dir.run(&["round", "open", "--survey", "psychological-safety", "--all"]);
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
