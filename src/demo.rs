@@ -7,7 +7,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::cli::Global;
+use crate::cli::{Global, println};
 use crate::domain::access::Principal;
 use crate::domain::answers::Answers;
 use crate::domain::date::Date;

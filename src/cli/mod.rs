@@ -1,6 +1,26 @@
 //! The command line (clap). Commands print results on standard output and
 //! errors on standard error, and exit non-zero on any problem.
 
+/// `println!` for the command line: a closed pipe (`spiegel … | head`) ends
+/// the program normally instead of panicking.
+macro_rules! println {
+    () => {
+        $crate::cli::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!`, likewise.
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!($($arg)*))
+    };
+}
+
+pub(crate) use println;
+
 pub mod links;
 mod outfile;
 mod output;
@@ -72,7 +92,7 @@ pub enum Command {
     Links(LinksArgs),
     /// Run the server
     Serve {
-        /// Address to listen on
+        /// Address to listen on: an IP address or host name with a port (127.0.0.1:8080, localhost:8080)
         #[arg(long, env = "SPIEGEL_ADDR", default_value = DEFAULT_ADDR)]
         addr: String,
         /// Failed link or key attempts per client (IP address) per minute before it gets 429; 0 turns this off (behind a reverse proxy every client has the proxy's address)
@@ -81,7 +101,7 @@ pub enum Command {
     },
     /// Run a demo: a fresh database with a year of synthetic rounds, served on localhost
     Demo {
-        /// Address to listen on
+        /// Address to listen on: an IP address or host name with a port (127.0.0.1:8080, localhost:8080)
         #[arg(long, env = "SPIEGEL_ADDR", default_value = DEFAULT_ADDR)]
         addr: String,
         /// Seed of the synthetic answers
@@ -294,6 +314,15 @@ pub fn main() -> ExitCode {
     init_tracing();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of our output went away (`| head`): a normal end.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -301,12 +330,29 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Logs go to standard error; the level comes from `RUST_LOG` (default info).
+/// Writes to standard output; a closed pipe ends the program normally (exit
+/// 0), any other failure with a message (exit 1).
+pub fn write_stdout(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// Logs go to standard error; the level comes from `RUST_LOG` (default
+/// info). Colours only on a terminal (and not with `NO_COLOR` set).
 pub fn init_tracing() {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .try_init();
 }
@@ -583,19 +629,33 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string_pretty(&rounds)?);
             } else {
                 println!(
-                    "{:>4}  {:<22} {:<28} {:<7} {:<10} {:<10} TEAMS",
-                    "ID", "SURVEY", "TITLE", "STATE", "OPENED", "CLOSED"
+                    "{:>4}  {:<22} {:<28} {:<7} {:<10} {:<10} {:<10} TEAMS",
+                    "ID", "SURVEY", "TITLE", "STATE", "OPENED", "CLOSES", "CLOSED"
                 );
+                let mut not_erased = false;
                 for r in rounds {
+                    let state = if r.closed_on.is_some() && r.erased_on.is_none() {
+                        not_erased = true;
+                        format!("{}!", r.state)
+                    } else {
+                        r.state.to_string()
+                    };
                     println!(
-                        "{:>4}  {:<22} {:<28} {:<7} {:<10} {:<10} {}",
+                        "{:>4}  {:<22} {:<28} {:<7} {:<10} {:<10} {:<10} {}",
                         r.id,
-                        r.survey,
-                        r.title,
-                        r.state,
+                        fit(&r.survey, 22),
+                        fit(&r.title, 28),
+                        state,
                         r.opened_on,
+                        r.closes_on.unwrap_or_default(),
                         r.closed_on.unwrap_or_default(),
                         r.teams.join(",")
+                    );
+                }
+                if not_erased {
+                    println!(
+                        "! closed, but the order of answering is not yet erased: run \
+                         `spiegel round close ID` again"
                     );
                 }
             }
@@ -664,6 +724,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Text cut to `width` characters (with … at the end) for a table column.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
 }
 
 /// Warns on standard error when a round asks for comments from teams that
@@ -885,7 +955,11 @@ fn serve(g: &Global, addr: &str, max_failures: u32) -> anyhow::Result<()> {
         let db = storage::Db::start(&path)?;
         let listener = bind(addr).await?;
         let base = g.served_base_url(&listener)?;
-        println!("Spiegel serves {} on {base}", path.display());
+        let listening = listener.local_addr()?;
+        println!(
+            "Spiegel serves {}, listening on {listening}, at {base}",
+            path.display()
+        );
         serve_until_signal(listener, db, max_failures, &base).await
     })
 }
@@ -899,17 +973,20 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
+/// Listens on `addr`: an IP address or a host name (resolved), with a port.
 pub async fn bind(addr: &str) -> anyhow::Result<tokio::net::TcpListener> {
-    let parsed: SocketAddr = addr
-        .parse()
-        .with_context(|| format!("--addr {addr:?} is not an address like 127.0.0.1:8080"))?;
-    tokio::net::TcpListener::bind(parsed)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot listen on {addr} (is another program using it? choose another with --addr)"
-            )
-        })
+    let has_port = addr
+        .rsplit_once(':')
+        .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+    if addr.parse::<SocketAddr>().is_err() && !has_port {
+        bail!("--addr {addr:?} is not an address like 127.0.0.1:8080 or localhost:8080");
+    }
+    tokio::net::TcpListener::bind(addr).await.with_context(|| {
+        format!(
+            "cannot listen on {addr} (is the host name right, or is another program using \
+                 the port? choose another with --addr)"
+        )
+    })
 }
 
 /// Serves until Ctrl-C or SIGTERM, closing due rounds every minute.

@@ -1338,3 +1338,116 @@ fn opening_a_survey_with_comments_for_small_teams_warns() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_closed_pipe_is_a_normal_end() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    dir.ok(&["round", "close", &round]);
+    for args in [
+        &["results", "--round", round.as_str(), "--json"][..],
+        &["results", "--round", round.as_str()],
+        &["round", "list"],
+        &["team", "list", "--json"],
+    ] {
+        let mut child = dir
+            .command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Like `| head -0`: the reader is gone before anything is written.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {err}", out.status);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn serve_says_where_it_listens_accepts_host_names_and_logs_without_colours() {
+    let dir = TestDir::new();
+    dir.setup_round();
+    for (addr, base) in [
+        ("127.0.0.1:0", Some("https://spiegel.example.nl")),
+        ("localhost:0", None),
+    ] {
+        let mut args = vec![];
+        if let Some(b) = base {
+            args.extend(["--base-url", b]);
+        }
+        args.extend(["serve", "--addr", addr]);
+        let log = dir.path.join("serve.log");
+        let mut child = dir
+            .command(&args)
+            .env("RUST_LOG", "debug")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        use std::io::BufRead;
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.contains("listening on "), "{line}");
+        let listening = line
+            .split("listening on ")
+            .nth(1)
+            .unwrap()
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(
+            listening.starts_with("127.0.0.1:") || listening.starts_with("[::1]:"),
+            "{line}"
+        );
+        match base {
+            Some(b) => assert!(line.trim_end().ends_with(b), "{line}"),
+            None => assert!(
+                line.trim_end().ends_with(&format!("http://{listening}")),
+                "{line}"
+            ),
+        }
+        let page = crate::support::request(&listening, "GET", "/healthz", &[], b"");
+        assert_eq!(page.status, 200);
+        let _ = child.kill();
+        let _ = child.wait();
+        let logged = std::fs::read_to_string(&log).unwrap();
+        assert!(!logged.is_empty(), "a debug log to look at");
+        assert!(
+            !logged.contains('\u{1b}'),
+            "no colour codes in a file: {logged}"
+        );
+    }
+}
+
+#[test]
+fn round_list_shows_the_planned_close_and_keeps_its_columns() {
+    let dir = TestDir::new();
+    dir.setup_round();
+    let long = "Een heel lange titel voor de najaarsronde van het hele jaar 2026 en verder";
+    dir.ok(&[
+        "round",
+        "open",
+        "--survey",
+        "psychological-safety",
+        "--all",
+        "--title",
+        long,
+        "--closes",
+        "2099-12-31",
+    ]);
+    let table = dir.ok(&["round", "list"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].contains("CLOSES"), "{table}");
+    assert!(table.contains("2099-12-31"), "{table}");
+    let teams_at = lines[0].find("TEAMS").unwrap();
+    for l in &lines[1..] {
+        let chars: Vec<char> = l.chars().collect();
+        let rest: String = chars[teams_at..].iter().collect();
+        assert!(rest.starts_with("noord,zorg-welzijn"), "{table}");
+    }
+}
