@@ -27,20 +27,28 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The embedded surveys plus every `*.toml` in `extra` (an own file with
-    /// the id of a shipped one replaces it). All errors are returned at once.
+    /// The embedded surveys plus every `*.toml` in `extra`. An own file may
+    /// not take a shipped survey's id (an unchanged copy of the shipped file
+    /// is the same survey and passes). All errors are returned at once.
     pub fn load(extra: Option<&Path>) -> Result<Catalog, Vec<SurveyError>> {
         let mut files: Vec<(String, String)> = EMBEDDED
             .iter()
             .map(|(name, text)| (format!("surveys/{name}"), (*text).to_string()))
             .collect();
+        let shipped = files.len();
         if let Some(dir) = extra {
-            files.extend(read_dir(dir).map_err(|e| vec![e])?);
+            files.extend(read_surveys_dir(dir).map_err(|e| vec![e])?);
         }
         let mut catalog = Catalog::default();
         let mut errors = Vec::new();
-        for (file, text) in files {
+        for (i, (file, text)) in files.into_iter().enumerate() {
             match parse_file(&file, &text) {
+                Ok(s) if i >= shipped => match clash(&file, &s, &text) {
+                    Some(e) => errors.push(e),
+                    None => {
+                        catalog.surveys.entry(s.id.clone()).or_insert(Arc::new(s));
+                    }
+                },
                 Ok(s) => {
                     catalog.surveys.insert(s.id.clone(), Arc::new(s));
                 }
@@ -72,8 +80,46 @@ pub fn parse_file(file: &str, text: &str) -> Result<Survey, SurveyError> {
     survey::parse(file, text, Some(stem))
 }
 
+/// An own survey that takes a shipped survey's id with other content.
+fn clash(file: &str, s: &Survey, text: &str) -> Option<SurveyError> {
+    let (name, shipped) = EMBEDDED
+        .iter()
+        .find(|(name, _)| Path::new(name).file_stem().and_then(|x| x.to_str()) == Some(&s.id))?;
+    if *shipped == text {
+        return None;
+    }
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("id") && l.contains('='))
+        .map(|i| i + 1);
+    Some(SurveyError {
+        file: file.to_string(),
+        line,
+        message: format!(
+            "the id {:?} is a shipped survey's ({name}); give your survey its own id and \
+             file name (ids must not clash, or rounds of two different surveys would be mixed)",
+            s.id
+        ),
+    })
+}
+
+/// The files of an own surveys folder (`--surveys`); a folder that is not
+/// there is an error.
+pub fn read_surveys_dir(dir: &Path) -> Result<Vec<(String, String)>, SurveyError> {
+    if !dir.is_dir() {
+        return Err(SurveyError {
+            file: dir.display().to_string(),
+            line: None,
+            message: "no such folder (from --surveys or SPIEGEL_SURVEYS); give the folder \
+                      that holds your own survey files"
+                .into(),
+        });
+    }
+    read_dir(dir)
+}
+
 /// Checks files or folders (every `*.toml` inside); returns the valid
-/// surveys' ids and every error.
+/// surveys' ids and every error, including a clash with a shipped survey.
 pub fn check_paths(paths: &[PathBuf]) -> (Vec<String>, Vec<SurveyError>) {
     let mut ok = Vec::new();
     let mut errors = Vec::new();
@@ -89,6 +135,7 @@ pub fn check_paths(paths: &[PathBuf]) -> (Vec<String>, Vec<SurveyError>) {
             Ok(files) => {
                 for (file, text) in files {
                     match parse_file(&file, &text) {
+                        Ok(s) if let Some(e) = clash(&file, &s, &text) => errors.push(e),
                         Ok(s) => ok.push(format!(
                             "{file}: ok ({} v{}, {} items)",
                             s.id,

@@ -7,7 +7,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::cli::Global;
+use crate::cli::{Global, println};
 use crate::domain::access::Principal;
 use crate::domain::answers::Answers;
 use crate::domain::date::Date;
@@ -91,7 +91,7 @@ pub fn run(g: &Global, addr: &str, seed: u64) -> anyhow::Result<()> {
     let served = rt.block_on(async {
         let db = storage::Db::start(&path)?;
         let listener = crate::cli::bind(addr).await?;
-        let base = g.served_base_url(&listener);
+        let base = g.served_base_url(&listener)?;
         let base = base.as_str();
         let lifetime = if g.db.is_none() {
             " (temporary: removed when the demo stops; keep one with --db FILE)"

@@ -40,6 +40,25 @@ impl Date {
         Date::from_ymd(y, m, d)
     }
 
+    /// Parses `YYYY-MM-DD`, or a date relative to `today`: `+Nd` (N days
+    /// later) or `+Nw` (N weeks later), N at most 3650 days.
+    pub fn parse_relative(s: &str, today: Date) -> Option<Date> {
+        let Some(rest) = s.strip_prefix('+') else {
+            return Date::parse(s);
+        };
+        let (n, unit) = rest.split_at(rest.len().checked_sub(1)?);
+        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n: i64 = n.parse().ok()?;
+        let days = match unit {
+            "d" => n,
+            "w" => n.checked_mul(7)?,
+            _ => return None,
+        };
+        (days <= 3650).then(|| today.add_days(days))
+    }
+
     pub fn ymd(self) -> (i64, u32, u32) {
         civil_from_days(self.days)
     }
@@ -124,6 +143,15 @@ mod tests {
                 .to_string(),
             "2025-11-30"
         );
+        let today = Date::parse("2026-12-30").unwrap();
+        let rel = |s| Date::parse_relative(s, today).map(|d| d.to_string());
+        assert_eq!(rel("+3d").as_deref(), Some("2027-01-02"));
+        assert_eq!(rel("+2w").as_deref(), Some("2027-01-13"));
+        assert_eq!(rel("+0d").as_deref(), Some("2026-12-30"));
+        assert_eq!(rel("2027-01-05").as_deref(), Some("2027-01-05"));
+        for bad in ["+", "+d", "+3", "+-3d", "+3y", "3d", "+99999d", "+ 3d"] {
+            assert_eq!(rel(bad), None, "{bad}");
+        }
         for bad in [
             "2025-02-29",
             "2025-13-01",

@@ -27,6 +27,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_results_keys.sql"),
     include_str!("migrations/003_sessions.sql"),
+    include_str!("migrations/004_team_ids.sql"),
+    include_str!("migrations/005_archived_teams.sql"),
+    include_str!("migrations/006_erased.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +67,12 @@ pub fn open(path: &Path, mode: Mode) -> Result<Connection> {
     if mode != Mode::Create && !path.exists() {
         return Err(StorageError::Missing(display));
     }
+    if mode == Mode::Create && !path.exists() {
+        // Created readable by the owner only, whatever the umask; SQLite
+        // gives the -wal and -shm files the database file's permissions.
+        create_private(path)
+            .map_err(|e| StorageError::Invalid(format!("cannot open database {display}: {e}")))?;
+    }
     let flags = match mode {
         Mode::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         Mode::Existing => OpenFlags::SQLITE_OPEN_READ_WRITE,
@@ -90,6 +99,16 @@ pub fn open(path: &Path, mode: Mode) -> Result<Connection> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     migrate(&mut conn, &display)?;
     Ok(conn)
+}
+
+/// Creates a new, empty file that only its owner may read and write (0600),
+/// whatever the umask: the database, backups and files with live links.
+pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 fn migrate(conn: &mut Connection, display: &str) -> Result<()> {
@@ -166,6 +185,64 @@ pub struct Team {
     #[serde(skip)]
     pub parent_key: Option<i64>,
     pub expected_size: Option<u32>,
+    /// The day the team was archived: it keeps its history but takes part
+    /// in no new round and gets no new links.
+    pub archived_on: Option<String>,
+}
+
+/// Ids no team may take: the organisation's own id (`organisation`, in the
+/// API and on the pages) and words of the routes. Migration 004 holds the
+/// same list.
+pub const RESERVED_IDS: &[&str] = &[
+    "organisation",
+    "organization",
+    "organisatie",
+    "overview",
+    "overzicht",
+    "teams",
+    "rounds",
+    "trend",
+    "api",
+];
+
+/// Checks a team name: trimmed, 1 to 100 characters, at least one letter or
+/// digit, and an id that is not reserved.
+fn check_team_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(StorageError::Invalid(
+            "a team name needs 1 to 100 characters".into(),
+        ));
+    }
+    if !name.chars().any(char::is_alphanumeric) {
+        return Err(StorageError::Invalid(format!(
+            "a team name needs at least one letter or digit; {name:?} has none"
+        )));
+    }
+    let slug = slugify(name);
+    if RESERVED_IDS.contains(&slug.as_str()) {
+        return Err(StorageError::Invalid(format!(
+            "the id {slug:?} is reserved (`organisation` stands for the whole organisation \
+             in the API and on the pages); choose another name, e.g. \"{name} team\""
+        )));
+    }
+    Ok(name)
+}
+
+/// Refuses a name that another team (other than `except`) has already,
+/// ignoring case, or that is another team's id.
+fn check_name_free(conn: &Connection, name: &str, except: Option<i64>) -> Result<()> {
+    let lower = name.to_lowercase();
+    if let Some(t) = teams(conn)?
+        .into_iter()
+        .find(|t| Some(t.key) != except && (t.name.to_lowercase() == lower || t.id == lower))
+    {
+        return Err(StorageError::Conflict(format!(
+            "a team named {:?} (id {}) exists already; names and ids are matched ignoring case",
+            t.name, t.id
+        )));
+    }
+    Ok(())
 }
 
 pub fn add_team(
@@ -174,31 +251,26 @@ pub fn add_team(
     parent: Option<&str>,
     size: Option<u32>,
 ) -> Result<Team> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(StorageError::Invalid(
-            "a team name needs 1 to 100 characters".into(),
-        ));
-    }
+    let name = check_team_name(name)?;
     if size == Some(0) {
         return Err(StorageError::Invalid("--size must be at least 1".into()));
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     org(&tx)?;
-    if find_team(&tx, name)?.is_some_and(|t| t.name == name) {
-        return Err(StorageError::Conflict(format!(
-            "a team named {name:?} exists already"
-        )));
-    }
+    check_name_free(&tx, name, None)?;
     let parent_key = match parent {
-        Some(p) => Some(team(&tx, p)?.key),
+        Some(p) => Some(live_team(&tx, p)?.key),
         None => None,
     };
     let base = slugify(name);
     let mut slug = base.clone();
     let mut n = 2;
     while tx
-        .query_row("SELECT 1 FROM teams WHERE slug = ?1", [&slug], |_| Ok(()))
+        .query_row(
+            "SELECT 1 FROM teams WHERE slug = ?1 COLLATE NOCASE",
+            [&slug],
+            |_| Ok(()),
+        )
         .optional()?
         .is_some()
     {
@@ -213,7 +285,8 @@ pub fn add_team(
     team(conn, &slug)
 }
 
-const TEAM_SELECT: &str = "SELECT t.id, t.slug, t.name, p.slug, t.parent_id, t.expected_size
+const TEAM_SELECT: &str =
+    "SELECT t.id, t.slug, t.name, p.slug, t.parent_id, t.expected_size, t.archived_on
      FROM teams t LEFT JOIN teams p ON p.id = t.parent_id";
 
 fn team_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Team> {
@@ -224,6 +297,7 @@ fn team_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Team> {
         parent: r.get(3)?,
         parent_key: r.get(4)?,
         expected_size: r.get(5)?,
+        archived_on: r.get(6)?,
     })
 }
 
@@ -233,11 +307,18 @@ pub fn teams(conn: &Connection) -> Result<Vec<Team>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A team by its exact name, else its name ignoring case, else its id
+/// ignoring case.
 fn find_team(conn: &Connection, name_or_id: &str) -> Result<Option<Team>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{TEAM_SELECT} WHERE t.name = ?1 OR t.slug = ?1 ORDER BY t.name = ?1 DESC LIMIT 1"
-    ))?;
-    Ok(stmt.query_row([name_or_id.trim()], team_row).optional()?)
+    let wanted = name_or_id.trim();
+    let lower = wanted.to_lowercase();
+    let all = teams(conn)?;
+    let found = all
+        .iter()
+        .position(|t| t.name == wanted)
+        .or_else(|| all.iter().position(|t| t.name.to_lowercase() == lower))
+        .or_else(|| all.iter().position(|t| t.id == lower));
+    Ok(found.map(|i| all[i].clone()))
 }
 
 /// A team by its name or its id.
@@ -247,6 +328,111 @@ pub fn team(conn: &Connection, name_or_id: &str) -> Result<Team> {
             "no team named {name_or_id:?}; `spiegel team list` shows the teams"
         ))
     })
+}
+
+/// A team that is not archived (for new rounds, links and children).
+pub fn live_team(conn: &Connection, name_or_id: &str) -> Result<Team> {
+    let t = team(conn, name_or_id)?;
+    if let Some(on) = &t.archived_on {
+        return Err(StorageError::Invalid(format!(
+            "team {:?} was archived on {on}; it gets no new rounds, links or teams under it",
+            t.name
+        )));
+    }
+    Ok(t)
+}
+
+/// Gives a team a new name; its id (in URLs and keys) stays.
+pub fn rename_team(conn: &mut Connection, name_or_id: &str, new_name: &str) -> Result<Team> {
+    let new_name = check_team_name(new_name)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let t = team(&tx, name_or_id)?;
+    check_name_free(&tx, new_name, Some(t.key))?;
+    tx.execute(
+        "UPDATE teams SET name = ?2 WHERE id = ?1",
+        params![t.key, new_name],
+    )?;
+    tx.commit()?;
+    team(conn, &t.id)
+}
+
+/// Moves a team under another (`None`: to the top). Closed rounds keep the
+/// results computed with the old place; a round closed later rolls up with
+/// the new one.
+pub fn move_team(conn: &mut Connection, name_or_id: &str, parent: Option<&str>) -> Result<Team> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let t = team(&tx, name_or_id)?;
+    let parent_key = match parent {
+        Some(p) => {
+            let p = live_team(&tx, p)?;
+            // Walk up from the new parent: meeting the team means a cycle.
+            let all = teams(&tx)?;
+            let mut at = Some(p.key);
+            while let Some(key) = at {
+                if key == t.key {
+                    return Err(StorageError::Invalid(format!(
+                        "cannot move {:?} under itself or one of its own teams ({:?})",
+                        t.name, p.name
+                    )));
+                }
+                at = all.iter().find(|x| x.key == key).and_then(|x| x.parent_key);
+            }
+            Some(p.key)
+        }
+        None => None,
+    };
+    tx.execute(
+        "UPDATE teams SET parent_id = ?2 WHERE id = ?1",
+        params![t.key, parent_key],
+    )?;
+    tx.commit()?;
+    team(conn, &t.id)
+}
+
+/// Sets a team's expected size (for participation).
+pub fn set_team_size(conn: &mut Connection, name_or_id: &str, size: u32) -> Result<Team> {
+    if size == 0 {
+        return Err(StorageError::Invalid("the size must be at least 1".into()));
+    }
+    let t = team(conn, name_or_id)?;
+    conn.execute(
+        "UPDATE teams SET expected_size = ?2 WHERE id = ?1",
+        params![t.key, size],
+    )?;
+    team(conn, &t.id)
+}
+
+/// Archives a team: never deleted (its results and keys stay), it takes part
+/// in no new round and gets no new links. A team with live teams under it
+/// needs those moved or archived first.
+pub fn archive_team(conn: &mut Connection, name_or_id: &str, today: Date) -> Result<Team> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let t = team(&tx, name_or_id)?;
+    if let Some(on) = &t.archived_on {
+        return Err(StorageError::Conflict(format!(
+            "team {:?} was archived already on {on}",
+            t.name
+        )));
+    }
+    let children: Vec<String> = teams(&tx)?
+        .into_iter()
+        .filter(|c| c.parent_key == Some(t.key) && c.archived_on.is_none())
+        .map(|c| c.id)
+        .collect();
+    if !children.is_empty() {
+        return Err(StorageError::Invalid(format!(
+            "{:?} has teams that are not archived ({}); move them with `spiegel team move` \
+             or archive them first",
+            t.name,
+            children.join(", ")
+        )));
+    }
+    tx.execute(
+        "UPDATE teams SET archived_on = ?2 WHERE id = ?1",
+        params![t.key, today.to_string()],
+    )?;
+    tx.commit()?;
+    team(conn, &t.id)
 }
 
 /// A URL-safe id from a free-text name: "Zorg & Welzijn" → "zorg-welzijn".
@@ -288,6 +474,9 @@ pub struct Round {
     pub opened_on: String,
     pub closes_on: Option<String>,
     pub closed_on: Option<String>,
+    /// When the order of answering of a closed round was erased (the file
+    /// rewritten, the write-ahead log emptied); `None` until that succeeded.
+    pub erased_on: Option<String>,
     pub k: u32,
     /// `open` or `closed`.
     pub state: &'static str,
@@ -317,6 +506,17 @@ pub fn open_round(
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let k = org(&tx)?.k;
+    let archived: Vec<String> = teams(&tx)?
+        .into_iter()
+        .filter(|t| t.archived_on.is_some() && team_keys.contains(&t.key))
+        .map(|t| t.name)
+        .collect();
+    if !archived.is_empty() {
+        return Err(StorageError::Invalid(format!(
+            "archived teams take part in no new round: {}",
+            archived.join(", ")
+        )));
+    }
     tx.execute(
         "INSERT INTO rounds (survey_id, survey_hash, survey_source, title, opened_on, closes_on, k)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -342,7 +542,8 @@ pub fn open_round(
 }
 
 const ROUND_SELECT: &str = "SELECT r.id, r.survey_id, r.survey_hash, r.title, r.opened_on, r.closes_on, r.closed_on, r.k,
-        (SELECT group_concat(t.slug, ',') FROM round_teams rt JOIN teams t ON t.id = rt.team_id WHERE rt.round_id = r.id)
+        (SELECT group_concat(t.slug, ',') FROM round_teams rt JOIN teams t ON t.id = rt.team_id WHERE rt.round_id = r.id),
+        r.erased_on
      FROM rounds r";
 
 fn round_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Round> {
@@ -365,6 +566,7 @@ fn round_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Round> {
             "open"
         },
         closed_on,
+        erased_on: r.get(9)?,
         k: r.get(7)?,
         teams,
     })
@@ -373,7 +575,7 @@ fn round_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Round> {
 /// Every round without its list of teams (cheaper; `teams` is empty).
 pub fn rounds_brief(conn: &Connection) -> Result<Vec<Round>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT r.id, r.survey_id, r.survey_hash, r.title, r.opened_on, r.closes_on, r.closed_on, r.k, NULL
+        "SELECT r.id, r.survey_id, r.survey_hash, r.title, r.opened_on, r.closes_on, r.closed_on, r.k, NULL, r.erased_on
          FROM rounds r ORDER BY r.id",
     )?;
     let rows = stmt.query_map([], round_row)?;
@@ -405,15 +607,37 @@ pub fn round_survey_source(conn: &Connection, id: i64) -> Result<String> {
 
 /// Closes a round: computes and stores what each group may show (once; a
 /// closed round never changes), deletes its invites (with `secure_delete`),
-/// then rewrites the file so that neither old page images nor the physical
-/// order of rows survive.
+/// then erases the order of answering: rewrites the file so that neither old
+/// page images nor the physical order of rows survive, and empties the
+/// write-ahead log. When that last step cannot complete (a full disk, a
+/// reader holding the log), the round stays closed with its results and the
+/// error says so and how to retry: calling this again on the round retries
+/// the erasure.
 pub fn close_round(conn: &mut Connection, id: i64, today: Date) -> Result<Round> {
+    close_without_erasing(conn, id, today)?;
+    erase_pending(conn, today, Some(id))?;
+    round(conn, id)
+}
+
+/// The error of a closed round whose order of answering survives.
+fn not_erased(round: i64, reason: &str) -> StorageError {
+    StorageError::Invalid(format!(
+        "round {round} is closed and its results are computed, but the order of answering is \
+         not yet erased ({reason}). Free disk space (and end other programs that hold the \
+         database open), then run `spiegel round close {round}` again"
+    ))
+}
+
+/// The closing transaction; a round closed before but not yet erased passes.
+fn close_without_erasing(conn: &mut Connection, id: i64, today: Date) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let r = round(&tx, id)?;
-    if r.closed_on.is_some() {
+    if let Some(closed_on) = &r.closed_on {
+        if r.erased_on.is_none() {
+            return Ok(());
+        }
         return Err(StorageError::Conflict(format!(
-            "round {id} was closed already on {}",
-            r.closed_on.unwrap_or_default()
+            "round {id} was closed already on {closed_on}"
         )));
     }
     store_results(&tx, &r)?;
@@ -423,18 +647,62 @@ pub fn close_round(conn: &mut Connection, id: i64, today: Date) -> Result<Round>
         params![id, today.to_string()],
     )?;
     tx.commit()?;
-    compact(conn);
-    round(conn, id)
+    Ok(())
 }
 
-/// VACUUM (rows in key order, free pages gone) and an emptied WAL.
-fn compact(conn: &Connection) {
-    if let Err(e) = conn.execute_batch("VACUUM") {
-        tracing::warn!(error = %e, "vacuum after closing a round did not complete");
+/// Erases the order of answering of every closed round not yet erased, and
+/// records it; returns their ids (empty when nothing was pending).
+pub fn erase_closed_rounds(conn: &mut Connection, today: Date) -> Result<Vec<i64>> {
+    erase_pending(conn, today, None)
+}
+
+/// [`erase_closed_rounds`]; an error names `round` (default: the first
+/// pending one).
+fn erase_pending(conn: &mut Connection, today: Date, round: Option<i64>) -> Result<Vec<i64>> {
+    let pending: Vec<i64> = {
+        let mut stmt = conn.prepare(
+            "SELECT id FROM rounds WHERE closed_on IS NOT NULL AND erased_on IS NULL ORDER BY id",
+        )?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?
+    };
+    let Some(&first) = pending.first() else {
+        return Ok(pending);
+    };
+    compact(conn).map_err(|reason| not_erased(round.unwrap_or(first), &reason))?;
+    // Only rounds closed before the VACUUM above: one closed meanwhile by
+    // another process stays pending.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for id in &pending {
+        tx.execute(
+            "UPDATE rounds SET erased_on = ?2 WHERE id = ?1",
+            params![id, today.to_string()],
+        )?;
     }
-    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
-        tracing::warn!(error = %e, "checkpoint after closing a round did not complete");
+    tx.commit()?;
+    // That small write need not stay in the log either; best effort.
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    Ok(pending)
+}
+
+/// VACUUM (rows in key order, free pages gone), then a checkpoint that
+/// empties the WAL. Any step that does not complete is an error, with what
+/// SQLite reported.
+fn compact(conn: &Connection) -> std::result::Result<(), String> {
+    conn.execute_batch("VACUUM")
+        .map_err(|e| format!("rewriting the file (VACUUM) failed: {e}"))?;
+    let (busy, log, done): (i64, i64, i64) = conn
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .map_err(|e| format!("emptying the write-ahead log failed: {e}"))?;
+    if busy != 0 || log != 0 {
+        return Err(format!(
+            "the write-ahead log could not be emptied: another connection was reading \
+             (checkpoint: busy {busy}, {log} pages in the log, {done} copied)"
+        ));
     }
+    Ok(())
 }
 
 /// Team id of the organisation's row in `results`.
@@ -599,7 +867,8 @@ fn previous_outcomes(
     Ok(out)
 }
 
-/// Closes every open round whose planned close date has passed.
+/// Closes every open round whose planned close date has passed, without the
+/// erasure: call [`erase_closed_rounds`] next (and again until it succeeds).
 pub fn close_due_rounds(conn: &mut Connection, today: Date) -> Result<Vec<i64>> {
     let due: Vec<i64> = {
         let mut stmt = conn.prepare(
@@ -609,7 +878,7 @@ pub fn close_due_rounds(conn: &mut Connection, today: Date) -> Result<Vec<i64>> 
             .collect::<Result<_, _>>()?
     };
     for id in &due {
-        close_round(conn, *id, today)?;
+        close_without_erasing(conn, *id, today)?;
     }
     Ok(due)
 }
@@ -645,6 +914,18 @@ pub fn create_invites(
         return Err(StorageError::Invalid(format!(
             "this team does not take part in round {round_id} (teams: {})",
             r.teams.join(", ")
+        )));
+    }
+    let archived: Option<Option<String>> = tx
+        .query_row(
+            "SELECT archived_on FROM teams WHERE id = ?1",
+            [team_key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(Some(on)) = archived {
+        return Err(StorageError::Invalid(format!(
+            "this team was archived on {on}; it gets no new links"
         )));
     }
     let mut tokens = Vec::with_capacity(count as usize);
@@ -753,7 +1034,13 @@ pub fn backup(conn: &Connection, to: &Path) -> Result<()> {
             to.display()
         )));
     }
-    conn.execute("VACUUM INTO ?1", [to.display().to_string()])?;
+    // VACUUM INTO fills an empty file; created here, it is the owner's only.
+    create_private(to)
+        .map_err(|e| StorageError::Invalid(format!("cannot create {}: {e}", to.display())))?;
+    if let Err(e) = conn.execute("VACUUM INTO ?1", [to.display().to_string()]) {
+        let _ = std::fs::remove_file(to);
+        return Err(e.into());
+    }
     Ok(())
 }
 

@@ -199,8 +199,8 @@ fn a_round_pins_its_survey_text() {
         .find(|(n, _)| *n == "pulse.toml")
         .unwrap()
         .1;
-    let changed = text.replacen("version = 1", "version = 2", 1);
-    std::fs::write(own.join("pulse.toml"), &changed).unwrap();
+    let own_text = text.replacen("id = \"pulse\"", "id = \"eigen\"", 1);
+    std::fs::write(own.join("eigen.toml"), &own_text).unwrap();
     dir.ok(&["init"]);
     dir.ok(&["team", "add", "A"]);
     dir.ok(&["round", "open", "--survey", "pulse", "--all"]);
@@ -211,11 +211,22 @@ fn a_round_pins_its_survey_text() {
         "round",
         "open",
         "--survey",
-        "pulse",
+        "eigen",
         "--all",
     ]);
-    // Later edits or deletion of the file change nothing stored.
-    std::fs::remove_file(own.join("pulse.toml")).unwrap();
+    // Later edits of the file change nothing stored.
+    let changed = own_text.replacen("version = 1", "version = 2", 1);
+    std::fs::write(own.join("eigen.toml"), &changed).unwrap();
+    dir.ok(&[
+        "--surveys",
+        &own_arg,
+        "round",
+        "open",
+        "--survey",
+        "eigen",
+        "--all",
+    ]);
+    std::fs::remove_file(own.join("eigen.toml")).unwrap();
     let conn = dir.sqlite();
     let rows: Vec<(String, String)> = conn
         .prepare("SELECT survey_hash, survey_source FROM rounds ORDER BY id")
@@ -229,8 +240,10 @@ fn a_round_pins_its_survey_text() {
         rows[0].0,
         blake3::hash(text.as_bytes()).to_hex().to_string()
     );
-    assert_eq!(rows[1].1, changed);
+    assert_eq!(rows[1].1, own_text);
+    assert_eq!(rows[2].1, changed);
     assert_ne!(rows[0].0, rows[1].0);
+    assert_ne!(rows[1].0, rows[2].0);
 }
 
 #[test]
@@ -486,6 +499,10 @@ fn every_command_has_help() {
         &["init", "--help"],
         &["team", "add", "--help"],
         &["team", "list", "--help"],
+        &["team", "rename", "--help"],
+        &["team", "move", "--help"],
+        &["team", "size", "--help"],
+        &["team", "archive", "--help"],
         &["round", "open", "--help"],
         &["round", "close", "--help"],
         &["round", "list", "--help"],
@@ -662,4 +679,775 @@ fn the_server_closes_rounds_after_their_planned_date() {
         .query_row("SELECT count(*) FROM invites", [], |r| r.get(0))
         .unwrap();
     assert_eq!(invites, 0);
+}
+
+#[test]
+fn team_ids_and_names_are_unique_ignoring_case_and_never_reserved() {
+    let dir = TestDir::new();
+    dir.ok(&["init"]);
+    // The organisation's id (and other words of the routes) belong to no team.
+    for name in ["Organisation", "ORGANISATION", "overview", "Rounds"] {
+        let err = dir.fails(&["team", "add", name]);
+        assert!(err.contains("is reserved"), "{name}: {err}");
+        assert!(err.contains("choose another name"), "{name}: {err}");
+    }
+    dir.ok(&["team", "add", "Verpleging Noord"]);
+    // The same name in other letters is the same team, not a second one.
+    let err = dir.fails(&["team", "add", "verpleging noord"]);
+    assert!(err.contains("exists already"), "{err}");
+    assert!(err.contains("\"Verpleging Noord\""), "{err}");
+    let err = dir.fails(&["team", "add", "VERPLEGING NOORD"]);
+    assert!(err.contains("exists already"), "{err}");
+    // A name that is another team's id would make --team ambiguous.
+    let err = dir.fails(&["team", "add", "Verpleging-Noord"]);
+    assert!(err.contains("exists already"), "{err}");
+    // A name without a letter or digit is no name.
+    for name in ["---", "&", " . "] {
+        let err = dir.fails(&["team", "add", "--", name]);
+        assert!(err.contains("letter or digit"), "{name:?}: {err}");
+    }
+    // Names and ids are matched ignoring case.
+    dir.ok(&["team", "add", "Kliniek", "--parent", "verpleging NOORD"]);
+    dir.ok(&["key", "manager", "--team", "VERPLEGING-NOORD"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["team", "list", "--json"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json[0]["parent"], "verpleging-noord");
+    assert!(!dir.ok(&["team", "list"]).contains("verpleging-noord-2"));
+}
+
+#[test]
+fn a_team_that_took_the_organisation_id_gets_a_new_one_on_upgrade() {
+    let dir = TestDir::new();
+    // A database of schema 3, with a team that took the organisation's id
+    // as that version allowed.
+    let conn = dir.sqlite();
+    conn.execute_batch(include_str!("../../src/storage/migrations/001_init.sql"))
+        .unwrap();
+    conn.execute_batch(include_str!(
+        "../../src/storage/migrations/002_results_keys.sql"
+    ))
+    .unwrap();
+    conn.execute_batch(include_str!(
+        "../../src/storage/migrations/003_sessions.sql"
+    ))
+    .unwrap();
+    conn.execute_batch(
+        "INSERT INTO org (id, name, k) VALUES (1, 'Oud', 5);
+         INSERT INTO teams (slug, name) VALUES ('a', 'A');
+         INSERT INTO teams (slug, name) VALUES ('organisation', 'Organisation');
+         PRAGMA user_version = 3;",
+    )
+    .unwrap();
+    drop(conn);
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["team", "list", "--json"])).unwrap();
+    let ids: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&"organisation"), "{ids:?}");
+    assert!(ids.contains(&"team-2-organisation"), "{ids:?}");
+}
+
+#[test]
+fn teams_are_renamed_moved_resized_and_archived() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    dir.ok(&["team", "add", "Zuid", "--size", "9"]);
+    // Rename: the id (in URLs and keys) stays.
+    let out = dir.ok(&["team", "rename", "Noord", "Verpleging Noord"]);
+    assert!(
+        out.contains("\"Verpleging Noord\"") && out.contains("noord"),
+        "{out}"
+    );
+    assert!(
+        dir.fails(&["team", "rename", "Zuid", "verpleging noord"])
+            .contains("exists already")
+    );
+    assert!(
+        dir.fails(&["team", "rename", "Zuid", "Organisation"])
+            .contains("is reserved")
+    );
+    dir.ok(&["team", "rename", "zuid", "ZUID"]);
+    // Move under a department, back to the top, never under itself.
+    dir.ok(&["team", "move", "ZUID", "--parent", "Zorg & Welzijn"]);
+    let err = dir.fails(&["team", "move", "Zorg & Welzijn", "--parent", "Zuid"]);
+    assert!(err.contains("under itself"), "{err}");
+    let err = dir.fails(&["team", "move", "Zuid"]);
+    assert!(err.contains("--parent") && err.contains("--top"), "{err}");
+    dir.ok(&["team", "move", "Zuid", "--top"]);
+    // Size; below k it warns.
+    let out = dir.run(&["team", "size", "Zuid", "3"]);
+    assert!(out.status.success());
+    let warn = String::from_utf8_lossy(&out.stderr);
+    assert!(warn.contains("warning") && warn.contains("k = 5"), "{warn}");
+    let out = dir.run(&["team", "add", "Klein", "--size", "2"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fewer than k = 5"));
+    assert!(
+        dir.fails(&["team", "size", "Zuid", "0"])
+            .contains("at least 1")
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["team", "list", "--json"])).unwrap();
+    let zuid = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "zuid")
+        .unwrap();
+    assert_eq!(zuid["name"], "ZUID");
+    assert_eq!(zuid["parent"], serde_json::Value::Null);
+    assert_eq!(zuid["expected_size"], 3);
+
+    // Archive: a department with live teams first needs them moved.
+    assert!(
+        dir.fails(&["team", "archive", "Zorg & Welzijn"])
+            .contains("(noord)")
+    );
+    // A team of a round keeps its history; it gets no new links or rounds.
+    dir.ok(&["team", "archive", "Verpleging Noord"]);
+    assert!(dir.ok(&["team", "list"]).contains("archived"));
+    assert!(
+        dir.fails(&[
+            "links", "--round", &round, "--team", "noord", "--count", "1"
+        ])
+        .contains("archived")
+    );
+    let err = dir.fails(&["round", "open", "--survey", "pulse", "--teams", "noord"]);
+    assert!(err.contains("archived"), "{err}");
+    assert!(
+        dir.fails(&["team", "add", "X", "--parent", "noord"])
+            .contains("archived")
+    );
+    dir.ok(&["round", "open", "--survey", "pulse", "--all"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["round", "list", "--json"])).unwrap();
+    assert!(
+        !json[1]["teams"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("noord")),
+        "--all leaves archived teams out"
+    );
+    assert!(
+        json[0]["teams"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("noord")),
+        "history is kept"
+    );
+    let n: u32 = dir
+        .sqlite()
+        .query_row("SELECT count(*) FROM teams WHERE slug = 'noord'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(n, 1, "archived, never deleted");
+    assert!(
+        dir.fails(&["team", "archive", "noord"])
+            .contains("archived already")
+    );
+}
+
+#[test]
+fn init_refuses_a_k_above_50() {
+    let dir = TestDir::new();
+    let err = dir.fails(&["init", "--k", "51"]);
+    assert!(err.contains("--k 51") && err.contains("50"), "{err}");
+    assert!(!dir.db().exists());
+    dir.ok(&["init", "--k", "50"]);
+}
+
+/// The state of a round's erasure as stored.
+fn erased_on(dir: &TestDir, round: &str) -> Option<String> {
+    dir.sqlite()
+        .query_row("SELECT erased_on FROM rounds WHERE id = ?1", [round], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+/// A connection in the middle of a read: the checkpoint after close cannot
+/// empty the write-ahead log while it lasts (as when the disk is full, the
+/// erasure cannot complete).
+fn hold_a_read(dir: &TestDir) -> rusqlite::Connection {
+    let reader = dir.sqlite();
+    reader.execute_batch("BEGIN").unwrap();
+    let _: u32 = reader
+        .query_row("SELECT count(*) FROM teams", [], |r| r.get(0))
+        .unwrap();
+    reader
+}
+
+#[test]
+fn close_fails_loudly_until_the_order_of_answering_is_erased() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    dir.tokens(&round, "Noord", 3);
+    let reader = hold_a_read(&dir);
+    let err = dir.fails(&["round", "close", &round]);
+    assert!(err.contains("closed and its results are computed"), "{err}");
+    assert!(err.contains("not yet erased"), "{err}");
+    assert!(
+        err.contains(&format!("run `spiegel round close {round}` again")),
+        "{err}"
+    );
+    drop(reader);
+    // Closed, results computed, links gone; the erasure is what remains.
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["round", "list", "--json"])).unwrap();
+    assert_eq!(json[0]["state"], "closed");
+    assert_eq!(json[0]["erased_on"], serde_json::Value::Null);
+    let (results, invites): (u32, u32) = dir
+        .sqlite()
+        .query_row(
+            "SELECT (SELECT count(*) FROM results), (SELECT count(*) FROM invites)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(results > 0);
+    assert_eq!(invites, 0);
+    assert_eq!(erased_on(&dir, &round), None);
+    // Running close again redoes the erasure, and only that.
+    let out = dir.ok(&["round", "close", &round]);
+    assert!(out.contains("erased"), "{out}");
+    assert!(erased_on(&dir, &round).is_some());
+    let again: u32 = dir
+        .sqlite()
+        .query_row("SELECT count(*) FROM results", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(again, results, "results are computed once");
+    assert!(
+        dir.fails(&["round", "close", &round])
+            .contains("closed already")
+    );
+    let wal = std::fs::metadata(dir.path.join("spiegel.db-wal")).map_or(0, |m| m.len());
+    assert!(
+        wal < 64 * 1024,
+        "the log holds at most the last small write: {wal}"
+    );
+}
+
+#[test]
+fn the_server_retries_the_erasure_until_it_succeeds() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    let reader = hold_a_read(&dir);
+    dir.fails(&["round", "close", &round]);
+    let server = Server::start(&dir, None);
+    let log = || std::fs::read_to_string(&server.stderr).unwrap_or_default();
+    let mut failed = false;
+    for _ in 0..150 {
+        if log().contains("not yet erased") {
+            failed = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(failed, "each failure is logged: {}", log());
+    assert_eq!(erased_on(&dir, &round), None);
+    drop(reader);
+    let mut erased = false;
+    for _ in 0..300 {
+        if erased_on(&dir, &round).is_some() {
+            erased = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(erased, "the server erased it once it could: {}", log());
+    assert!(server.stop().success());
+}
+
+/// Runs spiegel under the usual umask 022, whatever the test runner's.
+fn run_umask_022(dir: &TestDir, args: &[&str]) -> std::process::Output {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("umask 022 && exec \"$0\" \"$@\"")
+        .arg(crate::support::BIN)
+        .arg("--db")
+        .arg(dir.db())
+        .args(args)
+        .current_dir(&dir.path)
+        .env_remove("SPIEGEL_DB")
+        .env_remove("SPIEGEL_BASE_URL")
+        .env_remove("SPIEGEL_SURVEYS")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn files_with_answers_or_links_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TestDir::new();
+    run_umask_022(&dir, &["init"]);
+    run_umask_022(&dir, &["team", "add", "A"]);
+    // A reader keeps the -wal and -shm files in place to be looked at.
+    let reader = dir.sqlite();
+    let _: u32 = reader
+        .query_row("SELECT count(*) FROM teams", [], |r| r.get(0))
+        .unwrap();
+    run_umask_022(&dir, &["round", "open", "--survey", "pulse", "--all"]);
+    run_umask_022(
+        &dir,
+        &[
+            "links", "--round", "1", "--team", "A", "--count", "2", "--format", "csv", "--out",
+            "a.csv",
+        ],
+    );
+    run_umask_022(
+        &dir,
+        &[
+            "links", "--round", "1", "--team", "A", "--count", "2", "--format", "html", "--out",
+            "a.html",
+        ],
+    );
+    run_umask_022(&dir, &["backup", "copy.db"]);
+    let db = dir.db().display().to_string();
+    for name in [
+        db.clone(),
+        format!("{db}-wal"),
+        format!("{db}-shm"),
+        "a.csv".into(),
+        "a.html".into(),
+        "copy.db".into(),
+    ] {
+        let path = dir.path.join(&name);
+        let mode = std::fs::metadata(&path)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name}: {mode:o}");
+    }
+    drop(reader);
+}
+
+fn shipped(name: &str) -> &'static str {
+    spiegel::catalog::EMBEDDED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap()
+        .1
+}
+
+#[test]
+fn check_validates_the_own_surveys_folder_and_refuses_clashes() {
+    let dir = TestDir::new();
+    let own = dir.path.join("own");
+    std::fs::create_dir(&own).unwrap();
+    let own_arg = own.display().to_string();
+    let good = shipped("pulse.toml").replacen("id = \"pulse\"", "id = \"eigen\"", 1);
+    std::fs::write(own.join("eigen.toml"), &good).unwrap();
+    let out = dir.ok(&["--surveys", &own_arg, "check"]);
+    assert!(out.contains("eigen.toml: ok"), "{out}");
+    // A broken file in the folder fails the check, by flag or environment.
+    let broken = good.replacen("version = 1", "version = = 1", 1);
+    std::fs::write(own.join("kapot.toml"), broken).unwrap();
+    let err = dir.fails(&["--surveys", &own_arg, "check"]);
+    assert!(err.contains("kapot.toml:"), "{err}");
+    let env = dir
+        .command(&["check"])
+        .env("SPIEGEL_SURVEYS", &own_arg)
+        .output()
+        .unwrap();
+    assert!(!env.status.success());
+    assert!(String::from_utf8_lossy(&env.stderr).contains("kapot.toml:"));
+    std::fs::remove_file(own.join("kapot.toml")).unwrap();
+    // A folder that is not there is an error, not nothing.
+    let err = dir.fails(&["--surveys", "/nonexistent/surveys", "check"]);
+    assert!(
+        err.contains("/nonexistent/surveys") && err.contains("no such folder"),
+        "{err}"
+    );
+    // An own file may not take a shipped survey's id (a copy as it is may).
+    std::fs::write(own.join("pulse.toml"), shipped("pulse.toml")).unwrap();
+    dir.ok(&["--surveys", &own_arg, "check"]);
+    let changed = shipped("pulse.toml").replacen("version = 1", "version = 2", 1);
+    std::fs::write(own.join("pulse.toml"), changed).unwrap();
+    let err = dir.fails(&["--surveys", &own_arg, "check"]);
+    assert!(
+        err.contains("pulse.toml:") && err.contains("shipped survey"),
+        "{err}"
+    );
+    let own_pulse = own.join("pulse.toml").display().to_string();
+    assert!(dir.fails(&["check", &own_pulse]).contains("shipped survey"));
+    dir.ok(&["init"]);
+    dir.ok(&["team", "add", "A"]);
+    let err = dir.fails(&[
+        "--surveys",
+        &own_arg,
+        "round",
+        "open",
+        "--survey",
+        "pulse",
+        "--all",
+    ]);
+    assert!(err.contains("shipped survey"), "{err}");
+}
+
+#[test]
+fn a_failed_command_leaves_no_out_file_and_the_retry_works() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    let names = |dir: &TestDir| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(&dir.path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| !n.starts_with("spiegel.db"))
+            .collect();
+        v.sort();
+        v
+    };
+    // Export of an open round fails: no file, no temporary file.
+    let err = dir.fails(&["export", "--round", &round, "--out", "r.csv"]);
+    assert!(err.contains("still open"), "{err}");
+    assert_eq!(names(&dir), Vec::<String>::new());
+    // Links for a team that is not in the round: the same.
+    dir.ok(&["team", "add", "Later"]);
+    let err = dir.fails(&[
+        "links", "--round", &round, "--team", "Later", "--count", "1", "--out", "l.csv",
+    ]);
+    assert!(err.contains("does not take part"), "{err}");
+    assert_eq!(names(&dir), Vec::<String>::new());
+    // The retries work and write whole files.
+    dir.ok(&[
+        "links", "--round", &round, "--team", "Noord", "--count", "2", "--out", "l.csv",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path.join("l.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
+    dir.ok(&["round", "close", &round]);
+    dir.ok(&["export", "--round", &round, "--out", "r.csv"]);
+    assert!(
+        std::fs::read_to_string(dir.path.join("r.csv"))
+            .unwrap()
+            .contains(',')
+    );
+    assert_eq!(names(&dir), vec!["l.csv".to_string(), "r.csv".to_string()]);
+    // An existing file is never overwritten.
+    let err = dir.fails(&["export", "--round", &round, "--out", "r.csv"]);
+    assert!(err.contains("exists already"), "{err}");
+}
+
+#[test]
+fn base_urls_are_checked_and_loopback_links_are_flagged() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    let links = |base: Option<&str>| {
+        let mut args = vec![];
+        if let Some(b) = base {
+            args.extend(["--base-url", b]);
+        }
+        args.extend([
+            "links", "--round", &round, "--team", "Noord", "--count", "1",
+        ]);
+        dir.run(&args)
+    };
+    for bad in [
+        "not a url",
+        "spiegel.example.nl",
+        "ftp://spiegel.example.nl",
+        "https://",
+        "https://spiegel example.nl",
+        "https://spiegel.example.nl:port",
+        "https://spiegel.example.nl/?x=1",
+    ] {
+        let out = links(Some(bad));
+        assert!(!out.status.success(), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--base-url") && err.contains("https://"),
+            "{bad}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{bad}: no links printed");
+    }
+    let out = dir.run(&["--base-url", "nope", "key", "advisor"]);
+    assert!(!out.status.success());
+    let out = dir.run(&["--base-url", "nope", "serve", "--addr", "127.0.0.1:0"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--base-url"));
+    // Loopback links work on this machine only: said on standard error.
+    for base in [
+        None,
+        Some("http://localhost:8080"),
+        Some("http://[::1]:8080/"),
+    ] {
+        let out = links(base);
+        assert!(out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("only on this computer"), "{base:?}: {err}");
+        assert!(err.contains("--base-url"), "{err}");
+    }
+    for base in [
+        "https://spiegel.example.nl",
+        "http://10.0.0.5:8080",
+        "https://spiegel.example.nl/",
+    ] {
+        let out = links(Some(base));
+        assert!(out.status.success(), "{base}");
+        assert!(
+            out.stderr.is_empty(),
+            "{base}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout)
+                .starts_with(&format!("{}/s/", base.trim_end_matches('/')))
+        );
+    }
+}
+
+/// Splits a shell line into words (double and single quotes, `#` comments).
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, '#') if !in_word => break,
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn the_readme_walk_through_works_as_written() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme.split("## An advisor's first round").nth(1).unwrap();
+    let block = section
+        .split("```sh")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let dir = TestDir::new();
+    let mut env: Vec<(String, String)> = Vec::new();
+    let mut ran = 0;
+    for line in block.lines() {
+        let words = shell_words(line);
+        match words.first().map(String::as_str) {
+            Some("export") => {
+                let (k, v) = words[1].split_once('=').unwrap();
+                env.push((k.into(), v.into()));
+            }
+            Some("spiegel") if words.get(1).map(String::as_str) == Some("serve") => {}
+            Some("spiegel") => {
+                let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+                let mut cmd = dir.command(&args);
+                for (k, v) in &env {
+                    cmd.env(k, v);
+                }
+                let out = cmd.output().unwrap();
+                assert!(
+                    out.status.success(),
+                    "{line}\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                ran += 1;
+            }
+            _ => {}
+        }
+    }
+    assert!(ran >= 12, "{ran} commands");
+}
+
+#[test]
+fn closes_takes_a_date_or_a_number_of_days_or_weeks() {
+    let dir = TestDir::new();
+    dir.setup_round();
+    let today = spiegel::domain::date::Date::today();
+    for (arg, days) in [("+14d", 14), ("+2w", 14), ("+0d", 0)] {
+        let id = dir.open_round(&[
+            "round", "open", "--survey", "pulse", "--all", "--closes", arg,
+        ]);
+        let json: serde_json::Value =
+            serde_json::from_str(&dir.ok(&["round", "list", "--json"])).unwrap();
+        let r = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id.parse::<i64>().unwrap())
+            .unwrap();
+        assert_eq!(r["closes_on"], today.add_days(days).to_string(), "{arg}");
+    }
+    for bad in ["+d", "+14", "+-3d", "14d", "+14y"] {
+        let err = dir.fails(&[
+            "round", "open", "--survey", "pulse", "--all", "--closes", bad,
+        ]);
+        assert!(err.contains("+14d"), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn opening_a_survey_with_comments_for_small_teams_warns() {
+    let dir = TestDir::new();
+    dir.ok(&["init", "--k", "5"]);
+    dir.ok(&["team", "add", "Groot", "--size", "12"]);
+    dir.ok(&["team", "add", "Klein", "--size", "8"]);
+    dir.ok(&["team", "add", "Onbekend"]);
+    // pulse asks for a comment: teams expected below max(k, 10) will not see them.
+    let out = dir.run(&["round", "open", "--survey", "pulse", "--all"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning") && err.contains("Klein"), "{err}");
+    assert!(err.contains("10"), "{err}");
+    assert!(!err.contains("Groot"), "{err}");
+    // A survey without a comment question: no warning.
+    let out = dir.run(&["round", "open", "--survey", "psychological-safety", "--all"]);
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_closed_pipe_is_a_normal_end() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    dir.ok(&["round", "close", &round]);
+    for args in [
+        &["results", "--round", round.as_str(), "--json"][..],
+        &["results", "--round", round.as_str()],
+        &["round", "list"],
+        &["team", "list", "--json"],
+    ] {
+        let mut child = dir
+            .command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Like `| head -0`: the reader is gone before anything is written.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {err}", out.status);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn serve_says_where_it_listens_accepts_host_names_and_logs_without_colours() {
+    let dir = TestDir::new();
+    dir.setup_round();
+    for (addr, base) in [
+        ("127.0.0.1:0", Some("https://spiegel.example.nl")),
+        ("localhost:0", None),
+    ] {
+        let mut args = vec![];
+        if let Some(b) = base {
+            args.extend(["--base-url", b]);
+        }
+        args.extend(["serve", "--addr", addr]);
+        let log = dir.path.join("serve.log");
+        let mut child = dir
+            .command(&args)
+            .env("RUST_LOG", "debug")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        use std::io::BufRead;
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.contains("listening on "), "{line}");
+        let listening = line
+            .split("listening on ")
+            .nth(1)
+            .unwrap()
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(
+            listening.starts_with("127.0.0.1:") || listening.starts_with("[::1]:"),
+            "{line}"
+        );
+        match base {
+            Some(b) => assert!(line.trim_end().ends_with(b), "{line}"),
+            None => assert!(
+                line.trim_end().ends_with(&format!("http://{listening}")),
+                "{line}"
+            ),
+        }
+        let page = crate::support::request(&listening, "GET", "/healthz", &[], b"");
+        assert_eq!(page.status, 200);
+        let _ = child.kill();
+        let _ = child.wait();
+        let logged = std::fs::read_to_string(&log).unwrap();
+        assert!(!logged.is_empty(), "a debug log to look at");
+        assert!(
+            !logged.contains('\u{1b}'),
+            "no colour codes in a file: {logged}"
+        );
+    }
+}
+
+#[test]
+fn round_list_shows_the_planned_close_and_keeps_its_columns() {
+    let dir = TestDir::new();
+    dir.setup_round();
+    let long = "Een heel lange titel voor de najaarsronde van het hele jaar 2026 en verder";
+    dir.ok(&[
+        "round",
+        "open",
+        "--survey",
+        "psychological-safety",
+        "--all",
+        "--title",
+        long,
+        "--closes",
+        "2099-12-31",
+    ]);
+    let table = dir.ok(&["round", "list"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].contains("CLOSES"), "{table}");
+    assert!(table.contains("2099-12-31"), "{table}");
+    let teams_at = lines[0].find("TEAMS").unwrap();
+    for l in &lines[1..] {
+        let chars: Vec<char> = l.chars().collect();
+        let rest: String = chars[teams_at..].iter().collect();
+        assert!(rest.starts_with("noord,zorg-welzijn"), "{table}");
+    }
 }
