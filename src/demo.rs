@@ -31,8 +31,8 @@ const TEAMS: &[(&str, Option<&str>, Option<u32>, Climate)] = &[
         Climate::Trend(3.8, 5.4),
     ),
     ("Zorgstaf", Some("Zorg"), Some(6), Climate::Steady(5.2)),
-    // Too small to ever show results; the department keeps it hidden by
-    // also hiding the next-smallest team (Zorgstaf) whenever needed.
+    // Too small to ever show results; whenever Zorg (and the organisation)
+    // minus the shown teams would reveal it, those roll-ups are hidden.
     ("Nachtdienst", Some("Zorg"), Some(3), Climate::Steady(4.5)),
     ("Facilitair", None, Some(8), Climate::Steady(5.1)),
     ("ICT & Data", None, Some(7), Climate::Split),

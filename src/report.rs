@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use crate::domain::access::Principal;
 use crate::domain::release::{GroupId, Tree};
 use crate::domain::results::MIN_COMMENT_RESPONDENTS;
+use crate::domain::results::Outcome;
 use crate::domain::survey;
 use crate::storage::{self, ORGANISATION, ResultRow, Round, StorageError, Team};
 
@@ -257,8 +258,17 @@ fn splice(
     with_comments: bool,
     out: &mut String,
 ) -> Result<()> {
-    let inner = row
-        .body
+    // A hidden group reads the one status and reason, also when an older
+    // version stored a reason per cause.
+    let hidden;
+    let body = if row.released {
+        row.body.as_str()
+    } else {
+        hidden = serde_json::to_string(&Outcome::HIDDEN)
+            .map_err(|e| StorageError::Invalid(e.to_string()))?;
+        hidden.as_str()
+    };
+    let inner = body
         .trim_end()
         .strip_suffix('}')
         .filter(|b| b.starts_with('{'))

@@ -6,6 +6,10 @@ use serde_json::Value;
 
 use super::links::csv_field;
 
+/// Why anything is hidden: one sentence for every cause, so the words never
+/// tell whether a hidden group had fewer than k.
+const HIDDEN: &str = "fewer than k answered, or showing it would reveal a smaller group";
+
 fn num(v: &Value) -> Option<f64> {
     v.as_f64()
 }
@@ -111,8 +115,7 @@ pub fn results_table(results: &[Value]) -> String {
                             }
                             let _ = writeln!(out, "  {line}");
                         } else {
-                            let _ =
-                                writeln!(out, "  {label:<28} suppressed (fewer than k answered)");
+                            let _ = writeln!(out, "  {label:<28} suppressed ({HIDDEN})");
                         }
                     }
                 }
@@ -143,13 +146,7 @@ pub fn results_table(results: &[Value]) -> String {
                 }
             }
             Some("suppressed") => {
-                let why = match v["reason"].as_str() {
-                    Some("protects_smaller_group") => {
-                        "hidden so that a smaller group cannot be derived"
-                    }
-                    _ => "fewer than k answered",
-                };
-                let _ = writeln!(out, "{team}: suppressed ({why})");
+                let _ = writeln!(out, "{team}: suppressed ({HIDDEN})");
             }
             Some("open") => {
                 let reached = if v["k_reached"].as_bool() == Some(true) {

@@ -42,27 +42,30 @@
 //! rule iff `R(G)` holds a value in `1..k`. Cost per group:
 //! O(subtree size × k²).
 //!
-//! *Fix (complementary suppression).* Start from the eligible groups with
-//! total `>= k`. Visit the groups in post-order (descendants before their
-//! ancestors, siblings by ascending team id, the organisation last). While
-//! the visited group `G` is released and violates the rule, suppress one of
-//! `G`'s *nearest* released descendants (released descendants with no
-//! released group between them and `G`): the one with the **smallest total,
-//! ties broken by the larger team id**. If `G` had no released proper
-//! descendant left it would be suppressed itself (unreachable in practice: a
-//! released `G` without released descendants has the single residual
-//! `total(G) >= k`).
+//! *Fix (complementary suppression), roll-ups first.* Start from the
+//! eligible groups with total `>= k`. Visit the groups in post-order
+//! (descendants before their ancestors, the organisation last). A released
+//! group that violates the rule is suppressed itself. Only a group with a
+//! released proper descendant can violate (without one its single residual
+//! is its total, `>= k`), so the groups this hides are always roll-ups
+//! (departments, the organisation): a team without sub-teams is hidden only
+//! when it is not eligible or has fewer than `k`, never to protect another
+//! group. Teams are what the conversations are about; roll-ups are context.
 //!
-//! Suppressing a group only removes antichains, so every other group's
-//! residual set can only shrink: a group that passed the check keeps passing,
-//! and one post-order pass leaves no violation. A final pass with the
-//! independent [`find_violation`] check repeats the fix until it finds
-//! nothing (a safety net; each round of it suppresses one group, so it
+//! Why this suffices: a suppressed group has no residuals to check, so
+//! suppressing the violating group always ends its violation; and
+//! suppressing any group only removes antichains, so every other group's
+//! residual set can only shrink. The hidden small part is thereby folded into
+//! the nearest released ancestor's check, which hides that ancestor too when
+//! the part stays below `k` there (across every level, up to the
+//! organisation). One post-order pass therefore leaves no violation; a final
+//! pass with the independent [`find_violation`] check would repeat the fix
+//! if it ever found one (a safety net; each step suppresses one group, so it
 //! terminates).
 //!
-//! This is a **greedy heuristic**: it may suppress more than strictly
-//! necessary (finding a minimum suppression is a combinatorial problem), but
-//! it never suppresses too little — its result always satisfies the rule.
+//! This is a **greedy heuristic**: it may hide more roll-ups than strictly
+//! necessary (hiding a lower department can sometimes save a higher one),
+//! but never too few, and never a team without sub-teams.
 //!
 //! # Notes for callers
 //!
@@ -89,7 +92,6 @@
 //!   (they belong to no group, not even the organisation). Totals saturate at
 //!   `u32::MAX` instead of overflowing.
 
-use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
@@ -379,24 +381,6 @@ impl<'a> Counts<'a> {
             .find_map(|&g| self.violation(released, g).map(|r| (g, r)))
     }
 
-    /// Suppress `g`'s nearest released descendant with the smallest total
-    /// (ties: larger team id), or `g` itself if it has none.
-    fn suppress_one(&self, released: &mut [bool], g: usize) {
-        let mut best: Option<usize> = None;
-        let mut stack: Vec<usize> = self.tree.children[g].clone();
-        while let Some(v) = stack.pop() {
-            if released[v] {
-                let key = |u: usize| (self.total[u], Reverse(self.tree.ids[u]));
-                if best.is_none_or(|b| key(v) < key(b)) {
-                    best = Some(v);
-                }
-            } else {
-                stack.extend(&self.tree.children[v]);
-            }
-        }
-        released[best.unwrap_or(g)] = false;
-    }
-
     fn to_set(&self, released: &[bool]) -> BTreeSet<GroupId> {
         (0..released.len())
             .filter(|&v| released[v])
@@ -436,13 +420,13 @@ pub fn release(
         .map(|v| counts.total[v] >= k && eligible(tree.gid(v)))
         .collect();
     for &g in &tree.post {
-        while released[g] && counts.violation(&released, g).is_some() {
-            counts.suppress_one(&mut released, g);
+        if released[g] && counts.violation(&released, g).is_some() {
+            released[g] = false;
         }
     }
     // Safety net; by monotonicity the pass above leaves nothing to do.
     while let Some((g, _)) = counts.first_violation(&released) {
-        counts.suppress_one(&mut released, g);
+        released[g] = false;
     }
     counts.to_set(&released)
 }
@@ -698,31 +682,56 @@ mod tests {
     // ---- release: worked examples ----
 
     #[test]
-    fn children_6_7_2_suppress_the_2_and_the_next_smallest() {
+    fn noord_7_facilitair_2_shows_noord_and_hides_both_roll_ups() {
+        // Organisation ── Zorg (1) ─┬─ Noord (2): 7
+        //                           └─ Facilitair (3): 2     k = 5
+        let teams = [(1, None), (2, Some(1)), (3, Some(1))];
+        let own = counts(&[(2, 7), (3, 2)]);
+        let tree = Tree::new(&teams).expect("valid");
+        // Hiding only the department is not enough: the organisation (9)
+        // minus Noord (7) would give Facilitair's 2 across two levels.
+        assert_eq!(
+            find_violation(&tree, &own, 5, &set(&[Org, Team(2)])),
+            Some((Org, 2))
+        );
+        // Hiding Noord to keep the roll-ups is what the rule no longer does.
+        let out = checked(&teams, &own, 5, everything);
+        assert_eq!(out, set(&[Team(2)]), "Noord shown, both roll-ups hidden");
+        assert_eq!(derivable(&teams, &own, &out), BTreeSet::from([7]));
+    }
+
+    #[test]
+    fn roll_ups_are_hidden_before_teams() {
+        // Department 1 over 6, 7 and 2 (k = 5).
         let teams = [(1, None), (2, Some(1)), (3, Some(1)), (4, Some(1))];
         let own = counts(&[(2, 6), (3, 7), (4, 2)]);
         let tree = Tree::new(&teams).expect("valid");
         // Without suppression the 2 is derivable as 15 - 6 - 7.
         let naive = set(&[Team(1), Team(2), Team(3)]);
         assert_eq!(find_violation(&tree, &own, 5, &naive), Some((Team(1), 2)));
-
+        // Hiding the 6 would also be safe (15 - 7 = 8), but a team goes
+        // only when hiding roll-ups does not suffice: the department hides.
+        let teams_hidden = set(&[Team(1), Team(3)]);
+        assert_eq!(find_violation(&tree, &own, 5, &teams_hidden), None);
         let out = checked(&teams, &own, 5, teams_only);
-        assert_eq!(out, set(&[Team(1), Team(3)]), "the 6 goes too");
-        assert!(!derivable(&teams, &own, &out).contains(&2));
-        assert!(derivable(&teams, &own, &out).contains(&8));
-
-        // The organisation over the single department adds nothing new.
+        assert_eq!(out, set(&[Team(2), Team(3)]));
+        assert_eq!(derivable(&teams, &own, &out), BTreeSet::from([6, 7]));
+        // The organisation over the single department is the same 15: it
+        // hides as well, or 15 - 6 - 7 would come back one level up.
         let out = checked(&teams, &own, 5, everything);
-        assert_eq!(out, set(&[Org, Team(1), Team(3)]));
-        assert_eq!(derivable(&teams, &own, &out), BTreeSet::from([0, 7, 8, 15]));
+        assert_eq!(out, set(&[Team(2), Team(3)]));
     }
 
     #[test]
-    fn children_6_and_2_suppress_the_6() {
+    fn children_6_and_2_show_the_6() {
         let teams = [(1, None), (2, Some(1)), (3, Some(1))];
         let own = counts(&[(2, 6), (3, 2)]);
         let out = checked(&teams, &own, 5, teams_only);
-        assert_eq!(out, set(&[Team(1)]), "department of 8 shown, the 6 hidden");
+        assert_eq!(
+            out,
+            set(&[Team(2)]),
+            "the 6 shown, the department of 8 hidden"
+        );
         assert!(!derivable(&teams, &own, &out).contains(&2));
     }
 
@@ -740,19 +749,19 @@ mod tests {
         ];
         let mut own = counts(&[(11, 6), (12, 5), (21, 4), (22, 9)]);
         let out = checked(&teams, &own, 5, everything);
-        // 20 - 22 = 4 → 22 suppressed; the organisation (24) is fine.
-        assert_eq!(out, set(&[Org, Team(10), Team(11), Team(12), Team(20)]));
+        // 20 - 22 = 4 → department 20 hides; then the organisation (24)
+        // minus 10 and 22 gives the same 4 one level up: it hides too.
+        // (Hiding team 22 instead would have kept both roll-ups: teams first.)
+        assert_eq!(out, set(&[Team(10), Team(11), Team(12), Team(22)]));
         let seen = derivable(&teams, &own, &out);
-        assert!(!seen.contains(&4) && !seen.contains(&9));
+        assert!(!seen.contains(&4));
 
-        // A small top-level team (3) makes organisation - 10 - 20 = 3. The
-        // greedy fix suppresses 10 (smallest), then 12 (smallest of the
-        // newly nearest 11, 12, 20); suppressing 20 alone would have done:
-        // a heuristic may over-suppress, never under-suppress.
+        // A small top-level team (3) joins the organisation's hidden part:
+        // 27 - 11 - 9 = 7, so the organisation is shown again.
         teams.push((30, None));
         own.insert(30, 3);
         let out = checked(&teams, &own, 5, everything);
-        assert_eq!(out, set(&[Org, Team(11), Team(20)]));
+        assert_eq!(out, set(&[Org, Team(10), Team(11), Team(12), Team(22)]));
         assert!(!derivable(&teams, &own, &out).contains(&3));
     }
 
@@ -765,8 +774,8 @@ mod tests {
         let all = set(&[Team(1), Team(2), Team(3)]);
         assert_eq!(find_violation(&tree, &own, 5, &all), Some((Team(1), 3)));
         let out = checked(&teams, &own, 5, teams_only);
-        // Tie on total 5: the larger id (3) goes; residual 13 - 5 = 8.
-        assert_eq!(out, set(&[Team(1), Team(2)]));
+        // The department hides; both teams of 5 stay.
+        assert_eq!(out, set(&[Team(2), Team(3)]));
         assert!(!derivable(&teams, &own, &out).contains(&3));
     }
 
@@ -775,13 +784,13 @@ mod tests {
         // 1 (own 2) ── 2 (own 0) ── 3 (own 10): 12 - 10 = 2 across two levels.
         let teams = [(1, None), (2, Some(1)), (3, Some(2))];
         let own = counts(&[(1, 2), (3, 10)]);
-        // Middle level not taking part: the grandchild is the nearest release.
+        // Middle level not taking part: the top hides, the grandchild stays.
         let out = checked(&teams, &own, 5, |g| g != Org && g != Team(2));
-        assert_eq!(out, set(&[Team(1)]));
+        assert_eq!(out, set(&[Team(3)]));
         // Middle level taking part (10, same as the grandchild, residual 0):
-        // suppressing 2 exposes 3 as nearest, which must go as well.
+        // it stays, and only the top hides.
         let out = checked(&teams, &own, 5, teams_only);
-        assert_eq!(out, set(&[Team(1)]));
+        assert_eq!(out, set(&[Team(2), Team(3)]));
         // Only the lower levels: nothing to subtract from, all shown.
         let out = checked(&teams, &own, 5, |g| g == Team(2) || g == Team(3));
         assert_eq!(out, set(&[Team(2), Team(3)]));
@@ -793,21 +802,18 @@ mod tests {
         //    └─ 4 (50)
         let teams = [(1, None), (2, Some(1)), (3, Some(2)), (4, Some(1))];
         let own = counts(&[(2, 2), (3, 48), (4, 50)]);
+        // 2 hides (2 - 3 = 2), which leaves 1 - 3 - 4 = 2: 1 hides too.
         let out = checked(&teams, &own, 5, teams_only);
-        assert_eq!(
-            out,
-            set(&[Team(1), Team(2), Team(4)]),
-            "only 3 is suppressed"
-        );
+        assert_eq!(out, set(&[Team(3), Team(4)]), "both teams shown");
     }
 
     #[test]
     fn k_is_3() {
         let teams = [(1, None), (2, Some(1)), (3, Some(1)), (4, Some(1))];
-        // 3 + 3 + 2 = 8: 8 - 3 - 3 = 2; suppress one 3 (larger id), 8 - 3 = 5.
+        // 3 + 3 + 2 = 8: 8 - 3 - 3 = 2; the department hides.
         let own = counts(&[(2, 3), (3, 3), (4, 2)]);
         let out = checked(&teams, &own, 3, teams_only);
-        assert_eq!(out, set(&[Team(1), Team(2)]));
+        assert_eq!(out, set(&[Team(2), Team(3)]));
         // A residual of exactly k is allowed: 9 - 3 - 3 = 3.
         let own = counts(&[(1, 3), (2, 3), (3, 3)]);
         let out = checked(&teams, &own, 3, teams_only);
@@ -983,6 +989,18 @@ mod tests {
             reversed.teams.reverse();
             let (_, r) = run(&reversed);
             prop_assert_eq!(&a, &r);
+        }
+
+        /// (6) Teams first: complementary suppression never hides a team
+        /// without sub-teams; every eligible one with total >= k is shown.
+        #[test]
+        fn teams_without_sub_teams_are_never_hidden_to_protect_others(c in case(25)) {
+            let (tree, out) = run(&c);
+            for g in candidates(&tree, &c) {
+                if matches!(g, Team(_)) && tree.children(g).is_empty() {
+                    prop_assert!(out.contains(&g), "{:?} hidden", g);
+                }
+            }
         }
 
         /// (5) Released ⊆ eligible with total >= k; and nothing is suppressed

@@ -59,14 +59,17 @@ pub struct RoundInput<'a> {
     pub seed: u64,
 }
 
-/// Why a group is not shown.
+/// Why a group is not shown: one reason for every hidden group, whatever
+/// hid it. Fewer than k answered, or showing it would let a smaller group be
+/// derived; saying which would bound the count (a group that "protects a
+/// smaller group" had at least k, so its hidden neighbour had the rest).
+///
+/// Results stored before there was one reason read back as this one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
-    /// Fewer than k answered.
-    TooFewAnswers,
-    /// Enough answered, but showing it would let a smaller group be derived.
-    ProtectsSmallerGroup,
+    #[serde(alias = "too_few_answers", alias = "protects_smaller_group")]
+    HiddenToProtectAnonymity,
 }
 
 /// A released figure: overall, a dimension or an item.
@@ -145,6 +148,11 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcome of every hidden group.
+    pub const HIDDEN: Outcome = Outcome::Suppressed {
+        reason: Reason::HiddenToProtectAnonymity,
+    };
+
     pub fn released(&self) -> Option<&Released> {
         match self {
             Outcome::Released(r) => Some(r),
@@ -221,14 +229,9 @@ pub fn compute_round(input: &RoundInput<'_>) -> Result<Vec<GroupResult>, TreeErr
             continue;
         }
         if !released.contains(&g) {
-            let reason = if tree.total(&own, g) < k {
-                Reason::TooFewAnswers
-            } else {
-                Reason::ProtectsSmallerGroup
-            };
             out.push(GroupResult {
                 group: g,
-                outcome: Outcome::Suppressed { reason },
+                outcome: Outcome::HIDDEN,
                 comments: Vec::new(),
             });
             continue;
@@ -249,9 +252,7 @@ pub fn compute_round(input: &RoundInput<'_>) -> Result<Vec<GroupResult>, TreeErr
             // suppress rather than show anything if it ever does.
             out.push(GroupResult {
                 group: g,
-                outcome: Outcome::Suppressed {
-                    reason: Reason::TooFewAnswers,
-                },
+                outcome: Outcome::HIDDEN,
                 comments: Vec::new(),
             });
             continue;
@@ -498,23 +499,28 @@ mod tests {
         let results = run(&teams, &responses, 5);
         let shown = |g| outcome(&results, g).released().map(|r| r.respondents);
         assert_eq!(shown(GroupId::Team(4)), None);
-        assert_eq!(
-            outcome(&results, GroupId::Team(4)),
-            &Outcome::Suppressed {
-                reason: Reason::TooFewAnswers
-            }
-        );
-        // The department shows 15; to keep 15 − (6 + 7) = 2 hidden, the next
-        // smallest team is suppressed too.
-        assert_eq!(shown(GroupId::Team(1)), Some(15));
-        assert_eq!(shown(GroupId::Team(2)), None);
-        assert_eq!(
-            outcome(&results, GroupId::Team(2)),
-            &Outcome::Suppressed {
-                reason: Reason::ProtectsSmallerGroup
-            }
-        );
+        assert_eq!(outcome(&results, GroupId::Team(4)), &Outcome::HIDDEN);
+        // 15 − (6 + 7) = 2: the department (and the organisation, the same
+        // 15) hide, the teams are shown; every hidden group reads the same.
+        assert_eq!(shown(GroupId::Team(2)), Some(6));
         assert_eq!(shown(GroupId::Team(3)), Some(7));
+        assert_eq!(outcome(&results, GroupId::Team(1)), &Outcome::HIDDEN);
+        assert_eq!(outcome(&results, GroupId::Organisation), &Outcome::HIDDEN);
+    }
+
+    #[test]
+    fn every_hidden_group_has_one_reason_also_when_stored_with_an_old_one() {
+        let json = serde_json::to_string(&Outcome::HIDDEN).unwrap();
+        assert_eq!(
+            json,
+            r#"{"status":"suppressed","reason":"hidden_to_protect_anonymity"}"#
+        );
+        for old in ["too_few_answers", "protects_smaller_group"] {
+            let stored = format!(r#"{{"status":"suppressed","reason":"{old}"}}"#);
+            let read: Outcome = serde_json::from_str(&stored).unwrap();
+            assert_eq!(read, Outcome::HIDDEN);
+            assert_eq!(serde_json::to_string(&read).unwrap(), json);
+        }
     }
 
     #[test]
@@ -730,5 +736,264 @@ mod tests {
                 prop_assert_eq!(release::find_violation(&tree, &own_i, k, &item_released), None);
             }
         }
+    }
+
+    // ---- what a reader learns from the visible outcomes ----
+
+    /// What anyone with every result of a round sees: per group that takes
+    /// part, its status and reason as serialised, and the respondents when
+    /// released (the other released figures follow from the answers, not
+    /// from the counts). The tree, k and who takes part are known too.
+    fn visible(teams: &[TeamInfo], own: &[u32], k: u32) -> Vec<(GroupId, String)> {
+        let pairs: Vec<(i64, Option<i64>)> = teams.iter().map(|t| (t.key, t.parent)).collect();
+        let tree = Tree::new(&pairs).unwrap();
+        let map: HashMap<i64, u32> = teams
+            .iter()
+            .map(|t| t.key)
+            .zip(own.iter().copied())
+            .collect();
+        let eligible = |g: GroupId| {
+            let members = tree.members(g);
+            teams
+                .iter()
+                .any(|t| t.participates && members.contains(&t.key))
+        };
+        let released = release::release(&tree, &map, k, eligible);
+        let hidden = serde_json::to_value(Outcome::HIDDEN).unwrap();
+        tree.groups()
+            .into_iter()
+            .filter(|&g| eligible(g))
+            .map(|g| {
+                let seen = if released.contains(&g) {
+                    serde_json::json!({"status": "released", "reason": null, "respondents": tree.total(&map, g)})
+                } else {
+                    serde_json::json!({"status": hidden["status"], "reason": hidden["reason"], "respondents": null})
+                };
+                (g, seen.to_string())
+            })
+            .collect()
+    }
+
+    /// [`visible`] from the real results (slower): the two must agree.
+    fn visible_from_results(teams: &[TeamInfo], own: &[u32], k: u32) -> Vec<(GroupId, String)> {
+        let mut responses = Vec::new();
+        for (t, n) in teams.iter().zip(own) {
+            responses.extend(answers(t.key, *n as usize, [Some(4), Some(4), Some(4)]));
+        }
+        run(teams, &responses, k)
+            .into_iter()
+            .map(|r| {
+                let mut v = serde_json::to_value(&r.outcome).unwrap();
+                let seen = serde_json::json!({
+                    "status": v["status"].take(),
+                    "reason": v["reason"].take(),
+                    "respondents": v["respondents"].take(),
+                });
+                (r.group, seen.to_string())
+            })
+            .collect()
+    }
+
+    /// What a hidden group's visible reason says about its total, read as
+    /// literally as possible (the reasons of older versions included).
+    fn reason_allows(seen: &str, total: u32, k: u32) -> bool {
+        if seen.contains("\"too_few_answers\"") {
+            total < k
+        } else if seen.contains("\"protects_smaller_group\"") {
+            total >= k
+        } else {
+            assert!(seen.contains("\"hidden_to_protect_anonymity\""), "{seen}");
+            true
+        }
+    }
+
+    /// How a reader tells which count assignments fit what they see.
+    #[derive(Clone, Copy)]
+    enum Reader {
+        /// Knows the tree, k and who takes part; sees the released counts
+        /// and reads each hidden group's reason for what it says.
+        CountsAndReasons,
+        /// Also replays the release rule on every assignment and keeps only
+        /// those that show exactly the same.
+        ReplaysTheRule,
+    }
+
+    /// Every assignment of counts (teams that take part: 0..=max; the others
+    /// have none) that fits `seen` for `reader`; for each hidden group, the
+    /// set of its totals over those assignments. A hidden group with a count
+    /// in 1..k−1 is pinned when the reader learns it had fewer than k and,
+    /// if anyone answered, exactly how many: no fitting total >= k, and only
+    /// one above 0.
+    fn pinned(
+        teams: &[TeamInfo],
+        own: &[u32],
+        seen: &[(GroupId, String)],
+        k: u32,
+        max: u32,
+        reader: Reader,
+    ) -> Vec<(GroupId, u32)> {
+        let pairs: Vec<(i64, Option<i64>)> = teams.iter().map(|t| (t.key, t.parent)).collect();
+        let tree = Tree::new(&pairs).unwrap();
+        let total = |own: &[u32], g: GroupId| {
+            let map: HashMap<i64, u32> = teams
+                .iter()
+                .map(|t| t.key)
+                .zip(own.iter().copied())
+                .collect();
+            tree.total(&map, g)
+        };
+        let fits = |alt: &[u32]| match reader {
+            Reader::ReplaysTheRule => visible(teams, alt, k) == seen,
+            Reader::CountsAndReasons => seen.iter().all(|(g, v)| {
+                if v.contains("\"released\"") {
+                    v.contains(&format!("\"respondents\":{}", total(alt, *g)))
+                } else {
+                    reason_allows(v, total(alt, *g), k)
+                }
+            }),
+        };
+        let hidden: Vec<GroupId> = seen
+            .iter()
+            .filter(|(_, v)| !v.contains("\"released\""))
+            .map(|(g, _)| *g)
+            .collect();
+        let mut sets: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); hidden.len()];
+        let free: Vec<usize> = (0..teams.len())
+            .filter(|&i| teams[i].participates)
+            .collect();
+        let mut alt = vec![0u32; teams.len()];
+        for code in 0..(max + 1).pow(free.len() as u32) {
+            let mut c = code;
+            for &i in &free {
+                alt[i] = c % (max + 1);
+                c /= max + 1;
+            }
+            if fits(&alt) {
+                for (set, &g) in sets.iter_mut().zip(&hidden) {
+                    set.insert(total(&alt, g));
+                }
+            }
+        }
+        hidden
+            .iter()
+            .zip(&sets)
+            .filter_map(|(&g, set)| {
+                let t = total(own, g);
+                let below_k = set.iter().all(|&x| x < k);
+                let above_0 = set.iter().filter(|&&x| x > 0).count();
+                (t >= 1 && t < k && below_k && above_0 <= 1).then_some((g, t))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_reason_does_not_pin_a_neighbour() {
+        // k = 3. Department 1 (takes no part itself) over Alpha 5, Beta 3,
+        // Gamma 1.
+        let teams = [
+            TeamInfo {
+                participates: false,
+                ..team(1, None)
+            },
+            team(2, Some(1)),
+            team(3, Some(1)),
+            team(4, Some(1)),
+        ];
+        let own = [0, 5, 3, 1];
+        // What a reason per cause showed: department 9, Alpha 5, Beta
+        // "protects a smaller group" (so >= 3), Gamma "too few" (< 3):
+        // Beta + Gamma = 4 leaves Gamma 0 or 1.
+        let shown = |n: u32| format!(r#"{{"reason":null,"respondents":{n},"status":"released"}}"#);
+        let hidden =
+            |r: &str| format!(r#"{{"reason":"{r}","respondents":null,"status":"suppressed"}}"#);
+        let before = vec![
+            (GroupId::Organisation, shown(9)),
+            (GroupId::Team(1), shown(9)),
+            (GroupId::Team(2), shown(5)),
+            (GroupId::Team(3), hidden("protects_smaller_group")),
+            (GroupId::Team(4), hidden("too_few_answers")),
+        ];
+        assert_eq!(
+            pinned(&teams, &own, &before, 3, 9, Reader::CountsAndReasons),
+            vec![(GroupId::Team(4), 1)],
+            "the attack works on the old output"
+        );
+        // Now: one status and one reason for every hidden group, and the
+        // attack finds nothing.
+        let seen = visible_from_results(&teams, &own, 3);
+        assert_eq!(seen, visible(&teams, &own, 3));
+        let reasons: BTreeSet<&String> = seen
+            .iter()
+            .filter(|(_, v)| !v.contains("released"))
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(reasons.len(), 1, "{reasons:?}");
+        assert_eq!(
+            pinned(&teams, &own, &seen, 3, 9, Reader::CountsAndReasons),
+            vec![]
+        );
+    }
+
+    /// Small organisations of 1..=4 teams, some taking no part, k 3..=4.
+    fn small_org() -> impl Strategy<Value = (Vec<TeamInfo>, Vec<u32>, u32)> {
+        (1usize..=4, 3u32..=4).prop_flat_map(|(n, k)| {
+            (
+                proptest::collection::vec(proptest::option::of(0usize..n), n),
+                proptest::collection::vec(proptest::bool::weighted(0.75), n),
+                proptest::collection::vec(0u32..=6, n),
+                Just(k),
+            )
+                .prop_map(|(parents, participates, own, k)| {
+                    let teams: Vec<TeamInfo> = (0..parents.len())
+                        .map(|i| TeamInfo {
+                            key: i as i64 + 1,
+                            parent: parents[i].filter(|p| *p < i).map(|p| p as i64 + 1),
+                            expected_size: None,
+                            participates: participates[i],
+                        })
+                        .collect();
+                    let own = own
+                        .iter()
+                        .zip(&participates)
+                        .map(|(n, p)| if *p { *n } else { 0 })
+                        .collect();
+                    (teams, own, k)
+                })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// (3) Brute force: no combination of released counts and visible
+        /// reasons pins a hidden group's count below k.
+        #[test]
+        fn no_hidden_count_below_k_is_pinned((teams, own, k) in small_org()) {
+            let seen = visible(&teams, &own, k);
+            prop_assert_eq!(pinned(&teams, &own, &seen, k, 8, Reader::CountsAndReasons), vec![]);
+        }
+
+        /// The real results show what [`visible`] says they show.
+        #[test]
+        fn visible_matches_the_results((teams, own, k) in small_org()) {
+            prop_assert_eq!(visible_from_results(&teams, &own, k), visible(&teams, &own, k));
+        }
+    }
+
+    /// KNOWN LIMIT, fails today (run with `--ignored`): a reader who also
+    /// replays the release rule on every assignment can pin a count. With
+    /// roll-ups hidden first, a hidden team without sub-teams always had
+    /// fewer than k, so k = 3, teams 2 and 2 and the organisation shown
+    /// with 4 pin both (and the former smallest-sibling order leaked through
+    /// its tie-breaks: k = 3, teams 2, 4, 4). The rule guards against
+    /// subtraction, not against inference from how it chooses.
+    #[test]
+    #[ignore = "known limit: inference by replaying the rule"]
+    fn a_reader_replaying_the_rule_pins_nothing() {
+        let config = ProptestConfig::with_cases(400);
+        proptest!(config, |((teams, own, k) in small_org())| {
+            let seen = visible(&teams, &own, k);
+            prop_assert_eq!(pinned(&teams, &own, &seen, k, 8, Reader::ReplaysTheRule), vec![]);
+        });
     }
 }

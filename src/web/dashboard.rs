@@ -170,8 +170,7 @@ struct T {
     score: &'static str,
     change: &'static str,
     within_noise: &'static str,
-    too_few: &'static str,
-    protects: &'static str,
+    hidden: &'static str,
     open: &'static str,
     k_reached: &'static str,
     k_not_reached: &'static str,
@@ -203,8 +202,7 @@ const NL: T = T {
     score: "Score",
     change: "Verandering",
     within_noise: "binnen de ruis",
-    too_few: "verborgen: minder dan k antwoorden",
-    protects: "verborgen: beschermt een kleinere groep",
+    hidden: "verborgen: hier antwoordden minder dan k mensen, of tonen zou een kleinere groep herleidbaar maken",
     open: "loopt nog",
     k_reached: "k bereikt",
     k_not_reached: "nog minder dan k",
@@ -212,7 +210,7 @@ const NL: T = T {
     chafes: "Waar het schuurt",
     statement: "Stelling",
     shares: "ongunstig · neutraal · gunstig",
-    hidden_item: "verborgen (minder dan k antwoorden)",
+    hidden_item: "verborgen (minder dan k antwoorden, of tonen zou een kleinere groep herleidbaar maken)",
     favourable: "gunstig",
     reversed: "(omgekeerd: oneens is gunstig)",
     views_differ: "De meningen in het team lopen uiteen: het gemiddelde verbergt verschillen.",
@@ -236,8 +234,7 @@ const EN: T = T {
     score: "Score",
     change: "Change",
     within_noise: "within noise",
-    too_few: "hidden: fewer than k answers",
-    protects: "hidden: protects a smaller group",
+    hidden: "hidden: fewer than k people answered here, or showing it would reveal a smaller group",
     open: "still open",
     k_reached: "k reached",
     k_not_reached: "fewer than k so far",
@@ -245,7 +242,7 @@ const EN: T = T {
     chafes: "Where it chafes",
     statement: "Statement",
     shares: "unfavourable · neutral · favourable",
-    hidden_item: "hidden (fewer than k answers)",
+    hidden_item: "hidden (fewer than k answers, or showing it would reveal a smaller group)",
     favourable: "favourable",
     reversed: "(reversed: disagreeing is favourable)",
     views_differ: "Views in the team differ: the mean hides differences.",
@@ -311,9 +308,9 @@ fn is_reversed(r: &Value, id: &str) -> bool {
 
 fn status_text(v: &Value, lang: Lang) -> &'static str {
     let tt = t(lang);
+    // One sentence for every hidden result, whatever hid it.
     match (v["status"].as_str(), v["reason"].as_str()) {
-        (Some("suppressed"), Some("protects_smaller_group")) => tt.protects,
-        (Some("suppressed"), _) => tt.too_few,
+        (Some("suppressed"), _) => tt.hidden,
         (Some("open"), _) => {
             if v["k_reached"].as_bool() == Some(true) {
                 tt.k_reached

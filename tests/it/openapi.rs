@@ -564,7 +564,7 @@ fn released() -> Value {
 fn suppressed() -> Value {
     json!({
         "status": "suppressed",
-        "reason": "too_few_answers",
+        "reason": "hidden_to_protect_anonymity",
         "round": round_ref(),
         "team": team_ref(),
         "k": 5
@@ -621,8 +621,6 @@ fn examples() -> Vec<(&'static str, Value)> {
     unreleased_parts["overall"]["change"] = Value::Null;
     unreleased_parts["strengths"] = json!([]);
     unreleased_parts["concerns"] = json!([]);
-    let mut protects = suppressed();
-    protects["reason"] = json!("protects_smaller_group");
     vec![
         ("Error", json!({"error": "not found"})),
         (
@@ -653,7 +651,6 @@ fn examples() -> Vec<(&'static str, Value)> {
         ("TeamRoundResult", with_comments),
         ("TeamRoundResult", unreleased_parts),
         ("TeamRoundResult", suppressed()),
-        ("TeamRoundResult", protects),
         ("TeamRoundResult", open()),
         ("Trend", trend()),
         ("Trend", json!({"team": team_ref(), "rounds": []})),
@@ -834,6 +831,13 @@ fn openapi_rejects_unknown_field() {
 
     let value = json!({"error": "not found", "exists": true});
     assert_fails("Error", &value, "undocumented field \"exists\"");
+
+    // One reason for every hidden result: a reason per cause bounds counts.
+    for old in ["too_few_answers", "protects_smaller_group"] {
+        let mut value = suppressed();
+        value["reason"] = json!(old);
+        assert_fails("TeamRoundSuppressed", &value, "$.reason: expected");
+    }
 }
 
 #[test]

@@ -1,5 +1,7 @@
-//! Rules (3) and (4) as property tests over real SQLite files, through the
-//! same storage and report functions the server and CLI use.
+//! Anonymity rules as property tests over real SQLite files, through the
+//! same storage and report functions the server and CLI use: an open round
+//! reveals only whether k is reached, k is locked per round, and every
+//! hidden result carries one status and one reason.
 
 use proptest::prelude::*;
 use spiegel::catalog::Catalog;
@@ -106,5 +108,58 @@ proptest! {
         let team = storage::team(&conn, "t0").unwrap();
         let next = storage::open_round(&mut conn, &pulse, "R2", &[team.key], None, Date::today()).unwrap();
         prop_assert_eq!(next.k, later);
+    }
+
+    /// Every hidden group reads exactly the same (status, reason, k and
+    /// nothing else), whether too few answered or it protects a smaller
+    /// group; also results stored with a reason per cause, as older versions
+    /// did, read back with the one reason.
+    #[test]
+    fn every_hidden_result_reads_the_same(
+        k in 3u32..=5,
+        sizes in proptest::collection::vec(0u8..10, 2..6),
+        nested in any::<bool>(),
+        stored_old in any::<bool>(),
+    ) {
+        let dir = TestDir::new();
+        let (mut conn, round) = setup(&dir, k, &sizes, nested);
+        storage::close_round(&mut conn, round, Date::today()).unwrap();
+        if stored_old {
+            conn.execute(
+                "UPDATE results SET body = CASE WHEN team_id % 2 = 0
+                     THEN '{\"status\":\"suppressed\",\"reason\":\"too_few_answers\"}'
+                     ELSE '{\"status\":\"suppressed\",\"reason\":\"protects_smaller_group\"}' END
+                 WHERE status = 'suppressed'",
+                [],
+            )
+            .unwrap();
+        }
+        let mut hidden = Vec::new();
+        for i in 0..sizes.len() {
+            let team = format!("t{i}");
+            let mut v = report::team_round(&conn, Principal::Advisor, &team, round).unwrap();
+            let trend = report::parse(&report::trend(&conn, Principal::Advisor, &team).unwrap()).unwrap();
+            prop_assert_eq!(&trend["rounds"][0], &v);
+            if v["status"] == "suppressed" {
+                v.as_object_mut().unwrap().remove("team");
+                hidden.push(v);
+            }
+        }
+        let mut org = report::team_round(&conn, Principal::Advisor, "organisation", round).unwrap();
+        if org["status"] == "suppressed" {
+            org.as_object_mut().unwrap().remove("team");
+            hidden.push(org);
+        }
+        for v in &hidden {
+            let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+            prop_assert_eq!(keys, ["k", "reason", "round", "status"]);
+            prop_assert_eq!(v, &hidden[0]);
+            prop_assert_eq!(&v["reason"], "hidden_to_protect_anonymity");
+        }
+        // The results of the next round compare with these: they must parse.
+        let pulse = Catalog::load(None).unwrap().get("pulse").unwrap();
+        let keys: Vec<i64> = storage::teams(&conn).unwrap().iter().map(|t| t.key).collect();
+        let next = storage::open_round(&mut conn, &pulse, "R2", &keys, None, Date::today()).unwrap();
+        storage::close_round(&mut conn, next.id, Date::today()).unwrap();
     }
 }

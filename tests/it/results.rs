@@ -173,10 +173,22 @@ fn after_close_small_groups_are_suppressed_without_numbers_and_nothing_can_be_su
     // Facilitair: 4 answers, k − 1: suppressed, with no number but k.
     let f = status("facilitair");
     assert_eq!(f["status"], "suppressed");
-    assert_eq!(f["reason"], "too_few_answers");
+    assert_eq!(f["reason"], "hidden_to_protect_anonymity");
     let keys: Vec<&String> = f.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["k", "reason", "round", "status", "team"]);
-    assert_eq!(status("klein")["reason"], "too_few_answers");
+    // Zorg 15 − Noord 6 − Zuid 7 = Klein 2: the department hides, both
+    // teams are shown (roll-ups before teams).
+    assert_eq!(status("noord")["status"], "released");
+    assert_eq!(status("zuid")["status"], "released");
+    // Hidden by too few answers (Facilitair 4, Klein 2) or to protect a
+    // smaller group (Zorg 15): the same status and reason, nothing else.
+    for t in ["facilitair", "klein", "zorg"] {
+        let mut v = status(t);
+        v.as_object_mut().unwrap().remove("team");
+        let mut f = f.clone();
+        f.as_object_mut().unwrap().remove("team");
+        assert_eq!(v, f, "{t}");
+    }
 
     // Whatever is released, no difference of released counts is 1..4.
     let released: Vec<(String, u64)> = all
@@ -258,7 +270,11 @@ fn after_close_small_groups_are_suppressed_without_numbers_and_nothing_can_be_su
     // The same through the CLI and the export: nothing more.
     let table = o.dir.ok(&["results", "--round", &o.round]);
     assert!(
-        table.contains("Facilitair (facilitair): suppressed (fewer than k answered)"),
+        table.contains("Facilitair (facilitair): suppressed (fewer than k answered, or showing it would reveal a smaller group)"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Zorg (zorg): suppressed (fewer than k answered, or showing it would reveal a smaller group)"),
         "{table}"
     );
     let cli_json: Value = serde_json::from_str(
@@ -560,8 +576,10 @@ fn personal_links_become_a_session_cookie_with_the_same_limits() {
     let own = page(&o.server, "/team/noord", &cookie);
     assert_eq!(own.status, 200);
     assert!(own.body.contains("<h1>Noord</h1>"));
+    // Noord (6) is shown: its department hides instead.
+    assert!(!own.body.contains("verborgen:"), "{}", own.body);
     assert!(
-        own.body.contains("verborgen: beschermt een kleinere groep"),
+        own.body.contains("Laatste ronde met uitkomsten"),
         "{}",
         own.body
     );
@@ -598,9 +616,26 @@ fn personal_links_become_a_session_cookie_with_the_same_limits() {
     assert!(overview.body.contains("href=\"/team/facilitair?lang=en\""));
     let zuid = page(&o.server, "/team/zuid", &cookie);
     assert!(
-        zuid.body.contains("verborgen (minder dan k antwoorden)"),
+        zuid.body.contains(
+            "verborgen (minder dan k antwoorden, of tonen zou een kleinere groep herleidbaar maken)"
+        ),
         "the item answered by 3"
     );
+    // One sentence for both causes: Zorg protects Klein, Facilitair has 4.
+    for team in ["zorg", "facilitair"] {
+        let nl = page(&o.server, &format!("/team/{team}"), &cookie);
+        assert!(
+            nl.body.contains("verborgen: hier antwoordden minder dan k mensen, of tonen zou een kleinere groep herleidbaar maken"),
+            "{team}: {}",
+            nl.body
+        );
+        let en = page(&o.server, &format!("/team/{team}?lang=en"), &cookie);
+        assert!(
+            en.body.contains("hidden: fewer than k people answered here, or showing it would reveal a smaller group"),
+            "{team}: {}",
+            en.body
+        );
+    }
     let api_zuid = json(&api(
         &o.server,
         &o.advisor,
