@@ -1,4 +1,4 @@
-//! Least privilege (rule 8): who may see what. Pure.
+//! Least privilege (rule 8 of `docs/anonymity.md`): who may see what. Pure.
 
 /// Who a key belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! Release decisions for a closed round: k-anonymity with complementary
-//! suppression (DESIGN.md, "The anonymity model", rules 4–6).
+//! suppression (rules 4–6 of `docs/anonymity.md`).
 //!
 //! This module is pure: no I/O, no clock, no randomness. It answers one
 //! question: given the organisation's team tree, the number of units per team
@@ -83,7 +83,7 @@
 //!   derivable from released ones (e.g. parent minus its other children). If
 //!   a team's data must not be shown at all, leave its units out of `own`.
 //! * **`k`** is taken as given. The round configuration must enforce
-//!   `k >= 3` (DESIGN.md rule 4); with `k <= 1` there is no small residual
+//!   `k >= 3` (rule 4 of `docs/anonymity.md`); with `k <= 1` there is no small residual
 //!   and every eligible group with total `>= k` is released.
 //! * **Per item / per dimension.** Call [`release`] again with the per-item
 //!   counts and `eligible = |g| group_released.contains(&g)`, so an item is

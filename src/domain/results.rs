@@ -1,4 +1,5 @@
-//! A closed round's results per group, under the anonymity rules (pure).
+//! A closed round's results per group, under the anonymity rules of
+//! `docs/anonymity.md`, whose numbers the rules below carry (pure).
 //!
 //! This is the one place where answers become figures. Everything shown
 //! later — API, pages, charts, exports — is read from what [`compute_round`]

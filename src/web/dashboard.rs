@@ -1,6 +1,6 @@
 //! The advisor's and manager's pages. A personal link `/a/{key}` or
-//! `/m/{key}` is swapped for an HttpOnly session cookie (rule 8), so the key
-//! does not linger in the address bar. Pages render exactly the JSON the API
+//! `/m/{key}` is swapped for an HttpOnly session cookie (rule 8 of
+//! `docs/anonymity.md`), so the key does not linger in the address bar. Pages render exactly the JSON the API
 //! releases (see [`crate::report`]): nothing here computes a figure.
 
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -1,5 +1,6 @@
-//! Rules 1–3 as attacks: reuse of a token under concurrency, reading the
-//! database file, watching what survives a round's close.
+//! Rules 1–3 of `docs/anonymity.md` as attacks: reuse of a token under
+//! concurrency, reading the database file, watching what survives a round's
+//! close.
 
 use std::sync::{Arc, Barrier};
 

@@ -9,4 +9,5 @@ mod openapi;
 mod properties;
 mod results;
 mod support;
+mod upgrade;
 mod words;

@@ -1,7 +1,7 @@
-//! Anonymity rules as property tests over real SQLite files, through the
-//! same storage and report functions the server and CLI use: an open round
-//! reveals only whether k is reached, k is locked per round, and every
-//! hidden result carries one status and one reason.
+//! Rules 4 (k locked into a round), 5 (release at close) and 6 (one status
+//! and one reason for every hidden result) of `docs/anonymity.md` as property
+//! tests over real SQLite files, through the same storage and report
+//! functions the server and CLI use.
 
 use proptest::prelude::*;
 use spiegel::catalog::Catalog;
@@ -56,7 +56,7 @@ fn setup(dir: &TestDir, k: u32, sizes: &[u8], nested: bool) -> (rusqlite::Connec
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
-    /// (3) While a round is open, every group's result is the boolean and
+    /// Rule 5: while a round is open, every group's result is the boolean and
     /// nothing else, and the boolean is exactly "at least k".
     #[test]
     fn an_open_round_reveals_only_whether_k_is_reached(
@@ -82,7 +82,7 @@ proptest! {
         prop_assert_eq!(trend["rounds"].as_array().unwrap().len(), 0, "an open round is in no trend");
     }
 
-    /// (4) k is locked into a round when it opens: whatever the organisation's
+    /// Rule 4: k is locked into a round when it opens: whatever the organisation's
     /// k becomes later, the round's results use the k it opened with.
     #[test]
     fn k_is_locked_per_round(

@@ -1,5 +1,6 @@
-//! Results over HTTP under the anonymity rules, with keys (rules 4–8), and
-//! the same releases through `spiegel results` and `spiegel export`.
+//! Results over HTTP under the anonymity rules, with keys (rules 4–8 of
+//! `docs/anonymity.md`), and the same releases through `spiegel results` and
+//! `spiegel export`.
 
 use serde_json::Value;
 

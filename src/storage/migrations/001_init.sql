@@ -1,4 +1,4 @@
--- Spiegel schema, version 1. Rules 1-3 of the anonymity model live here:
+-- Spiegel schema, version 1. Rules 1-3 of docs/anonymity.md live here:
 -- no identities, invites only as hashes, responses without any link to an
 -- invite, a time or an insertion order.
 
