@@ -168,7 +168,7 @@ fn render<DB: DrawingBackend>(
 pub fn svg(chart: &Chart, lang: Lang, width: u32, height: u32) -> Result<String, Error> {
     check_size(width, height, false)?;
     font_ready()?;
-    let mut body = String::with_capacity(64 * 1024);
+    let mut body = String::with_capacity(128 * 1024);
     {
         let area = SVGBackend::with_string(&mut body, (width, height)).into_drawing_area();
         render(&area, chart, lang, false)?;
