@@ -6,6 +6,7 @@ pub mod date;
 pub mod lang;
 pub mod release;
 pub mod results;
+pub mod runchart;
 pub mod stats;
 pub mod survey;
 pub mod token;
