@@ -11,5 +11,6 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod report;
+pub mod server;
 pub mod storage;
 pub mod web;

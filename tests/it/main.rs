@@ -8,5 +8,6 @@ mod hardening;
 mod openapi;
 mod properties;
 mod results;
+mod server;
 mod support;
 mod words;
