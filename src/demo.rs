@@ -6,14 +6,17 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
+use jiff::Timestamp;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::domain::access::Principal;
 use crate::domain::answers::Answers;
-use crate::domain::date::Date;
+use crate::domain::date::{Zone, add_days, add_months};
+use crate::domain::org::{InviteCount, K, OrgName};
 use crate::domain::survey::Survey;
+use crate::domain::team::{ExpectedSize, TeamName};
 use crate::domain::token;
 use crate::storage::{self, Mode};
 
@@ -71,8 +74,15 @@ pub struct Demo {
 /// The team whose manager gets a demo key.
 pub const MANAGED_TEAM: &str = "Verpleging Noord";
 
-/// Creates the demo database at `path` (which must not exist yet).
-pub fn create(path: &Path, survey: &Survey, seed: u64, today: Date) -> anyhow::Result<Demo> {
+/// Creates the demo database at `path` (which must not exist yet), for an
+/// organisation in `zone` at the moment `now`.
+pub fn create(
+    path: &Path,
+    survey: &Survey,
+    seed: u64,
+    zone: &Zone,
+    now: Timestamp,
+) -> anyhow::Result<Demo> {
     if path.exists() {
         bail!(
             "{} exists already; the demo needs a fresh file (leave out --db for a temporary one)",
@@ -80,7 +90,8 @@ pub fn create(path: &Path, survey: &Survey, seed: u64, today: Date) -> anyhow::R
         );
     }
     let mut conn = storage::open(path, Mode::Create)?;
-    let live_links = seed_demo(&mut conn, survey, seed, today)?;
+    let today = zone.today(now);
+    let live_links = seed_demo(&mut conn, survey, seed, zone, now)?;
     let (_, advisor_key) =
         storage::create_key(&mut conn, Principal::Advisor, "demo advisor", today)?;
     let team = storage::team(&conn, MANAGED_TEAM)?;
@@ -109,32 +120,39 @@ pub fn seed_demo(
     conn: &mut Connection,
     survey: &Survey,
     seed: u64,
-    today: Date,
+    zone: &Zone,
+    now: Timestamp,
 ) -> anyhow::Result<Vec<(String, String)>> {
     let mut rng = StdRng::seed_from_u64(seed);
-    storage::init(conn, "Zorggroep De Linde (demo)", 5)?;
+    let today = zone.today(now);
+    let name = OrgName::parse("Zorggroep De Linde (demo)")?;
+    storage::init(conn, &name, K::parse(5)?, zone)?;
     let mut teams = Vec::new();
     for (name, parent, size, climate) in TEAMS {
-        let t = storage::add_team(conn, name, *parent, *size)?;
+        let size = size.map(ExpectedSize::parse).transpose()?;
+        let t = storage::add_team(conn, &TeamName::parse(name)?, *parent, size)?;
         teams.push((t, *climate));
     }
     let keys: Vec<i64> = teams.iter().map(|(t, _)| t.key).collect();
     let months = 12;
     for m in 0..months {
-        let opened = today.add_months(m - months).add_days(-14);
+        let opened = add_days(add_months(today, m - months), -14);
         let title = format!(
             "Pulse {}",
-            opened.add_days(14).to_string().get(..7).unwrap_or_default()
+            add_days(opened, 14)
+                .to_string()
+                .get(..7)
+                .unwrap_or_default()
         );
         let round = storage::open_round(conn, survey, &title, &keys, None, opened)?;
         let progress = m as f64 / (months - 1) as f64;
         for (team, climate) in &teams {
             let answering = respondents(&mut rng, team.expected_size);
             answer(
-                conn, &mut rng, survey, round.id, team.key, answering, *climate, progress, opened,
+                conn, &mut rng, survey, round.id, team.key, answering, *climate, progress, now,
             )?;
         }
-        storage::close_round(conn, round.id, opened.add_days(14))?;
+        storage::close_round(conn, round.id, add_days(opened, 14))?;
     }
     // The open round: some answers in already, one fresh link per team.
     let round = storage::open_round(
@@ -142,7 +160,7 @@ pub fn seed_demo(
         survey,
         "Pulse nu",
         &keys,
-        Some(today.add_days(14)),
+        Some(add_days(today, 14)),
         today,
     )?;
     let mut live = Vec::new();
@@ -152,9 +170,9 @@ pub fn seed_demo(
             None => 0,
         };
         answer(
-            conn, &mut rng, survey, round.id, team.key, already, *climate, 1.0, today,
+            conn, &mut rng, survey, round.id, team.key, already, *climate, 1.0, now,
         )?;
-        let tokens = storage::create_invites(conn, round.id, team.key, 1)?;
+        let tokens = storage::create_invites(conn, round.id, team.key, InviteCount::parse(1)?)?;
         live.extend(tokens.into_iter().map(|t| (team.name.clone(), t)));
     }
     Ok(live)
@@ -182,12 +200,12 @@ fn answer(
     count: u32,
     climate: Climate,
     progress: f64,
-    day: Date,
+    now: Timestamp,
 ) -> anyhow::Result<()> {
     if count == 0 {
         return Ok(());
     }
-    let tokens = storage::create_invites(conn, round_id, team_key, count)?;
+    let tokens = storage::create_invites(conn, round_id, team_key, InviteCount::parse(count)?)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for (i, t) in tokens.iter().enumerate() {
         let centre = match climate {
@@ -206,7 +224,7 @@ fn answer(
             round_id,
             &a.encode(),
             a.comment.as_deref(),
-            day,
+            now,
         )?;
     }
     tx.commit()?;

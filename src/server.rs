@@ -13,9 +13,9 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use tokio::net::TcpListener;
 
-use crate::domain::date::Date;
 use crate::storage::{self, Db};
 use crate::web::{self, AppState};
+use jiff::Timestamp;
 
 /// What the server needs to start.
 #[derive(Debug, Clone)]
@@ -129,7 +129,7 @@ async fn close_and_erase(db: Db) {
         tokio::time::sleep(wait).await;
         wait = EVERY;
         match db
-            .write(|c| storage::close_due_rounds(c, Date::today()))
+            .write(|c| storage::close_due_rounds(c, Timestamp::now()))
             .await
         {
             Ok(ids) if !ids.is_empty() => {
@@ -139,7 +139,10 @@ async fn close_and_erase(db: Db) {
             Err(e) => tracing::error!(error = %e, "closing due rounds failed"),
         }
         match db
-            .write(|c| storage::erase_closed_rounds(c, Date::today()))
+            .write(|c| {
+                let today = storage::today(c, Timestamp::now())?;
+                storage::erase_closed_rounds(c, today)
+            })
             .await
         {
             Ok(ids) => {

@@ -7,8 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
-/// The highest k `init` accepts: above it, almost no team would ever show results.
-pub const MAX_K: u32 = 50;
+pub use crate::domain::org::MAX_K;
 
 #[derive(Parser)]
 #[command(
@@ -49,6 +48,9 @@ pub enum Command {
         /// Anonymity threshold: results show only when at least k people answered (3 to 50; it cannot be changed later)
         #[arg(long, default_value_t = 5)]
         k: u32,
+        /// The organisation's time zone, an IANA name like Europe/Amsterdam: "today" and the end of a round's closing day are reckoned in it [default: this computer's zone]
+        #[arg(long, value_name = "ZONE")]
+        tz: Option<String>,
     },
     /// Add, list, rename, move, resize and archive teams
     #[command(subcommand)]
@@ -113,6 +115,9 @@ pub enum Command {
         /// Let managers read their team's comments (default: advisors only)
         #[arg(long, value_enum)]
         comments_to_managers: Option<OnOff>,
+        /// The organisation's time zone, an IANA name like Europe/Amsterdam: rounds close at the end of their closing day there
+        #[arg(long, value_name = "ZONE")]
+        tz: Option<String>,
     },
     /// Copy the database to a new file (safe while the server runs)
     Backup {
@@ -189,7 +194,7 @@ pub enum RoundCommand {
         /// All teams take part (except archived ones)
         #[arg(long)]
         all: bool,
-        /// Planned close date: YYYY-MM-DD, or +14d / +2w (days or weeks from today); the server closes the round after that day
+        /// Planned close date: YYYY-MM-DD, or +14d / +2w (days or weeks from today); the round takes answers through that day in the organisation's time zone (see `spiegel settings`), then the server closes it
         #[arg(long)]
         closes: Option<String>,
     },

@@ -1,9 +1,8 @@
 //! `spiegel key …`: creating, listing and revoking the secret keys of
 //! advisors and managers.
 
-use super::{Global, KeyCommand};
+use super::{Global, KeyCommand, today};
 use crate::domain::access::Principal;
-use crate::domain::date::Date;
 use crate::storage;
 
 pub fn run(g: &Global, cmd: KeyCommand) -> anyhow::Result<()> {
@@ -18,7 +17,8 @@ pub fn run(g: &Global, cmd: KeyCommand) -> anyhow::Result<()> {
 fn advisor(g: &Global, label: &str) -> anyhow::Result<()> {
     let base = g.base_url()?;
     let mut conn = g.open()?;
-    let (id, key) = storage::create_key(&mut conn, Principal::Advisor, label, Date::today())?;
+    let today = today(&conn)?;
+    let (id, key) = storage::create_key(&mut conn, Principal::Advisor, label, today)?;
     println!(
         "advisor key {id} created; it is shown only now. Open this address, or send the key \
          as `Authorization: Bearer <key>` to the API:"
@@ -31,12 +31,9 @@ fn manager(g: &Global, team: &str, label: &str) -> anyhow::Result<()> {
     let base = g.base_url()?;
     let mut conn = g.open()?;
     let t = storage::team(&conn, team)?;
-    let (id, key) = storage::create_key(
-        &mut conn,
-        Principal::Manager { team: t.key },
-        label,
-        Date::today(),
-    )?;
+    let today = today(&conn)?;
+    let (id, key) =
+        storage::create_key(&mut conn, Principal::Manager { team: t.key }, label, today)?;
     println!(
         "manager key {id} for {:?} created; it is shown only now and opens this one team. \
          Open this address, or send the key as `Authorization: Bearer <key>` to the API:",
@@ -64,14 +61,16 @@ fn list(g: &Global, json: bool) -> anyhow::Result<()> {
             k.team.unwrap_or_default(),
             k.label,
             k.created_on,
-            k.revoked_on.unwrap_or_default()
+            k.revoked_on.map(|d| d.to_string()).unwrap_or_default()
         );
     }
     Ok(())
 }
 
 fn revoke(g: &Global, id: i64) -> anyhow::Result<()> {
-    storage::revoke_key(&mut g.open()?, id, Date::today())?;
+    let mut conn = g.open()?;
+    let today = today(&conn)?;
+    storage::revoke_key(&mut conn, id, today)?;
     println!("revoked key {id}; it no longer opens anything");
     Ok(())
 }

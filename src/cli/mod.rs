@@ -32,6 +32,7 @@ mod rounds;
 mod serve;
 mod setup;
 mod teams;
+mod words;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,6 +41,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::catalog::Catalog;
+use crate::domain::date::Date;
 use crate::storage::{self, Mode};
 
 pub use address::{check_base_url, is_local_url};
@@ -60,7 +62,7 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", words::error(&e));
             ExitCode::FAILURE
         }
     }
@@ -123,11 +125,16 @@ impl Global {
     }
 }
 
+/// The day it is now in the organisation's time zone.
+fn today(conn: &rusqlite::Connection) -> anyhow::Result<Date> {
+    Ok(storage::today(conn, jiff::Timestamp::now())?)
+}
+
 /// Runs one command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let g = cli.global;
     match cli.command {
-        Command::Init { org, k } => setup::init(&g, &org, k),
+        Command::Init { org, k, tz } => setup::init(&g, &org, k, tz.as_deref()),
         Command::Team(cmd) => teams::run(&g, cmd),
         Command::Round(cmd) => rounds::run(&g, cmd),
         Command::Links(args) => rounds::links(&g, &args),
@@ -139,7 +146,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { round, format, out } => results::export(&g, round, format, out),
         Command::Settings {
             comments_to_managers,
-        } => setup::settings(&g, comments_to_managers),
+            tz,
+        } => setup::settings(&g, comments_to_managers, tz.as_deref()),
         Command::Backup { to } => setup::backup(&g, &to),
     }
 }

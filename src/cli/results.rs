@@ -73,8 +73,8 @@ fn report_results(
     for id in ids {
         match report::team_round(conn, Principal::Advisor, &id, r.id) {
             Ok(v) => out.push(v),
-            Err(StorageError::NotFound(_)) if team.is_none() => {}
-            Err(StorageError::NotFound(_)) => {
+            Err(StorageError::NotFound { .. }) if team.is_none() => {}
+            Err(StorageError::NotFound { .. }) => {
                 bail!("{id} does not take part in round {round}")
             }
             Err(e) => return Err(e.into()),

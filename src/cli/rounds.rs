@@ -1,10 +1,11 @@
 //! `spiegel round …` and `spiegel links`: opening, closing and listing
 //! rounds, and handing out one-time links for a team in an open round.
 
-use anyhow::{Context, bail};
+use anyhow::{Context, anyhow, bail};
 
-use super::{Global, LinkFormat, LinksArgs, RoundCommand, is_local_url, links, outfile};
-use crate::domain::date::Date;
+use super::{Global, LinkFormat, LinksArgs, RoundCommand, is_local_url, links, outfile, today};
+use crate::domain::date;
+use crate::domain::org::InviteCount;
 use crate::storage;
 
 pub fn run(g: &Global, cmd: RoundCommand) -> anyhow::Result<()> {
@@ -36,19 +37,19 @@ fn open(
             catalog.ids().join(", ")
         );
     };
-    let today = Date::today();
+    let mut conn = g.open()?;
+    let today = today(&conn)?;
     let closes = closes
         .map(|c| {
-            Date::parse_relative(c, today).with_context(|| {
+            date::parse_relative(c, today).with_context(|| {
                 format!(
                     "--closes {c:?} is not a date like {} or a number of days or weeks \
                      from today like +14d or +2w",
-                    today.add_days(14)
+                    date::add_days(today, 14)
                 )
             })
         })
         .transpose()?;
-    let mut conn = g.open()?;
     let keys = team_keys(&conn, teams, all)?;
     let title = title.unwrap_or_else(|| format!("{} {today}", s.title.nl));
     let round = storage::open_round(&mut conn, &s, title.trim(), &keys, closes, today)?;
@@ -87,13 +88,14 @@ fn team_keys(conn: &rusqlite::Connection, teams: &[String], all: bool) -> anyhow
 fn close(g: &Global, id: i64) -> anyhow::Result<()> {
     let mut conn = g.open()?;
     let before = storage::round(&conn, id)?;
-    let round = storage::close_round(&mut conn, id, Date::today())?;
+    let today = today(&conn)?;
+    let round = storage::close_round(&mut conn, id, today)?;
     if before.closed_on.is_some() {
         println!(
             "round {} ({:?}) was closed on {}; its order of answering is now erased",
             round.id,
             round.title,
-            round.closed_on.unwrap_or_default()
+            round.closed_on.map(|d| d.to_string()).unwrap_or_default()
         );
     } else {
         println!(
@@ -129,9 +131,9 @@ fn list(g: &Global, json: bool) -> anyhow::Result<()> {
             fit(&r.survey, 22),
             fit(&r.title, 28),
             state,
-            r.opened_on,
-            r.closes_on.unwrap_or_default(),
-            r.closed_on.unwrap_or_default(),
+            r.opened_on.to_string(),
+            r.closes_on.map(|d| d.to_string()).unwrap_or_default(),
+            r.closed_on.map(|d| d.to_string()).unwrap_or_default(),
             r.teams.join(",")
         );
     }
@@ -185,11 +187,12 @@ fn warn_comments_withheld(
 pub fn links(g: &Global, args: &LinksArgs) -> anyhow::Result<()> {
     // Open the output first: once tokens exist they are shown nowhere else.
     let base = g.base_url()?;
+    let count = InviteCount::parse(args.count).map_err(|e| anyhow!("--count: {e}"))?;
     let out = outfile::Output::create(args.out.as_deref())?;
     let mut conn = g.open()?;
     let team = storage::team(&conn, &args.team)?;
     let round = storage::round(&conn, args.round)?;
-    let tokens = storage::create_invites(&mut conn, round.id, team.key, args.count)?;
+    let tokens = storage::create_invites(&mut conn, round.id, team.key, count)?;
     let urls: Vec<String> = tokens.iter().map(|t| format!("{base}/s/{t}")).collect();
     let body = match args.format {
         LinkFormat::Text => links::text(&urls),

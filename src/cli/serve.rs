@@ -5,10 +5,11 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
+use jiff::Timestamp;
 
 use super::Global;
 use crate::demo::{self, Demo};
-use crate::domain::date::Date;
+use crate::domain::date::Zone;
 use crate::server::{self, Application, Config};
 
 pub fn serve(g: &Global, addr: &str, max_failures: u32) -> anyhow::Result<()> {
@@ -43,7 +44,7 @@ pub fn demo(g: &Global, addr: &str, seed: u64) -> anyhow::Result<()> {
         None => demo::temporary_path()?,
     };
     let temporary = g.db.is_none();
-    let made = demo::create(&path, &survey, seed, Date::today())?;
+    let made = demo::create(&path, &survey, seed, &Zone::system(), Timestamp::now())?;
     let config = Config {
         db: path.clone(),
         addr: addr.to_string(),

@@ -3,29 +3,33 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
+use anyhow::{anyhow, bail};
+use jiff::Timestamp;
 
 use super::{Global, MAX_K, OnOff};
 use crate::catalog;
+use crate::domain::date::Zone;
+use crate::domain::org::{K, KError, MIN_K, OrgName, OrgNameError};
 use crate::storage::{self, Mode};
 
-pub fn init(g: &Global, org: &str, k: u32) -> anyhow::Result<()> {
-    if k < 3 {
-        bail!(
-            "--k {k} is too low: with fewer than 3 answers a result can reveal one person's \
-             answers to someone who knows the others'. Use 3 or more (5 is the default)."
-        );
-    }
-    if k > MAX_K {
-        bail!(
+pub fn init(g: &Global, org: &str, k: u32, tz: Option<&str>) -> anyhow::Result<()> {
+    let k = K::parse(k).map_err(|e| match e {
+        KError::TooLow(k) => anyhow!(
+            "--k {k} is too low: with fewer than {MIN_K} answers a result can reveal one person's \
+             answers to someone who knows the others'. Use {MIN_K} or more (5 is the default)."
+        ),
+        KError::TooHigh(k) => anyhow!(
             "--k {k} is too high: results would show only for groups of at least {k} people, \
              and k cannot be changed later. Use at most {MAX_K} (5 is the default; 10 is strict)."
-        );
-    }
-    let org = org.trim();
-    if org.is_empty() {
-        bail!("--org needs a name");
-    }
+        ),
+    })?;
+    let name = OrgName::parse(org).map_err(|e| match e {
+        OrgNameError::Empty => anyhow!("--org needs a name"),
+    })?;
+    let zone = match tz {
+        Some(tz) => parse_zone(tz)?,
+        None => Zone::system(),
+    };
     let path = g.db_path();
     if path.exists() {
         bail!(
@@ -34,15 +38,34 @@ pub fn init(g: &Global, org: &str, k: u32) -> anyhow::Result<()> {
         );
     }
     let mut conn = storage::open(&path, Mode::Create)?;
-    storage::init(&mut conn, org, k)?;
-    println!("created {} for {org:?} with k = {k}", path.display());
+    storage::init(&mut conn, &name, k, &zone)?;
+    println!(
+        "created {} for {:?} with k = {}, time zone {zone}",
+        path.display(),
+        name.as_str(),
+        k.get()
+    );
     Ok(())
 }
 
-pub fn settings(g: &Global, comments_to_managers: Option<OnOff>) -> anyhow::Result<()> {
+/// `--tz ZONE`, or an error that names the zone.
+fn parse_zone(tz: &str) -> anyhow::Result<Zone> {
+    Zone::parse(tz).map_err(|e| anyhow!("--tz: {e}"))
+}
+
+/// Changes the settings given, then prints every setting.
+pub fn settings(
+    g: &Global,
+    comments_to_managers: Option<OnOff>,
+    tz: Option<&str>,
+) -> anyhow::Result<()> {
+    let zone = tz.map(parse_zone).transpose()?;
     let mut conn = g.open()?;
     if let Some(v) = comments_to_managers {
         storage::set_comments_to_managers(&mut conn, matches!(v, OnOff::On))?;
+    }
+    if let Some(zone) = &zone {
+        storage::set_time_zone(&mut conn, zone)?;
     }
     let org = storage::org(&conn)?;
     println!("organisation: {}", org.name);
@@ -54,6 +77,11 @@ pub fn settings(g: &Global, comments_to_managers: Option<OnOff>) -> anyhow::Resu
         } else {
             "off"
         }
+    );
+    println!(
+        "time zone: {} (today is {} there)",
+        org.zone,
+        org.zone.today(Timestamp::now())
     );
     Ok(())
 }

@@ -1,8 +1,10 @@
 //! `spiegel team …`: adding, listing, renaming, moving, sizing and archiving
 //! teams.
 
-use super::{Global, TeamCommand};
-use crate::domain::date::Date;
+use anyhow::anyhow;
+
+use super::{Global, TeamCommand, today};
+use crate::domain::team::{ExpectedSize, TeamName};
 use crate::storage;
 
 pub fn run(g: &Global, cmd: TeamCommand) -> anyhow::Result<()> {
@@ -20,8 +22,12 @@ pub fn run(g: &Global, cmd: TeamCommand) -> anyhow::Result<()> {
 }
 
 fn add(g: &Global, name: &str, parent: Option<&str>, size: Option<u32>) -> anyhow::Result<()> {
+    let name = TeamName::parse(name)?;
+    let size = size
+        .map(|s| ExpectedSize::parse(s).map_err(|e| anyhow!("--size {s}: {e}")))
+        .transpose()?;
     let mut conn = g.open()?;
-    let team = storage::add_team(&mut conn, name, parent, size)?;
+    let team = storage::add_team(&mut conn, &name, parent, size)?;
     println!("added team {:?} (id {})", team.name, team.id);
     warn_small_team(&conn, &team)
 }
@@ -52,8 +58,9 @@ fn list(g: &Global, json: bool) -> anyhow::Result<()> {
 }
 
 fn rename(g: &Global, team: &str, new_name: &str) -> anyhow::Result<()> {
+    let new_name = TeamName::parse(new_name)?;
     let old = storage::team(&g.open()?, team)?;
-    let t = storage::rename_team(&mut g.open()?, team, new_name)?;
+    let t = storage::rename_team(&mut g.open()?, team, &new_name)?;
     println!("renamed {:?} to {:?} (id {} stays)", old.name, t.name, t.id);
     Ok(())
 }
@@ -71,14 +78,17 @@ fn move_to(g: &Global, team: &str, parent: Option<&str>) -> anyhow::Result<()> {
 }
 
 fn resize(g: &Global, team: &str, size: u32) -> anyhow::Result<()> {
+    let expected = ExpectedSize::parse(size)?;
     let mut conn = g.open()?;
-    let t = storage::set_team_size(&mut conn, team, size)?;
+    let t = storage::set_team_size(&mut conn, team, expected)?;
     println!("{:?} expects {size} members", t.name);
     warn_small_team(&conn, &t)
 }
 
 fn archive(g: &Global, team: &str) -> anyhow::Result<()> {
-    let t = storage::archive_team(&mut g.open()?, team, Date::today())?;
+    let mut conn = g.open()?;
+    let today = today(&conn)?;
+    let t = storage::archive_team(&mut conn, team, today)?;
     println!(
         "archived {:?}: its results stay, it gets no new rounds or links",
         t.name

@@ -1,10 +1,12 @@
 //! Invites and submissions: one-time links (stored as hashes) and the
 //! answers they let in, spent and stored in one transaction.
 
+use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::{Result, StorageError, round};
+use super::{Conflict, Result, round, zone};
 use crate::domain::date::Date;
+use crate::domain::org::InviteCount;
 use crate::domain::token;
 
 /// Creates `count` invites for a team in an open round; returns the tokens,
@@ -13,19 +15,13 @@ pub fn create_invites(
     conn: &mut Connection,
     round_id: i64,
     team_key: i64,
-    count: u32,
+    count: InviteCount,
 ) -> Result<Vec<String>> {
-    if count == 0 || count > 10_000 {
-        return Err(StorageError::Invalid(
-            "--count must be between 1 and 10000".into(),
-        ));
-    }
+    let count = count.get();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let r = round(&tx, round_id)?;
     if r.closed_on.is_some() {
-        return Err(StorageError::Conflict(format!(
-            "round {round_id} is closed; open a new round with `spiegel round open`"
-        )));
+        return Err(Conflict::RoundClosed { round: round_id }.into());
     }
     let in_round: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM round_teams WHERE round_id = ?1 AND team_id = ?2)",
@@ -33,22 +29,21 @@ pub fn create_invites(
         |r| r.get(0),
     )?;
     if !in_round {
-        return Err(StorageError::Invalid(format!(
-            "this team does not take part in round {round_id} (teams: {})",
-            r.teams.join(", ")
-        )));
+        return Err(Conflict::TeamNotInRound {
+            round: round_id,
+            teams: r.teams,
+        }
+        .into());
     }
-    let archived: Option<Option<String>> = tx
+    let archived: Option<(String, Option<Date>)> = tx
         .query_row(
-            "SELECT archived_on FROM teams WHERE id = ?1",
+            "SELECT name, archived_on FROM teams WHERE id = ?1",
             [team_key],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    if let Some(Some(on)) = archived {
-        return Err(StorageError::Invalid(format!(
-            "this team was archived on {on}; it gets no new links"
-        )));
+    if let Some((name, Some(on))) = archived {
+        return Err(Conflict::TeamArchived { name, on }.into());
     }
     let mut tokens = Vec::with_capacity(count as usize);
     {
@@ -77,11 +72,11 @@ pub fn submit(
     round_id: i64,
     answers: &[u8],
     comment: Option<&str>,
-    today: Date,
+    now: Timestamp,
 ) -> Result<bool> {
     // The date is compared here, not bound into the SQL: a bound value in a
     // range condition makes SQLite re-prepare the statement on every step.
-    if !round_takes_answers(conn, round_id, today)? {
+    if !round_takes_answers(conn, round_id, now)? {
         return Ok(false);
     }
     let mut spend = conn.prepare_cached(
@@ -101,28 +96,24 @@ pub fn submit(
     Ok(true)
 }
 
-/// Whether a round is open and not past its planned close date.
-fn round_takes_answers(conn: &Connection, round_id: i64, today: Date) -> Result<bool> {
-    Ok(answering_k(conn, round_id, today)?.is_some())
+/// Whether a round is open and its planned closing day has not ended.
+fn round_takes_answers(conn: &Connection, round_id: i64, now: Timestamp) -> Result<bool> {
+    Ok(answering_k(conn, round_id, now)?.is_some())
 }
 
-/// The k of a round that takes answers today (open, not past its planned
-/// close date); `None` otherwise.
-fn answering_k(conn: &Connection, round_id: i64, today: Date) -> Result<Option<u32>> {
+/// The k of a round that takes answers at `now` (open, its planned closing
+/// day not ended in the organisation's time zone); `None` otherwise.
+fn answering_k(conn: &Connection, round_id: i64, now: Timestamp) -> Result<Option<u32>> {
     let mut stmt =
-        conn.prepare_cached("SELECT k, closed_on, closes_on FROM rounds WHERE id = ?1")?;
-    let row: Option<(u32, Option<String>, Option<String>)> = stmt
+        conn.prepare_cached("SELECT k, closed_on IS NULL, closes_on FROM rounds WHERE id = ?1")?;
+    let row: Option<(u32, bool, Option<Date>)> = stmt
         .query_row([round_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     Ok(match row {
-        Some((k, None, closes_on)) if before_close(closes_on.as_deref(), today) => Some(k),
+        Some((k, true, None)) => Some(k),
+        Some((k, true, Some(closes_on))) if !zone(conn)?.due(closes_on, now) => Some(k),
         _ => None,
     })
-}
-
-/// A planned close date (`YYYY-MM-DD`) has not passed yet.
-fn before_close(closes_on: Option<&str>, today: Date) -> bool {
-    closes_on.is_none_or(|c| c >= today.to_string().as_str())
 }
 
 /// Stores one submission in its own transaction (CLI, demo and tests; the
@@ -133,10 +124,10 @@ pub fn submit_one(
     round_id: i64,
     answers: &[u8],
     comment: Option<&str>,
-    today: Date,
+    now: Timestamp,
 ) -> Result<bool> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let ok = submit(&tx, hash, round_id, answers, comment, today)?;
+    let ok = submit(&tx, hash, round_id, answers, comment, now)?;
     tx.commit()?;
     Ok(ok)
 }
@@ -164,7 +155,7 @@ pub struct FormContext {
 pub fn form_context(
     conn: &Connection,
     hash: &[u8; 32],
-    today: Date,
+    now: Timestamp,
 ) -> Result<Option<FormContext>> {
     let mut invite =
         conn.prepare_cached("SELECT round_id, team_id FROM invites WHERE hash = ?1 AND used = 0")?;
@@ -176,7 +167,7 @@ pub fn form_context(
     else {
         return Ok(None);
     };
-    let Some(k) = answering_k(conn, round_id, today)? else {
+    let Some(k) = answering_k(conn, round_id, now)? else {
         return Ok(None);
     };
     let mut team = conn.prepare_cached("SELECT name FROM teams WHERE id = ?1")?;

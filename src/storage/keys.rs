@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Result, StorageError, org};
+use super::{Conflict, Result, StorageError, Thing, org};
 use crate::domain::access::Principal;
 use crate::domain::date::Date;
 use crate::domain::token;
@@ -14,8 +14,8 @@ pub struct KeyInfo {
     pub role: String,
     pub team: Option<String>,
     pub label: String,
-    pub created_on: String,
-    pub revoked_on: Option<String>,
+    pub created_on: Date,
+    pub revoked_on: Option<Date>,
 }
 
 /// Creates a key; returns its id and the secret (which exists only in this
@@ -39,7 +39,7 @@ pub fn create_key(
             role,
             team,
             label.trim(),
-            today.to_string()
+            today
         ],
     )?;
     Ok((conn.last_insert_rowid(), secret))
@@ -64,22 +64,18 @@ pub fn keys(conn: &Connection) -> Result<Vec<KeyInfo>> {
 }
 
 pub fn revoke_key(conn: &mut Connection, id: i64, today: Date) -> Result<()> {
-    let revoked: Option<Option<String>> = conn
+    let revoked: Option<Option<Date>> = conn
         .query_row("SELECT revoked_on FROM keys WHERE id = ?1", [id], |r| {
             r.get(0)
         })
         .optional()?;
     match revoked {
-        None => Err(StorageError::NotFound(format!(
-            "no key {id}; `spiegel key list` shows the keys"
-        ))),
-        Some(Some(on)) => Err(StorageError::Conflict(format!(
-            "key {id} was revoked already on {on}"
-        ))),
+        None => Err(StorageError::not_found(Thing::Key, id)),
+        Some(Some(on)) => Err(Conflict::KeyRevokedAlready { id, on }.into()),
         Some(None) => {
             conn.execute(
                 "UPDATE keys SET revoked_on = ?2 WHERE id = ?1",
-                params![id, today.to_string()],
+                params![id, today],
             )?;
             Ok(())
         }

@@ -1,6 +1,8 @@
 //! The schema: numbered SQL files applied in order, the count kept in
 //! SQLite's `user_version`.
 
+use std::path::Path;
+
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::{Result, StorageError};
@@ -12,15 +14,17 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_team_ids.sql"),
     include_str!("migrations/005_archived_teams.sql"),
     include_str!("migrations/006_erased.sql"),
+    include_str!("migrations/007_time_zone.sql"),
 ];
 
-pub(super) fn migrate(conn: &mut Connection, display: &str) -> Result<()> {
+pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let version = usize::try_from(version).unwrap_or(usize::MAX);
     if version > MIGRATIONS.len() {
-        return Err(StorageError::Invalid(format!(
-            "{display} was written by a newer Spiegel (schema {version}); upgrade spiegel"
-        )));
+        return Err(StorageError::TooNew {
+            path: path.to_path_buf(),
+            version: version as i64,
+        });
     }
     if version == MIGRATIONS.len() {
         return Ok(());

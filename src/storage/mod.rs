@@ -4,6 +4,7 @@
 //! read-only connections.
 
 mod db;
+mod error;
 mod file;
 mod invites;
 mod keys;
@@ -15,6 +16,7 @@ mod settings;
 mod teams;
 
 pub use db::Db;
+pub use error::{Conflict, StorageError, Thing};
 pub use file::*;
 pub use invites::*;
 pub use keys::*;
@@ -23,22 +25,6 @@ pub use rounds::*;
 pub use sessions::*;
 pub use settings::*;
 pub use teams::*;
-
-#[derive(Debug, thiserror::Error)]
-pub enum StorageError {
-    #[error("no Spiegel database at {0}; create one with `spiegel init --db {0}`")]
-    Missing(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{0}")]
-    Invalid(String),
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-}
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 

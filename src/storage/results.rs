@@ -52,7 +52,7 @@ pub fn round_data(conn: &Connection, r: &Round) -> Result<RoundData> {
     let source = round_survey_source(conn, r.id)?;
     let survey =
         crate::domain::survey::parse(&format!("round {}", r.id), &source, None).map_err(|e| {
-            StorageError::Invalid(format!(
+            StorageError::Corrupt(format!(
                 "the survey stored with round {} no longer parses: {e}",
                 r.id
             ))
@@ -111,7 +111,7 @@ pub(super) fn store_results(conn: &Connection, r: &Round) -> Result<()> {
     let data = round_data(conn, r)?;
     let seed = u64::from_le_bytes(token::random_bytes::<8>()?);
     let results = compute_round(&data.input(seed))
-        .map_err(|e| StorageError::Invalid(format!("team tree: {e}")))?;
+        .map_err(|e| StorageError::Corrupt(format!("team tree: {e}")))?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO results (round_id, team_id, status, respondents, score, body, comments)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -126,9 +126,9 @@ pub(super) fn store_results(conn: &Connection, r: &Round) -> Result<()> {
             Outcome::Suppressed { .. } => ("suppressed", None, None),
         };
         let body =
-            serde_json::to_string(&g.outcome).map_err(|e| StorageError::Invalid(e.to_string()))?;
+            serde_json::to_string(&g.outcome).map_err(|e| StorageError::Corrupt(e.to_string()))?;
         let comments =
-            serde_json::to_string(&g.comments).map_err(|e| StorageError::Invalid(e.to_string()))?;
+            serde_json::to_string(&g.comments).map_err(|e| StorageError::Corrupt(e.to_string()))?;
         insert.execute(params![
             r.id,
             team_id,
@@ -163,7 +163,7 @@ fn previous_outcomes(
     for row in rows {
         let (team, body) = row?;
         let outcome: Outcome = serde_json::from_str(&body)
-            .map_err(|e| StorageError::Invalid(format!("stored result unreadable: {e}")))?;
+            .map_err(|e| StorageError::Corrupt(format!("stored result unreadable: {e}")))?;
         let g = if team == ORGANISATION {
             GroupId::Organisation
         } else {

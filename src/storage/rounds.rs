@@ -1,11 +1,12 @@
 //! Rounds: opening, listing, closing (results computed once) and erasing
 //! the order of answering of closed rounds.
 
+use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::results::store_results;
-use super::{Result, StorageError, org, teams};
+use super::{Conflict, Result, StorageError, Thing, org, teams, zone};
 use crate::domain::date::Date;
 use crate::domain::survey::Survey;
 
@@ -15,12 +16,13 @@ pub struct Round {
     pub survey: String,
     pub survey_hash: String,
     pub title: String,
-    pub opened_on: String,
-    pub closes_on: Option<String>,
-    pub closed_on: Option<String>,
+    pub opened_on: Date,
+    /// The planned last day of answering (in the organisation's time zone).
+    pub closes_on: Option<Date>,
+    pub closed_on: Option<Date>,
     /// When the order of answering of a closed round was erased (the file
     /// rewritten, the write-ahead log emptied); `None` until that succeeded.
-    pub erased_on: Option<String>,
+    pub erased_on: Option<Date>,
     pub k: u32,
     /// `open` or `closed`.
     pub state: &'static str,
@@ -37,16 +39,16 @@ pub fn open_round(
     today: Date,
 ) -> Result<Round> {
     if team_keys.is_empty() {
-        return Err(StorageError::Invalid(
-            "a round needs at least one team; add teams with `spiegel team add`".into(),
-        ));
+        return Err(Conflict::RoundWithoutTeams.into());
     }
     if let Some(c) = closes_on
         && c < today
     {
-        return Err(StorageError::Invalid(format!(
-            "the planned close date {c} lies in the past (today is {today})"
-        )));
+        return Err(Conflict::ClosesInThePast {
+            closes_on: c,
+            today,
+        }
+        .into());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let k = org(&tx)?.k;
@@ -56,10 +58,7 @@ pub fn open_round(
         .map(|t| t.name)
         .collect();
     if !archived.is_empty() {
-        return Err(StorageError::Invalid(format!(
-            "archived teams take part in no new round: {}",
-            archived.join(", ")
-        )));
+        return Err(Conflict::ArchivedTeamsInRound { teams: archived }.into());
     }
     tx.execute(
         "INSERT INTO rounds (survey_id, survey_hash, survey_source, title, opened_on, closes_on, k)
@@ -69,8 +68,8 @@ pub fn open_round(
             survey.hash,
             survey.source,
             title,
-            today.to_string(),
-            closes_on.map(|d| d.to_string()),
+            today,
+            closes_on,
             k
         ],
     )?;
@@ -91,7 +90,7 @@ const ROUND_SELECT: &str = "SELECT r.id, r.survey_id, r.survey_hash, r.title, r.
      FROM rounds r";
 
 fn round_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Round> {
-    let closed_on: Option<String> = r.get(6)?;
+    let closed_on: Option<Date> = r.get(6)?;
     let teams: Option<String> = r.get(8)?;
     let mut teams: Vec<String> = teams
         .map(|t| t.split(',').map(str::to_string).collect())
@@ -134,11 +133,9 @@ pub fn rounds(conn: &Connection) -> Result<Vec<Round>> {
 
 pub fn round(conn: &Connection, id: i64) -> Result<Round> {
     let mut stmt = conn.prepare_cached(&format!("{ROUND_SELECT} WHERE r.id = ?1"))?;
-    stmt.query_row([id], round_row).optional()?.ok_or_else(|| {
-        StorageError::NotFound(format!(
-            "no round {id}; `spiegel round list` shows the rounds"
-        ))
-    })
+    stmt.query_row([id], round_row)
+        .optional()?
+        .ok_or_else(|| StorageError::not_found(Thing::Round, id))
 }
 
 /// The survey text pinned when the round opened.
@@ -146,7 +143,7 @@ pub fn round_survey_source(conn: &Connection, id: i64) -> Result<String> {
     let mut stmt = conn.prepare_cached("SELECT survey_source FROM rounds WHERE id = ?1")?;
     stmt.query_row([id], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| StorageError::NotFound(format!("no round {id}")))
+        .ok_or_else(|| StorageError::not_found(Thing::Round, id))
 }
 
 /// Closes a round: computes and stores what each group may show (once; a
@@ -164,31 +161,25 @@ pub fn close_round(conn: &mut Connection, id: i64, today: Date) -> Result<Round>
 }
 
 /// The error of a closed round whose order of answering survives.
-fn not_erased(round: i64, reason: &str) -> StorageError {
-    StorageError::Invalid(format!(
-        "round {round} is closed and its results are computed, but the order of answering is \
-         not yet erased ({reason}). Free disk space (and end other programs that hold the \
-         database open), then run `spiegel round close {round}` again"
-    ))
+fn not_erased(round: i64, reason: String) -> StorageError {
+    Conflict::NotErased { round, reason }.into()
 }
 
 /// The closing transaction; a round closed before but not yet erased passes.
 fn close_without_erasing(conn: &mut Connection, id: i64, today: Date) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let r = round(&tx, id)?;
-    if let Some(closed_on) = &r.closed_on {
+    if let Some(on) = r.closed_on {
         if r.erased_on.is_none() {
             return Ok(());
         }
-        return Err(StorageError::Conflict(format!(
-            "round {id} was closed already on {closed_on}"
-        )));
+        return Err(Conflict::RoundClosedAlready { round: id, on }.into());
     }
     store_results(&tx, &r)?;
     tx.execute("DELETE FROM invites WHERE round_id = ?1", [id])?;
     tx.execute(
         "UPDATE rounds SET closed_on = ?2 WHERE id = ?1",
-        params![id, today.to_string()],
+        params![id, today],
     )?;
     tx.commit()?;
     Ok(())
@@ -213,14 +204,14 @@ fn erase_pending(conn: &mut Connection, today: Date, round: Option<i64>) -> Resu
     let Some(&first) = pending.first() else {
         return Ok(pending);
     };
-    compact(conn).map_err(|reason| not_erased(round.unwrap_or(first), &reason))?;
+    compact(conn).map_err(|reason| not_erased(round.unwrap_or(first), reason))?;
     // Only rounds closed before the VACUUM above: one closed meanwhile by
     // another process stays pending.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for id in &pending {
         tx.execute(
             "UPDATE rounds SET erased_on = ?2 WHERE id = ?1",
-            params![id, today.to_string()],
+            params![id, today],
         )?;
     }
     tx.commit()?;
@@ -249,16 +240,24 @@ fn compact(conn: &Connection) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// Closes every open round whose planned close date has passed, without the
-/// erasure: call [`erase_closed_rounds`] next (and again until it succeeds).
-pub fn close_due_rounds(conn: &mut Connection, today: Date) -> Result<Vec<i64>> {
-    let due: Vec<i64> = {
+/// Closes every open round whose planned closing day has ended at `now` in
+/// the organisation's time zone, without the erasure: call
+/// [`erase_closed_rounds`] next (and again until it succeeds).
+pub fn close_due_rounds(conn: &mut Connection, now: Timestamp) -> Result<Vec<i64>> {
+    let zone = zone(conn)?;
+    let today = zone.today(now);
+    let planned: Vec<(i64, Date)> = {
         let mut stmt = conn.prepare(
-            "SELECT id FROM rounds WHERE closed_on IS NULL AND closes_on IS NOT NULL AND closes_on < ?1",
+            "SELECT id, closes_on FROM rounds WHERE closed_on IS NULL AND closes_on IS NOT NULL",
         )?;
-        stmt.query_map([today.to_string()], |r| r.get(0))?
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?
     };
+    let due: Vec<i64> = planned
+        .into_iter()
+        .filter(|&(_, closes_on)| zone.due(closes_on, now))
+        .map(|(id, _)| id)
+        .collect();
     for id in &due {
         close_without_erasing(conn, *id, today)?;
     }

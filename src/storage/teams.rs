@@ -4,8 +4,10 @@
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
-use super::{Result, StorageError, org};
+use super::{Conflict, Result, StorageError, Thing, org};
 use crate::domain::date::Date;
+use crate::domain::team::{ExpectedSize, TeamName};
+pub use crate::domain::team::{RESERVED_IDS, slugify};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Team {
@@ -21,46 +23,7 @@ pub struct Team {
     pub expected_size: Option<u32>,
     /// The day the team was archived: it keeps its history but takes part
     /// in no new round and gets no new links.
-    pub archived_on: Option<String>,
-}
-
-/// Ids no team may take: the organisation's own id (`organisation`, in the
-/// API and on the pages) and words of the routes. Migration 004 holds the
-/// same list.
-pub const RESERVED_IDS: &[&str] = &[
-    "organisation",
-    "organization",
-    "organisatie",
-    "overview",
-    "overzicht",
-    "teams",
-    "rounds",
-    "trend",
-    "api",
-];
-
-/// Checks a team name: trimmed, 1 to 100 characters, at least one letter or
-/// digit, and an id that is not reserved.
-fn check_team_name(name: &str) -> Result<&str> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(StorageError::Invalid(
-            "a team name needs 1 to 100 characters".into(),
-        ));
-    }
-    if !name.chars().any(char::is_alphanumeric) {
-        return Err(StorageError::Invalid(format!(
-            "a team name needs at least one letter or digit; {name:?} has none"
-        )));
-    }
-    let slug = slugify(name);
-    if RESERVED_IDS.contains(&slug.as_str()) {
-        return Err(StorageError::Invalid(format!(
-            "the id {slug:?} is reserved (`organisation` stands for the whole organisation \
-             in the API and on the pages); choose another name, e.g. \"{name} team\""
-        )));
-    }
-    Ok(name)
+    pub archived_on: Option<Date>,
 }
 
 /// Refuses a name that another team (other than `except`) has already,
@@ -71,32 +34,30 @@ fn check_name_free(conn: &Connection, name: &str, except: Option<i64>) -> Result
         .into_iter()
         .find(|t| Some(t.key) != except && (t.name.to_lowercase() == lower || t.id == lower))
     {
-        return Err(StorageError::Conflict(format!(
-            "a team named {:?} (id {}) exists already; names and ids are matched ignoring case",
-            t.name, t.id
-        )));
+        return Err(Conflict::TeamNameTaken {
+            name: t.name,
+            id: t.id,
+        }
+        .into());
     }
     Ok(())
 }
 
 pub fn add_team(
     conn: &mut Connection,
-    name: &str,
+    name: &TeamName,
     parent: Option<&str>,
-    size: Option<u32>,
+    size: Option<ExpectedSize>,
 ) -> Result<Team> {
-    let name = check_team_name(name)?;
-    if size == Some(0) {
-        return Err(StorageError::Invalid("--size must be at least 1".into()));
-    }
+    let size = size.map(ExpectedSize::get);
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     org(&tx)?;
-    check_name_free(&tx, name, None)?;
+    check_name_free(&tx, name.as_str(), None)?;
     let parent_key = match parent {
         Some(p) => Some(live_team(&tx, p)?.key),
         None => None,
     };
-    let base = slugify(name);
+    let base = name.id();
     let mut slug = base.clone();
     let mut n = 2;
     while tx
@@ -113,7 +74,7 @@ pub fn add_team(
     }
     tx.execute(
         "INSERT INTO teams (slug, name, parent_id, expected_size) VALUES (?1, ?2, ?3, ?4)",
-        params![slug, name, parent_key, size],
+        params![slug, name.as_str(), parent_key, size],
     )?;
     tx.commit()?;
     team(conn, &slug)
@@ -157,28 +118,21 @@ fn find_team(conn: &Connection, name_or_id: &str) -> Result<Option<Team>> {
 
 /// A team by its name or its id.
 pub fn team(conn: &Connection, name_or_id: &str) -> Result<Team> {
-    find_team(conn, name_or_id)?.ok_or_else(|| {
-        StorageError::NotFound(format!(
-            "no team named {name_or_id:?}; `spiegel team list` shows the teams"
-        ))
-    })
+    find_team(conn, name_or_id)?.ok_or_else(|| StorageError::not_found(Thing::Team, name_or_id))
 }
 
 /// A team that is not archived (for new rounds, links and children).
 pub fn live_team(conn: &Connection, name_or_id: &str) -> Result<Team> {
     let t = team(conn, name_or_id)?;
-    if let Some(on) = &t.archived_on {
-        return Err(StorageError::Invalid(format!(
-            "team {:?} was archived on {on}; it gets no new rounds, links or teams under it",
-            t.name
-        )));
+    if let Some(on) = t.archived_on {
+        return Err(Conflict::TeamArchived { name: t.name, on }.into());
     }
     Ok(t)
 }
 
 /// Gives a team a new name; its id (in URLs and keys) stays.
-pub fn rename_team(conn: &mut Connection, name_or_id: &str, new_name: &str) -> Result<Team> {
-    let new_name = check_team_name(new_name)?;
+pub fn rename_team(conn: &mut Connection, name_or_id: &str, new_name: &TeamName) -> Result<Team> {
+    let new_name = new_name.as_str();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let t = team(&tx, name_or_id)?;
     check_name_free(&tx, new_name, Some(t.key))?;
@@ -204,10 +158,11 @@ pub fn move_team(conn: &mut Connection, name_or_id: &str, parent: Option<&str>) 
             let mut at = Some(p.key);
             while let Some(key) = at {
                 if key == t.key {
-                    return Err(StorageError::Invalid(format!(
-                        "cannot move {:?} under itself or one of its own teams ({:?})",
-                        t.name, p.name
-                    )));
+                    return Err(Conflict::TeamUnderItself {
+                        team: t.name,
+                        parent: p.name,
+                    }
+                    .into());
                 }
                 at = all.iter().find(|x| x.key == key).and_then(|x| x.parent_key);
             }
@@ -224,14 +179,11 @@ pub fn move_team(conn: &mut Connection, name_or_id: &str, parent: Option<&str>) 
 }
 
 /// Sets a team's expected size (for participation).
-pub fn set_team_size(conn: &mut Connection, name_or_id: &str, size: u32) -> Result<Team> {
-    if size == 0 {
-        return Err(StorageError::Invalid("the size must be at least 1".into()));
-    }
+pub fn set_team_size(conn: &mut Connection, name_or_id: &str, size: ExpectedSize) -> Result<Team> {
     let t = team(conn, name_or_id)?;
     conn.execute(
         "UPDATE teams SET expected_size = ?2 WHERE id = ?1",
-        params![t.key, size],
+        params![t.key, size.get()],
     )?;
     team(conn, &t.id)
 }
@@ -242,11 +194,8 @@ pub fn set_team_size(conn: &mut Connection, name_or_id: &str, size: u32) -> Resu
 pub fn archive_team(conn: &mut Connection, name_or_id: &str, today: Date) -> Result<Team> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let t = team(&tx, name_or_id)?;
-    if let Some(on) = &t.archived_on {
-        return Err(StorageError::Conflict(format!(
-            "team {:?} was archived already on {on}",
-            t.name
-        )));
+    if let Some(on) = t.archived_on {
+        return Err(Conflict::TeamArchivedAlready { name: t.name, on }.into());
     }
     let children: Vec<String> = teams(&tx)?
         .into_iter()
@@ -254,45 +203,16 @@ pub fn archive_team(conn: &mut Connection, name_or_id: &str, today: Date) -> Res
         .map(|c| c.id)
         .collect();
     if !children.is_empty() {
-        return Err(StorageError::Invalid(format!(
-            "{:?} has teams that are not archived ({}); move them with `spiegel team move` \
-             or archive them first",
-            t.name,
-            children.join(", ")
-        )));
+        return Err(Conflict::TeamHasLiveTeams {
+            team: t.name,
+            children,
+        }
+        .into());
     }
     tx.execute(
         "UPDATE teams SET archived_on = ?2 WHERE id = ?1",
-        params![t.key, today.to_string()],
+        params![t.key, today],
     )?;
     tx.commit()?;
     team(conn, &t.id)
-}
-
-/// A URL-safe id from a free-text name: "Zorg & Welzijn" → "zorg-welzijn".
-pub fn slugify(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        let c = match c {
-            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            'ñ' => 'n',
-            c => c,
-        };
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out = out
-        .trim_end_matches('-')
-        .chars()
-        .take(48)
-        .collect::<String>();
-    if out.is_empty() { "team".into() } else { out }
 }

@@ -11,3 +11,4 @@ mod results;
 mod server;
 mod support;
 mod words;
+mod zone;

@@ -36,7 +36,7 @@ fn the_application_serves_on_its_port_until_stopped() {
 }
 
 #[test]
-fn the_application_needs_an_initialised_database() {
+fn the_application_needs_an_existing_database() {
     let dir = TestDir::new();
     let rt = server::runtime().unwrap();
     let built = rt.block_on(Application::build(Config {
@@ -45,6 +45,12 @@ fn the_application_needs_an_initialised_database() {
         base_url: None,
         max_failures: 100,
     }));
-    let err = built.err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(err.contains("spiegel init"), "{err}");
+    let err = built.err().unwrap();
+    assert!(
+        matches!(
+            err.downcast_ref::<spiegel::storage::StorageError>(),
+            Some(spiegel::storage::StorageError::Missing(path)) if *path == dir.db()
+        ),
+        "{err}"
+    );
 }
