@@ -24,9 +24,11 @@ use rusqlite::TransactionBehavior;
 use spiegel::catalog::Catalog;
 use spiegel::domain::access::Principal;
 use spiegel::domain::answers::Answers;
-use spiegel::domain::date::Date;
+use spiegel::domain::date::{self, Date, Zone};
+use spiegel::domain::org::{self, InviteCount, OrgName};
 use spiegel::domain::results::compute_round;
 use spiegel::domain::survey::Survey;
+use spiegel::domain::team::{ExpectedSize, TeamName};
 use spiegel::domain::token;
 use spiegel::report;
 use spiegel::storage::{self, Mode};
@@ -220,7 +222,12 @@ fn generate(path: &Path, survey: &Survey) -> anyhow::Result<()> {
     }
     let mut rng = StdRng::seed_from_u64(SEED);
     let mut conn = storage::open(path, Mode::Create)?;
-    storage::init(&mut conn, ORG_NAME, K)?;
+    storage::init(
+        &mut conn,
+        &OrgName::parse(ORG_NAME)?,
+        org::K::parse(K)?,
+        &Zone::utc(),
+    )?;
 
     // 20 departments with staff of their own (30–60 people) and 9 teams each:
     // mostly 70–160 people, one small team (4–8) in every other department.
@@ -228,7 +235,12 @@ fn generate(path: &Path, survey: &Survey) -> anyhow::Result<()> {
     for d in 1..=DEPARTMENTS {
         let dept = format!("Department {d:02}");
         let size = rng.random_range(30..=60);
-        let t = storage::add_team(&mut conn, &dept, None, Some(size))?;
+        let t = storage::add_team(
+            &mut conn,
+            &TeamName::parse(&dept)?,
+            None,
+            Some(ExpectedSize::parse(size)?),
+        )?;
         groups.push(group(&mut rng, t.key, size, false));
         for n in 1..=TEAMS_PER_DEPARTMENT {
             let small = n == TEAMS_PER_DEPARTMENT && d % 2 == 0;
@@ -239,9 +251,9 @@ fn generate(path: &Path, survey: &Survey) -> anyhow::Result<()> {
             };
             let t = storage::add_team(
                 &mut conn,
-                &format!("Team {d:02}.{n}"),
+                &TeamName::parse(&format!("Team {d:02}.{n}"))?,
                 Some(&dept),
-                Some(size),
+                Some(ExpectedSize::parse(size)?),
             )?;
             groups.push(group(&mut rng, t.key, size, small));
         }
@@ -249,12 +261,13 @@ fn generate(path: &Path, survey: &Survey) -> anyhow::Result<()> {
 
     let counts = plan_counts(&mut rng, &groups);
     let keys: Vec<i64> = groups.iter().map(|g| g.key).collect();
-    let start = Date::from_ymd(2025, 1, 6).context("start date")?;
+    let start = Date::new(2025, 1, 6).context("start date")?;
+    let now = jiff::Timestamp::now();
     let (mut t_invites, mut t_submit, mut t_close) =
         (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let mut done = 0u64;
     for (w, week) in counts.iter().enumerate() {
-        let opened = start.add_days(7 * w as i64);
+        let opened = date::add_days(start, 7 * w as i64);
         let round = storage::open_round(
             &mut conn,
             survey,
@@ -271,7 +284,12 @@ fn generate(path: &Path, survey: &Survey) -> anyhow::Result<()> {
             if week[i] > 0 {
                 invites.push((
                     i,
-                    storage::create_invites(&mut conn, round.id, g.key, week[i])?,
+                    storage::create_invites(
+                        &mut conn,
+                        round.id,
+                        g.key,
+                        InviteCount::parse(week[i])?,
+                    )?,
                 ));
             }
         }
@@ -291,14 +309,14 @@ fn generate(path: &Path, survey: &Survey) -> anyhow::Result<()> {
                     round.id,
                     &a.encode(),
                     None,
-                    opened,
+                    now,
                 )?;
                 ensure!(ok, "a fresh invite was refused");
             }
         }
         tx.commit()?;
         let t2 = Instant::now();
-        storage::close_round(&mut conn, round.id, opened.add_days(7))?;
+        storage::close_round(&mut conn, round.id, date::add_days(opened, 7))?;
         let t3 = Instant::now();
         t_invites += t1 - t0;
         t_submit += t2 - t1;

@@ -1,17 +1,22 @@
-//! `spiegel demo`: a fresh database with an organisation, a year of monthly
-//! closed rounds of synthetic answers and one open round, then the server.
-//! Every answer goes through the real invite → submit path.
+//! The demo organisation: a fresh database with teams, a year of monthly
+//! closed rounds of synthetic answers and one open round, plus the keys and
+//! links `spiegel demo` prints. Every answer goes through the real invite →
+//! submit path. (Serving it is the CLI's `demo` command.)
 
-use anyhow::{Context, bail};
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+use jiff::Timestamp;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::cli::{Global, println};
 use crate::domain::access::Principal;
 use crate::domain::answers::Answers;
-use crate::domain::date::Date;
+use crate::domain::date::{Zone, add_days, add_months};
+use crate::domain::org::{InviteCount, K, OrgName};
 use crate::domain::survey::Survey;
+use crate::domain::team::{ExpectedSize, TeamName};
 use crate::domain::token;
 use crate::storage::{self, Mode};
 
@@ -56,79 +61,58 @@ const COMMENTS: &[&str] = &[
     "Goed dat deze vragenlijst er is.",
 ];
 
-pub fn run(g: &Global, addr: &str, seed: u64) -> anyhow::Result<()> {
-    let catalog = g.catalog()?;
-    let survey = catalog
-        .get("pulse")
-        .context("the pulse survey is missing")?;
-    let path = match &g.db {
-        Some(p) => p.clone(),
-        None => {
-            let suffix = hex(&token::random_bytes::<6>()?);
-            std::env::temp_dir().join(format!("spiegel-demo-{suffix}.db"))
-        }
-    };
+/// What a fresh demo database hands out: one live survey link per team of
+/// the open round, an advisor key and a manager key (for [`MANAGED_TEAM`]).
+pub struct Demo {
+    pub live_links: Vec<(String, String)>,
+    pub advisor_key: String,
+    pub manager_key: String,
+    /// The id of the manager's team.
+    pub managed_team_id: String,
+}
+
+/// The team whose manager gets a demo key.
+pub const MANAGED_TEAM: &str = "Verpleging Noord";
+
+/// Creates the demo database at `path` (which must not exist yet), for an
+/// organisation in `zone` at the moment `now`.
+pub fn create(
+    path: &Path,
+    survey: &Survey,
+    seed: u64,
+    zone: &Zone,
+    now: Timestamp,
+) -> anyhow::Result<Demo> {
     if path.exists() {
         bail!(
             "{} exists already; the demo needs a fresh file (leave out --db for a temporary one)",
             path.display()
         );
     }
-    let mut conn = storage::open(&path, Mode::Create)?;
-    let live_links = seed_demo(&mut conn, &survey, seed, Date::today())?;
-    let today = Date::today();
-    let (_, advisor) = storage::create_key(&mut conn, Principal::Advisor, "demo advisor", today)?;
-    let noord = storage::team(&conn, "Verpleging Noord")?;
-    let (_, manager) = storage::create_key(
+    let mut conn = storage::open(path, Mode::Create)?;
+    let today = zone.today(now);
+    let live_links = seed_demo(&mut conn, survey, seed, zone, now)?;
+    let (_, advisor_key) =
+        storage::create_key(&mut conn, Principal::Advisor, "demo advisor", today)?;
+    let team = storage::team(&conn, MANAGED_TEAM)?;
+    let (_, manager_key) = storage::create_key(
         &mut conn,
-        Principal::Manager { team: noord.key },
-        "demo manager Verpleging Noord",
+        Principal::Manager { team: team.key },
+        &format!("demo manager {MANAGED_TEAM}"),
         today,
     )?;
-    drop(conn);
+    Ok(Demo {
+        live_links,
+        advisor_key,
+        manager_key,
+        managed_team_id: team.id,
+    })
+}
 
-    let rt = crate::cli::runtime()?;
-    let served = rt.block_on(async {
-        let db = storage::Db::start(&path)?;
-        let listener = crate::cli::bind(addr).await?;
-        let base = g.served_base_url(&listener)?;
-        let base = base.as_str();
-        let lifetime = if g.db.is_none() {
-            " (temporary: removed when the demo stops; keep one with --db FILE)"
-        } else {
-            ""
-        };
-        println!("Spiegel demo: database {}{lifetime}", path.display());
-        println!();
-        println!("Advisor (vertrouwenspersoon), sees every released result:");
-        println!("  {base}/a/{advisor}");
-        println!("Manager of Verpleging Noord, sees only that team:");
-        println!("  {base}/m/{manager}");
-        println!();
-        println!("The JSON API takes the same keys:");
-        println!("  curl -H 'Authorization: Bearer {advisor}' {base}/api/v1/overview");
-        println!(
-            "  curl -H 'Authorization: Bearer {manager}' {base}/api/v1/teams/{}/trend",
-            noord.id
-        );
-        println!();
-        println!("Open survey links (round \"Pulse nu\", each works once):");
-        for (team, token) in &live_links {
-            println!("  {team:<18} {base}/s/{token}");
-        }
-        println!();
-        println!("Stop with Ctrl-C.");
-        crate::cli::serve_until_signal(listener, db, crate::web::DEFAULT_MAX_FAILURES, base).await
-    });
-    drop(rt);
-    // A temporary demo database goes when the demo stops; one named with
-    // --db stays.
-    if g.db.is_none() {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-    }
-    served
+/// A new file name for a temporary demo database.
+pub fn temporary_path() -> anyhow::Result<PathBuf> {
+    let suffix = hex(&token::random_bytes::<6>()?);
+    Ok(std::env::temp_dir().join(format!("spiegel-demo-{suffix}.db")))
 }
 
 /// Fills a fresh database; returns one live link token per team of the open round.
@@ -136,32 +120,39 @@ pub fn seed_demo(
     conn: &mut Connection,
     survey: &Survey,
     seed: u64,
-    today: Date,
+    zone: &Zone,
+    now: Timestamp,
 ) -> anyhow::Result<Vec<(String, String)>> {
     let mut rng = StdRng::seed_from_u64(seed);
-    storage::init(conn, "Zorggroep De Linde (demo)", 5)?;
+    let today = zone.today(now);
+    let name = OrgName::parse("Zorggroep De Linde (demo)")?;
+    storage::init(conn, &name, K::parse(5)?, zone)?;
     let mut teams = Vec::new();
     for (name, parent, size, climate) in TEAMS {
-        let t = storage::add_team(conn, name, *parent, *size)?;
+        let size = size.map(ExpectedSize::parse).transpose()?;
+        let t = storage::add_team(conn, &TeamName::parse(name)?, *parent, size)?;
         teams.push((t, *climate));
     }
     let keys: Vec<i64> = teams.iter().map(|(t, _)| t.key).collect();
     let months = 12;
     for m in 0..months {
-        let opened = today.add_months(m - months).add_days(-14);
+        let opened = add_days(add_months(today, m - months), -14);
         let title = format!(
             "Pulse {}",
-            opened.add_days(14).to_string().get(..7).unwrap_or_default()
+            add_days(opened, 14)
+                .to_string()
+                .get(..7)
+                .unwrap_or_default()
         );
         let round = storage::open_round(conn, survey, &title, &keys, None, opened)?;
         let progress = m as f64 / (months - 1) as f64;
         for (team, climate) in &teams {
             let answering = respondents(&mut rng, team.expected_size);
             answer(
-                conn, &mut rng, survey, round.id, team.key, answering, *climate, progress, opened,
+                conn, &mut rng, survey, round.id, team.key, answering, *climate, progress, now,
             )?;
         }
-        storage::close_round(conn, round.id, opened.add_days(14))?;
+        storage::close_round(conn, round.id, add_days(opened, 14))?;
     }
     // The open round: some answers in already, one fresh link per team.
     let round = storage::open_round(
@@ -169,7 +160,7 @@ pub fn seed_demo(
         survey,
         "Pulse nu",
         &keys,
-        Some(today.add_days(14)),
+        Some(add_days(today, 14)),
         today,
     )?;
     let mut live = Vec::new();
@@ -179,9 +170,9 @@ pub fn seed_demo(
             None => 0,
         };
         answer(
-            conn, &mut rng, survey, round.id, team.key, already, *climate, 1.0, today,
+            conn, &mut rng, survey, round.id, team.key, already, *climate, 1.0, now,
         )?;
-        let tokens = storage::create_invites(conn, round.id, team.key, 1)?;
+        let tokens = storage::create_invites(conn, round.id, team.key, InviteCount::parse(1)?)?;
         live.extend(tokens.into_iter().map(|t| (team.name.clone(), t)));
     }
     Ok(live)
@@ -209,12 +200,12 @@ fn answer(
     count: u32,
     climate: Climate,
     progress: f64,
-    day: Date,
+    now: Timestamp,
 ) -> anyhow::Result<()> {
     if count == 0 {
         return Ok(());
     }
-    let tokens = storage::create_invites(conn, round_id, team_key, count)?;
+    let tokens = storage::create_invites(conn, round_id, team_key, InviteCount::parse(count)?)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for (i, t) in tokens.iter().enumerate() {
         let centre = match climate {
@@ -233,7 +224,7 @@ fn answer(
             round_id,
             &a.encode(),
             a.comment.as_deref(),
-            day,
+            now,
         )?;
     }
     tx.commit()?;

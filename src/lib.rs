@@ -1,7 +1,9 @@
 //! Spiegel: anonymous psychological-safety pulse surveys for teams.
 //!
-//! Layers: [`domain`] (pure: surveys, answers, secrets), [`storage`] (the only
-//! SQL), [`web`] (axum), [`cli`] (clap), with [`catalog`] loading survey files.
+//! Layers: [`domain`] (pure: surveys, answers, secrets, dates), [`storage`]
+//! (the only SQL), [`web`] (axum routes and pages), [`server`] (starting and
+//! stopping the web server, closing rounds on time), [`cli`] (clap), with
+//! [`catalog`] loading survey files and [`demo`] filling a demo database.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::panic))]
@@ -12,5 +14,6 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod report;
+pub mod server;
 pub mod storage;
 pub mod web;

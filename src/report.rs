@@ -24,11 +24,11 @@ type Result<T> = std::result::Result<T, StorageError>;
 
 /// Reads JSON text made here back into a value (pages and the CLI).
 pub fn parse(json: &str) -> Result<Value> {
-    serde_json::from_str(json).map_err(|e| StorageError::Invalid(format!("report JSON: {e}")))
+    serde_json::from_str(json).map_err(|e| StorageError::Corrupt(format!("report JSON: {e}")))
 }
 
 fn not_found() -> StorageError {
-    StorageError::NotFound("not found".into())
+    StorageError::not_found(storage::Thing::Result, "")
 }
 
 /// A group as the key may address it.
@@ -62,7 +62,7 @@ impl Org {
         let teams = storage::teams(conn)?;
         let pairs: Vec<(i64, Option<i64>)> = teams.iter().map(|t| (t.key, t.parent_key)).collect();
         let tree =
-            Tree::new(&pairs).map_err(|e| StorageError::Invalid(format!("team tree: {e}")))?;
+            Tree::new(&pairs).map_err(|e| StorageError::Corrupt(format!("team tree: {e}")))?;
         Ok(Org {
             teams,
             tree,
@@ -193,7 +193,7 @@ fn survey_facts(conn: &Connection, round: &Round) -> Result<Arc<SurveyFacts>> {
     }
     let source = storage::round_survey_source(conn, round.id)?;
     let s = survey::parse(&format!("round {}", round.id), &source, None)
-        .map_err(|e| StorageError::Invalid(e.to_string()))?;
+        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
     let facts = Arc::new(SurveyFacts {
         points: s.scale.points,
         reversed: s
@@ -234,7 +234,7 @@ fn comments_withheld(
         respondents: u32,
     }
     let n = serde_json::from_str::<Respondents>(&row.body)
-        .map_err(|e| StorageError::Invalid(format!("stored result: {e}")))?
+        .map_err(|e| StorageError::Corrupt(format!("stored result: {e}")))?
         .respondents;
     let min = round.k.max(MIN_COMMENT_RESPONDENTS);
     Ok(if n < min {
@@ -265,14 +265,14 @@ fn splice(
         row.body.as_str()
     } else {
         hidden = serde_json::to_string(&Outcome::HIDDEN)
-            .map_err(|e| StorageError::Invalid(e.to_string()))?;
+            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
         hidden.as_str()
     };
     let inner = body
         .trim_end()
         .strip_suffix('}')
         .filter(|b| b.starts_with('{'))
-        .ok_or_else(|| StorageError::Invalid("a stored result is not a JSON object".into()))?;
+        .ok_or_else(|| StorageError::Corrupt("a stored result is not a JSON object".into()))?;
     out.push_str(inner);
     let _ = write!(
         out,
@@ -311,7 +311,7 @@ fn stored(
 ) -> Result<Value> {
     let mut out = String::new();
     splice(conn, org, round, group, row, with_comments, &mut out)?;
-    serde_json::from_str(&out).map_err(|e| StorageError::Invalid(format!("stored result: {e}")))
+    serde_json::from_str(&out).map_err(|e| StorageError::Corrupt(format!("stored result: {e}")))
 }
 
 fn open(conn: &Connection, org: &Org, round: &Round, group: &Group) -> Result<Value> {

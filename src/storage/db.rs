@@ -9,7 +9,6 @@ use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::{Semaphore, oneshot};
 
 use super::{Mode, Result, StorageError};
-use crate::domain::date::Date;
 
 /// Most submissions committed in one transaction.
 const MAX_BATCH: usize = 256;
@@ -129,7 +128,7 @@ impl Db {
 }
 
 fn stopped() -> StorageError {
-    StorageError::Invalid("the database writer has stopped".into())
+    StorageError::WriterGone
 }
 
 fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
@@ -161,7 +160,7 @@ fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
 /// Group commit: every submission in its own savepoint, one commit (one
 /// fsync) for all, replies only after the commit.
 fn commit_batch(conn: &mut Connection, batch: Vec<Submission>) {
-    let today = Date::today();
+    let now = jiff::Timestamp::now();
     let outcome = (|| -> Result<Vec<(Submission, Result<bool>)>> {
         let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut results = Vec::with_capacity(batch.len());
@@ -173,7 +172,7 @@ fn commit_batch(conn: &mut Connection, batch: Vec<Submission>) {
                 s.round_id,
                 &s.answers,
                 s.comment.as_deref(),
-                today,
+                now,
             );
             if r.is_ok() {
                 sp.commit()?;

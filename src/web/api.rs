@@ -59,13 +59,11 @@ impl IntoResponse for ApiError {
 
 impl From<StorageError> for ApiError {
     fn from(e: StorageError) -> ApiError {
-        match e {
-            StorageError::NotFound(_) => ApiError(StatusCode::NOT_FOUND, "not found"),
-            StorageError::Missing(_)
-            | StorageError::Conflict(_)
-            | StorageError::Invalid(_)
-            | StorageError::Sqlite(_)
-            | StorageError::Io(_) => {
+        // The statuses are decided in one place (`From<&StorageError> for
+        // StatusCode`); the API tells only "not found" from the rest.
+        match StatusCode::from(&e) {
+            StatusCode::NOT_FOUND => ApiError(StatusCode::NOT_FOUND, "not found"),
+            _ => {
                 tracing::error!(error = %e, "api request failed");
                 ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
             }

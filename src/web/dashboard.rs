@@ -371,7 +371,7 @@ async fn team_page(
         .await;
     let (trend, open) = match loaded {
         Ok(found) => found,
-        Err(StorageError::NotFound(_)) => return not_found(lang),
+        Err(StorageError::NotFound { .. }) => return not_found(lang),
         Err(e) => return error_page(lang, &e),
     };
     let rounds = trend["rounds"].as_array().cloned().unwrap_or_default();
@@ -531,7 +531,7 @@ async fn overview_page(
         .await
     {
         Ok(v) => v,
-        Err(StorageError::NotFound(_)) => return not_found(lang),
+        Err(StorageError::NotFound { .. }) => return not_found(lang),
         Err(e) => return error_page(lang, &e),
     };
     let tt = t(lang);

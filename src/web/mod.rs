@@ -4,6 +4,7 @@
 mod api;
 mod dashboard;
 pub mod limit;
+pub mod page_error;
 pub mod pages;
 mod survey;
 
@@ -30,7 +31,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::domain::lang::Lang;
 use crate::domain::survey::Survey;
-use crate::storage::Db;
+use crate::storage::{Db, StorageError};
 use limit::{FailureLimiter, UnknownSecret};
 
 /// Largest request body accepted anywhere.
@@ -53,6 +54,27 @@ pub struct AppState {
     pub limiter: Arc<FailureLimiter>,
     /// Mark the session cookie `Secure` (when served over https).
     pub secure_cookies: bool,
+}
+
+/// The status a storage failure answers with. Exhaustive, without a `_`
+/// arm: a new kind of failure needs a deliberate status.
+impl From<&StorageError> for StatusCode {
+    fn from(e: &StorageError) -> StatusCode {
+        match e {
+            StorageError::NotFound { .. } => StatusCode::NOT_FOUND,
+            StorageError::Conflict(_) => StatusCode::CONFLICT,
+            StorageError::WriterGone => StatusCode::SERVICE_UNAVAILABLE,
+            StorageError::Missing(_)
+            | StorageError::CannotOpen { .. }
+            | StorageError::NotADatabase { .. }
+            | StorageError::TooNew { .. }
+            | StorageError::CannotCreate { .. }
+            | StorageError::NotInitialised
+            | StorageError::Corrupt(_)
+            | StorageError::Sqlite(_)
+            | StorageError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
 }
 
 /// Failed link or key attempts a client may make per minute by default.

@@ -7,13 +7,13 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::limit::UnknownSecret;
+use super::page_error::{InLang, PageError, PageFailure};
 use super::pages::{self, FormPage};
 use super::{AppState, STYLE_HREF};
 use crate::domain::answers::{self, AnswerError, Answers};
-use crate::domain::date::Date;
 use crate::domain::lang::Lang;
 use crate::domain::survey::{self, Survey};
 use crate::domain::token;
@@ -36,15 +36,11 @@ pub async fn form(
     Path(token): Path<String>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, PageError> {
     let lang = language(&q, &headers);
-    let (ctx, survey) = match live(&state, &token).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return invalid_link(lang),
-        Err(e) => return server_error(lang, &e),
-    };
+    let (ctx, survey) = live(&state, &token).await.in_lang(lang)?;
     let action = format!("/s/{token}?lang={}", lang.code());
-    pages::survey_form(&FormPage {
+    Ok(pages::survey_form(&FormPage {
         lang,
         survey: &survey,
         team: &ctx.team_name,
@@ -52,7 +48,7 @@ pub async fn form(
         action: &action,
         style_href: &STYLE_HREF,
     })
-    .into_response()
+    .into_response())
 }
 
 pub async fn submit(
@@ -61,60 +57,38 @@ pub async fn submit(
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let lang = language(&q, &headers);
     // The link is judged first: an invalid link gets the same answer whatever
     // was sent with it.
-    let (ctx, survey) = match live(&state, &token).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return invalid_link(lang),
-        Err(e) => return server_error(lang, &e),
-    };
+    let (ctx, survey) = live(&state, &token).await.in_lang(lang)?;
     let back = format!("/s/{token}?lang={}", lang.code());
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|m| {
-            m.trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        });
-    if !is_form {
+    let bad_form = |status: StatusCode, detail: &str| {
+        PageError::new(
+            lang,
+            PageFailure::BadForm {
+                status,
+                detail: detail.to_string(),
+                back: back.clone(),
+            },
+        )
+    };
+    if !is_form(&headers) {
         let detail = match lang {
             Lang::Nl => {
                 "Het formulier moet als application/x-www-form-urlencoded worden verstuurd."
             }
             Lang::En => "The form must be sent as application/x-www-form-urlencoded.",
         };
-        return bad_form(lang, StatusCode::UNSUPPORTED_MEDIA_TYPE, detail, &back);
+        return Err(bad_form(StatusCode::UNSUPPORTED_MEDIA_TYPE, detail));
     }
-    let body = match body {
-        Ok(body) => body,
-        Err(rejection) => {
-            let (status, detail) = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                (
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    match lang {
-                        Lang::Nl => "Het formulier is te groot. Maak je opmerking korter.",
-                        Lang::En => "The form is too large. Please shorten your comment.",
-                    },
-                )
-            } else {
-                (
-                    StatusCode::BAD_REQUEST,
-                    match lang {
-                        Lang::Nl => "Het formulier is onleesbaar aangekomen.",
-                        Lang::En => "The form arrived unreadable.",
-                    },
-                )
-            };
-            return bad_form(lang, status, detail, &back);
-        }
-    };
-    let answers = match answers::parse_form(&body).and_then(|f| Answers::from_form(&survey, &f)) {
-        Ok(a) => a,
-        Err(e) => return bad_form(lang, StatusCode::BAD_REQUEST, &explain(lang, &e), &back),
-    };
+    let body = body.map_err(|rejection| {
+        let (status, detail) = unreadable(lang, rejection.status());
+        bad_form(status, detail)
+    })?;
+    let answers = answers::parse_form(&body)
+        .and_then(|f| Answers::from_form(&survey, &f))
+        .map_err(|e| bad_form(StatusCode::BAD_REQUEST, &explain(lang, &e)))?;
     let stored = state
         .db
         .submit(
@@ -123,13 +97,44 @@ pub async fn submit(
             answers.encode(),
             answers.comment,
         )
-        .await;
-    match stored {
-        Ok(true) => {
-            Redirect::to(&format!("/done/{}?lang={}", ctx.round_id, lang.code())).into_response()
-        }
-        Ok(false) => invalid_link(lang),
-        Err(e) => server_error(lang, &e),
+        .await
+        .in_lang(lang)?;
+    if !stored {
+        return Err(PageError::new(lang, PageFailure::InvalidLink));
+    }
+    Ok(Redirect::to(&format!("/done/{}?lang={}", ctx.round_id, lang.code())).into_response())
+}
+
+/// Whether the request says it carries an HTML form.
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| {
+            m.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+/// The status and explanation for a body that could not be read.
+fn unreadable(lang: Lang, status: StatusCode) -> (StatusCode, &'static str) {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            match lang {
+                Lang::Nl => "Het formulier is te groot. Maak je opmerking korter.",
+                Lang::En => "The form is too large. Please shorten your comment.",
+            },
+        )
+    } else {
+        (
+            StatusCode::BAD_REQUEST,
+            match lang {
+                Lang::Nl => "Het formulier is onleesbaar aangekomen.",
+                Lang::En => "The form arrived unreadable.",
+            },
+        )
     }
 }
 
@@ -140,41 +145,34 @@ pub async fn done(
     Path(round): Path<String>,
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, PageError> {
     let lang = language(&q, &headers);
     let t = pages::ui(lang);
-    let Ok(round) = round.parse::<i64>() else {
-        return not_found(lang);
-    };
-    let thanks = match round_survey(&state, round).await {
-        Ok(s) => s.thanks.get(lang).to_string(),
-        Err(storage::StorageError::NotFound(_)) => return not_found(lang),
-        Err(e) => return server_error(lang, &e),
-    };
-    let lines: Vec<&str> = [thanks.as_str(), t.thanks_body]
+    let round = round
+        .parse::<i64>()
+        .map_err(|_| PageError::new(lang, PageFailure::NotFound))?;
+    let survey = round_survey(&state, round).await.in_lang(lang)?;
+    let thanks = survey.thanks.get(lang);
+    let lines: Vec<&str> = [thanks, t.thanks_body]
         .into_iter()
         .filter(|l| !l.is_empty())
         .collect();
-    pages::message(lang, &STYLE_HREF, t.thanks_title, &lines, None).into_response()
+    Ok(pages::message(lang, &STYLE_HREF, t.thanks_title, &lines, None).into_response())
 }
 
-/// The live invite behind a token and its round's survey.
-async fn live(
-    state: &AppState,
-    token: &str,
-) -> storage::Result<Option<(FormContext, Arc<Survey>)>> {
+/// The live invite behind a token and its round's survey; an unknown, used
+/// or expired link is [`PageFailure::InvalidLink`].
+async fn live(state: &AppState, token: &str) -> Result<(FormContext, Arc<Survey>), PageFailure> {
     if !token::looks_like_secret(token) {
-        return Ok(None);
+        return Err(PageFailure::InvalidLink);
     }
     let hash = token::hash_secret(token);
     let ctx = state
         .db
-        .lookup(|conn| storage::form_context(conn, &hash, Date::today()))?;
-    let Some(ctx) = ctx else {
-        return Ok(None);
-    };
+        .lookup(|conn| storage::form_context(conn, &hash, Timestamp::now()))?
+        .ok_or(PageFailure::InvalidLink)?;
     let survey = round_survey(state, ctx.round_id).await?;
-    Ok(Some((ctx, survey)))
+    Ok((ctx, survey))
 }
 
 /// A round's pinned survey, parsed once and cached.
@@ -192,59 +190,12 @@ pub async fn round_survey(state: &AppState, round_id: i64) -> storage::Result<Ar
         .read(move |conn| storage::round_survey_source(conn, round_id))
         .await?;
     let parsed = survey::parse(&format!("round {round_id}"), &source, None)
-        .map_err(|e| storage::StorageError::Invalid(e.to_string()))?;
+        .map_err(|e| storage::StorageError::Corrupt(e.to_string()))?;
     let parsed = Arc::new(parsed);
     if let Ok(mut m) = state.round_surveys.write() {
         m.insert(round_id, parsed.clone());
     }
     Ok(parsed)
-}
-
-/// An unknown, used or expired link (one answer for all three), counted by
-/// the failure limiter.
-fn invalid_link(lang: Lang) -> Response {
-    let t = pages::ui(lang);
-    let mut res = (
-        StatusCode::NOT_FOUND,
-        pages::message(lang, &STYLE_HREF, t.invalid_title, &[t.invalid_body], None),
-    )
-        .into_response();
-    res.extensions_mut().insert(UnknownSecret);
-    res
-}
-
-fn not_found(lang: Lang) -> Response {
-    let t = pages::ui(lang);
-    (
-        StatusCode::NOT_FOUND,
-        pages::message(lang, &STYLE_HREF, t.not_found_title, &[], None),
-    )
-        .into_response()
-}
-
-fn bad_form(lang: Lang, status: StatusCode, detail: &str, back: &str) -> Response {
-    let t = pages::ui(lang);
-    (
-        status,
-        pages::message(
-            lang,
-            &STYLE_HREF,
-            t.bad_title,
-            &[detail, t.bad_body],
-            Some(back),
-        ),
-    )
-        .into_response()
-}
-
-fn server_error(lang: Lang, e: &storage::StorageError) -> Response {
-    tracing::error!(error = %e, "survey request failed");
-    let t = pages::ui(lang);
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        pages::message(lang, &STYLE_HREF, t.error_title, &[t.error_body], None),
-    )
-        .into_response()
 }
 
 fn explain(lang: Lang, e: &AnswerError) -> String {

@@ -8,6 +8,8 @@ mod hardening;
 mod openapi;
 mod properties;
 mod results;
+mod server;
 mod support;
 mod upgrade;
 mod words;
+mod zone;

@@ -3,24 +3,34 @@
 //! tests over real SQLite files, through the same storage and report
 //! functions the server and CLI use.
 
+use jiff::Timestamp;
 use proptest::prelude::*;
 use spiegel::catalog::Catalog;
 use spiegel::domain::access::Principal;
-use spiegel::domain::date::Date;
+use spiegel::domain::date::{Date, Zone};
+use spiegel::domain::org::{InviteCount, K, OrgName};
+use spiegel::domain::team::TeamName;
 use spiegel::domain::token;
 use spiegel::report;
 use spiegel::storage::{self, Mode};
 
 use crate::support::TestDir;
 
+/// Today in the test organisation's zone (UTC).
+fn today() -> Date {
+    Zone::utc().today(Timestamp::now())
+}
+
 /// An organisation of `sizes.len()` teams (team i > 0 under team 0 when
 /// `nested`), a pulse round, `sizes[i]` answers for team i.
 fn setup(dir: &TestDir, k: u32, sizes: &[u8], nested: bool) -> (rusqlite::Connection, i64) {
     let mut conn = storage::open(&dir.db(), Mode::Create).unwrap();
-    storage::init(&mut conn, "Org", k).unwrap();
+    let name = OrgName::parse("Org").unwrap();
+    storage::init(&mut conn, &name, K::parse(k).unwrap(), &Zone::utc()).unwrap();
     for i in 0..sizes.len() {
         let parent = (nested && i > 0).then_some("t0");
-        storage::add_team(&mut conn, &format!("t{i}"), parent, None).unwrap();
+        let name = TeamName::parse(&format!("t{i}")).unwrap();
+        storage::add_team(&mut conn, &name, parent, None).unwrap();
     }
     let pulse = Catalog::load(None).unwrap().get("pulse").unwrap();
     let keys: Vec<i64> = storage::teams(&conn)
@@ -28,14 +38,21 @@ fn setup(dir: &TestDir, k: u32, sizes: &[u8], nested: bool) -> (rusqlite::Connec
         .iter()
         .map(|t| t.key)
         .collect();
-    let today = Date::today();
+    let today = today();
     let round = storage::open_round(&mut conn, &pulse, "R", &keys, None, today).unwrap();
     for (i, n) in sizes.iter().enumerate() {
         let team = storage::team(&conn, &format!("t{i}")).unwrap();
         if *n == 0 {
             continue;
         }
-        for t in storage::create_invites(&mut conn, round.id, team.key, u32::from(*n)).unwrap() {
+        for t in storage::create_invites(
+            &mut conn,
+            round.id,
+            team.key,
+            InviteCount::parse(u32::from(*n)).unwrap(),
+        )
+        .unwrap()
+        {
             let answers = [4u8, 5, 0, 3, 6];
             assert!(
                 storage::submit_one(
@@ -44,7 +61,7 @@ fn setup(dir: &TestDir, k: u32, sizes: &[u8], nested: bool) -> (rusqlite::Connec
                     round.id,
                     &answers,
                     None,
-                    today
+                    Timestamp::now()
                 )
                 .unwrap()
             );
@@ -93,7 +110,7 @@ proptest! {
         let dir = TestDir::new();
         let (mut conn, round) = setup(&dir, k, &[size], false);
         conn.execute("UPDATE org SET k = ?1", [later]).unwrap();
-        storage::close_round(&mut conn, round, Date::today()).unwrap();
+        storage::close_round(&mut conn, round, today()).unwrap();
         let v = report::team_round(&conn, Principal::Advisor, "t0", round).unwrap();
         prop_assert_eq!(v["k"].as_u64(), Some(u64::from(k)));
         let released = u32::from(size) >= k;
@@ -106,7 +123,7 @@ proptest! {
         // A round opened after the change takes the new k.
         let pulse = Catalog::load(None).unwrap().get("pulse").unwrap();
         let team = storage::team(&conn, "t0").unwrap();
-        let next = storage::open_round(&mut conn, &pulse, "R2", &[team.key], None, Date::today()).unwrap();
+        let next = storage::open_round(&mut conn, &pulse, "R2", &[team.key], None, today()).unwrap();
         prop_assert_eq!(next.k, later);
     }
 
@@ -123,7 +140,7 @@ proptest! {
     ) {
         let dir = TestDir::new();
         let (mut conn, round) = setup(&dir, k, &sizes, nested);
-        storage::close_round(&mut conn, round, Date::today()).unwrap();
+        storage::close_round(&mut conn, round, today()).unwrap();
         if stored_old {
             conn.execute(
                 "UPDATE results SET body = CASE WHEN team_id % 2 = 0
@@ -159,7 +176,7 @@ proptest! {
         // The results of the next round compare with these: they must parse.
         let pulse = Catalog::load(None).unwrap().get("pulse").unwrap();
         let keys: Vec<i64> = storage::teams(&conn).unwrap().iter().map(|t| t.key).collect();
-        let next = storage::open_round(&mut conn, &pulse, "R2", &keys, None, Date::today()).unwrap();
-        storage::close_round(&mut conn, next.id, Date::today()).unwrap();
+        let next = storage::open_round(&mut conn, &pulse, "R2", &keys, None, today()).unwrap();
+        storage::close_round(&mut conn, next.id, today()).unwrap();
     }
 }

@@ -1,6 +1,6 @@
 -- Spiegel schema, version 4: team ids never take a reserved word (the
 -- organisation's id and words of the routes; the list is RESERVED_IDS in
--- src/storage/mod.rs) and are unique ignoring case. A team that took one
+-- src/storage/teams.rs) and are unique ignoring case. A team that took one
 -- under an older version gets a new id that names its number.
 UPDATE teams SET slug = 'team-' || id || '-' || slug
     WHERE lower(slug) IN ('organisation', 'organization', 'organisatie', 'overview',

@@ -1,0 +1,84 @@
+//! `spiegel results` and `spiegel export`: a round's released figures as an
+//! advisor sees them, as a table, JSON or CSV.
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+
+use super::{ExportFormat, Global, outfile, output};
+use crate::domain::access::Principal;
+use crate::report;
+use crate::storage::{self, StorageError};
+
+pub fn results(g: &Global, round: i64, team: Option<String>, json: bool) -> anyhow::Result<()> {
+    let conn = g.open()?;
+    let results = report_results(&conn, round, team.as_deref())?;
+    if json {
+        let v = match team {
+            Some(_) => results.into_iter().next().unwrap_or_default(),
+            None => serde_json::Value::Array(results),
+        };
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        print!("{}", output::results_table(&results));
+    }
+    Ok(())
+}
+
+pub fn export(
+    g: &Global,
+    round: i64,
+    format: ExportFormat,
+    out: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let sink = outfile::Output::create(out.as_deref())?;
+    let conn = g.open()?;
+    let r = storage::round(&conn, round)?;
+    if r.closed_on.is_none() {
+        bail!(
+            "round {round} is still open; results exist only after `spiegel round close {round}`"
+        );
+    }
+    let results = report_results(&conn, round, None)?;
+    let body = match format {
+        ExportFormat::Csv => output::export_csv(&results),
+    };
+    sink.finish(body.as_bytes())?;
+    if let Some(path) = out {
+        println!(
+            "wrote released aggregates of round {round} to {}",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Every group's result in a round (or one group's), as an advisor sees it.
+fn report_results(
+    conn: &rusqlite::Connection,
+    round: i64,
+    team: Option<&str>,
+) -> anyhow::Result<Vec<serde_json::Value>> {
+    let r = storage::round(conn, round)?;
+    let ids: Vec<String> = match team {
+        Some(t) if t == report::ORGANISATION_ID => vec![t.to_string()],
+        Some(t) => vec![storage::team(conn, t)?.id],
+        None => {
+            let mut ids = vec![report::ORGANISATION_ID.to_string()];
+            ids.extend(storage::teams(conn)?.into_iter().map(|t| t.id));
+            ids
+        }
+    };
+    let mut out = Vec::new();
+    for id in ids {
+        match report::team_round(conn, Principal::Advisor, &id, r.id) {
+            Ok(v) => out.push(v),
+            Err(StorageError::NotFound { .. }) if team.is_none() => {}
+            Err(StorageError::NotFound { .. }) => {
+                bail!("{id} does not take part in round {round}")
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,99 @@
+//! `spiegel serve` and `spiegel demo`: both start the server through
+//! [`crate::server::Application`]; the demo first fills a fresh database.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use jiff::Timestamp;
+
+use super::Global;
+use crate::demo::{self, Demo};
+use crate::domain::date::Zone;
+use crate::server::{self, Application, Config};
+
+pub fn serve(g: &Global, addr: &str, max_failures: u32) -> anyhow::Result<()> {
+    g.catalog()?;
+    let config = Config {
+        db: g.db_path(),
+        addr: addr.to_string(),
+        base_url: g.served_base_url()?,
+        max_failures,
+    };
+    server::runtime()?.block_on(async {
+        let app = Application::build(config.clone()).await?;
+        println!(
+            "Spiegel serves {}, listening on {}, at {}",
+            config.db.display(),
+            app.addr(),
+            app.base_url()
+        );
+        std::io::stdout().flush()?;
+        app.run_until_stopped().await
+    })
+}
+
+pub fn demo(g: &Global, addr: &str, seed: u64) -> anyhow::Result<()> {
+    let catalog = g.catalog()?;
+    let survey = catalog
+        .get("pulse")
+        .context("the pulse survey is missing")?;
+    let base_url = g.served_base_url()?;
+    let path = match &g.db {
+        Some(p) => p.clone(),
+        None => demo::temporary_path()?,
+    };
+    let temporary = g.db.is_none();
+    let made = demo::create(&path, &survey, seed, &Zone::system(), Timestamp::now())?;
+    let config = Config {
+        db: path.clone(),
+        addr: addr.to_string(),
+        base_url,
+        max_failures: crate::web::DEFAULT_MAX_FAILURES,
+    };
+    let served = server::runtime()?.block_on(async {
+        let app = Application::build(config).await?;
+        print_demo(&path, temporary, app.base_url(), &made);
+        std::io::stdout().flush()?;
+        app.run_until_stopped().await
+    });
+    // A temporary demo database goes when the demo stops; one named with
+    // --db stays.
+    if temporary {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    served
+}
+
+fn print_demo(path: &Path, temporary: bool, base: &str, d: &Demo) {
+    let lifetime = if temporary {
+        " (temporary: removed when the demo stops; keep one with --db FILE)"
+    } else {
+        ""
+    };
+    println!("Spiegel demo: database {}{lifetime}", path.display());
+    println!();
+    println!("Advisor (vertrouwenspersoon), sees every released result:");
+    println!("  {base}/a/{}", d.advisor_key);
+    println!("Manager of {}, sees only that team:", demo::MANAGED_TEAM);
+    println!("  {base}/m/{}", d.manager_key);
+    println!();
+    println!("The JSON API takes the same keys:");
+    println!(
+        "  curl -H 'Authorization: Bearer {}' {base}/api/v1/overview",
+        d.advisor_key
+    );
+    println!(
+        "  curl -H 'Authorization: Bearer {}' {base}/api/v1/teams/{}/trend",
+        d.manager_key, d.managed_team_id
+    );
+    println!();
+    println!("Open survey links (round \"Pulse nu\", each works once):");
+    for (team, token) in &d.live_links {
+        println!("  {team:<18} {base}/s/{token}");
+    }
+    println!();
+    println!("Stop with Ctrl-C.");
+}

@@ -1,0 +1,137 @@
+//! Set-up and upkeep: `spiegel init`, `settings`, `check` (survey files) and
+//! `backup`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail};
+use jiff::Timestamp;
+
+use super::{Global, MAX_K, OnOff};
+use crate::catalog;
+use crate::domain::date::Zone;
+use crate::domain::org::{K, KError, MIN_K, OrgName, OrgNameError};
+use crate::storage::{self, Mode};
+
+pub fn init(g: &Global, org: &str, k: u32, tz: Option<&str>) -> anyhow::Result<()> {
+    let k = K::parse(k).map_err(|e| match e {
+        KError::TooLow(k) => anyhow!(
+            "--k {k} is too low: with fewer than {MIN_K} answers a result can reveal one person's \
+             answers to someone who knows the others'. Use {MIN_K} or more (5 is the default)."
+        ),
+        KError::TooHigh(k) => anyhow!(
+            "--k {k} is too high: results would show only for groups of at least {k} people, \
+             and k cannot be changed later. Use at most {MAX_K} (5 is the default; 10 is strict)."
+        ),
+    })?;
+    let name = OrgName::parse(org).map_err(|e| match e {
+        OrgNameError::Empty => anyhow!("--org needs a name"),
+    })?;
+    let zone = match tz {
+        Some(tz) => parse_zone(tz)?,
+        None => Zone::system(),
+    };
+    let path = g.db_path();
+    if path.exists() {
+        bail!(
+            "{} exists already; choose a new file with --db",
+            path.display()
+        );
+    }
+    let mut conn = storage::open(&path, Mode::Create)?;
+    storage::init(&mut conn, &name, k, &zone)?;
+    println!(
+        "created {} for {:?} with k = {}, time zone {zone}",
+        path.display(),
+        name.as_str(),
+        k.get()
+    );
+    Ok(())
+}
+
+/// `--tz ZONE`, or an error that names the zone.
+fn parse_zone(tz: &str) -> anyhow::Result<Zone> {
+    Zone::parse(tz).map_err(|e| anyhow!("--tz: {e}"))
+}
+
+/// Changes the settings given, then prints every setting.
+pub fn settings(
+    g: &Global,
+    comments_to_managers: Option<OnOff>,
+    tz: Option<&str>,
+) -> anyhow::Result<()> {
+    let zone = tz.map(parse_zone).transpose()?;
+    let mut conn = g.open()?;
+    if let Some(v) = comments_to_managers {
+        storage::set_comments_to_managers(&mut conn, matches!(v, OnOff::On))?;
+    }
+    if let Some(zone) = &zone {
+        storage::set_time_zone(&mut conn, zone)?;
+    }
+    let org = storage::org(&conn)?;
+    println!("organisation: {}", org.name);
+    println!("k: {}", org.k);
+    println!(
+        "comments to managers: {}",
+        if storage::comments_to_managers(&conn)? {
+            "on"
+        } else {
+            "off"
+        }
+    );
+    println!(
+        "time zone: {} (today is {} there)",
+        org.zone,
+        org.zone.today(Timestamp::now())
+    );
+    Ok(())
+}
+
+pub fn backup(g: &Global, to: &Path) -> anyhow::Result<()> {
+    storage::backup(&g.open()?, to)?;
+    println!("copied {} to {}", g.db_path().display(), to.display());
+    Ok(())
+}
+
+pub fn check(g: &Global, paths: Vec<PathBuf>) -> anyhow::Result<()> {
+    let (mut ok, mut errors) = if paths.is_empty() && !Path::new("surveys").is_dir() {
+        let mut ok = Vec::new();
+        let mut errors = Vec::new();
+        for (name, text) in catalog::EMBEDDED {
+            match catalog::parse_file(name, text) {
+                Ok(s) => ok.push(format!(
+                    "{name} (built in): ok ({} v{}, {} items)",
+                    s.id,
+                    s.version,
+                    s.items.len()
+                )),
+                Err(e) => errors.push(e),
+            }
+        }
+        (ok, errors)
+    } else if paths.is_empty() {
+        catalog::check_paths(&[PathBuf::from("surveys")])
+    } else {
+        catalog::check_paths(&paths)
+    };
+    // The own folder is checked as the server will load it.
+    if let Some(dir) = &g.surveys {
+        match catalog::read_surveys_dir(dir) {
+            Ok(_) => {
+                let (o, e) = catalog::check_paths(std::slice::from_ref(dir));
+                ok.extend(o);
+                errors.extend(e);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    for line in &ok {
+        println!("{line}");
+    }
+    for e in &errors {
+        eprintln!("{e}");
+    }
+    if !errors.is_empty() {
+        bail!("{} survey file(s) have errors", errors.len());
+    }
+    Ok(())
+}
