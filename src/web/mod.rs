@@ -346,7 +346,11 @@ async fn security_headers(req: Request, next: Next) -> Response {
     res
 }
 
-async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+async fn static_file(
+    axum::extract::Path(file): axum::extract::Path<String>,
+    uri: Uri,
+    headers: axum::http::HeaderMap,
+) -> Response {
     if format!("/static/{file}") == *STYLE_HREF {
         (
             [
@@ -357,21 +361,29 @@ async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> 
         )
             .into_response()
     } else {
-        not_found().await
+        not_found(page_lang(&uri, &headers))
     }
 }
 
 /// Unknown paths: JSON under `/api/`, the page elsewhere.
-async fn fallback(uri: Uri) -> Response {
+async fn fallback(uri: Uri, headers: axum::http::HeaderMap) -> Response {
     if uri.path() == "/api" || uri.path().starts_with("/api/") {
         api::not_found()
     } else {
-        not_found().await
+        not_found(page_lang(&uri, &headers))
     }
 }
 
-async fn not_found() -> Response {
-    let lang = crate::domain::lang::Lang::Nl;
+/// A page's language: `?lang=`, else Accept-Language, else Dutch.
+fn page_lang(uri: &Uri, headers: &axum::http::HeaderMap) -> Lang {
+    let q = Query::<survey::LangQuery>::try_from_uri(uri)
+        .map(|Query(q)| q)
+        .unwrap_or(survey::LangQuery { lang: None });
+    survey::language(&q, headers)
+}
+
+/// The not-found page, in the language asked for.
+fn not_found(lang: Lang) -> Response {
     let t = pages::ui(lang);
     (
         StatusCode::NOT_FOUND,

@@ -2,6 +2,7 @@
 //! server over HTTP, the SQLite file on disk. One test binary, linked once.
 
 mod anonymity;
+mod browser;
 mod cli;
 mod form;
 mod hardening;

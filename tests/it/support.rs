@@ -41,6 +41,11 @@ impl TestDir {
         self.prepare(Command::new(BIN), args)
     }
 
+    /// The same with another build of the binary (such as the release one).
+    pub fn command_with(&self, bin: &Path, args: &[&str]) -> Command {
+        self.prepare(Command::new(bin), args)
+    }
+
     /// The same command, started by `sh` with the open-file limit (soft and
     /// hard) set to `nofile`.
     pub fn command_with_open_files(&self, nofile: u32, args: &[&str]) -> Command {

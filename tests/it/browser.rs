@@ -1,0 +1,408 @@
+//! End-to-end tests in a real browser: headless Chromium driven over
+//! chromedriver against the real binary (`$SPIEGEL_BIN`, e.g. the release
+//! build in CI, else the debug build), each under a time limit.
+//!
+//! Every page a test visits goes through [`Audit::page`]: axe-core's WCAG
+//! 2.1 A/AA rules at 360 and 1,280 px in Dutch and English (zero
+//! violations), no horizontal scrolling at 320 px, and a screenshot per
+//! width and language under `target/screenshots/`.
+//!
+//! Opt-in: they run with `SPIEGEL_BROWSER_TESTS=1` (CI sets it) and then
+//! fail when Chromium, chromedriver or axe-core is missing; without it they
+//! pass with a one-line notice. See the README's "Browser tests".
+
+mod pdf;
+mod webdriver;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::results::{answer, key};
+use crate::support::{Server, TestDir};
+use webdriver::{ARROW_DOWN, Browser, ENTER, Js, SPACE, TAB};
+
+/// The longest a browser test may take (the browser is killed after it).
+const LIMIT: Duration = Duration::from_secs(180);
+/// Widths (CSS px) at which every page is audited and photographed.
+const WIDTHS: [u32; 2] = [360, 1280];
+const LANGS: [&str; 2] = ["nl", "en"];
+/// The WCAG 2.1 A and AA rules of axe-core.
+const TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+fn enabled(test: &str) -> bool {
+    let on = std::env::var("SPIEGEL_BROWSER_TESTS").is_ok_and(|v| v == "1");
+    if !on {
+        eprintln!("skipped {test}: set SPIEGEL_BROWSER_TESTS=1 to run the browser tests");
+    }
+    on
+}
+
+/// `spiegel serve` from `$SPIEGEL_BIN` when set, else the debug binary.
+fn serve(dir: &TestDir) -> Server {
+    let Ok(bin) = std::env::var("SPIEGEL_BIN") else {
+        return Server::start(dir, None);
+    };
+    let bin = std::fs::canonicalize(&bin).unwrap_or_else(|e| {
+        panic!("SPIEGEL_BIN={bin}: {e} (build it first: cargo build --release)")
+    });
+    let cmd = dir.command_with(&bin, &["serve", "--addr", "127.0.0.1:0"]);
+    Server::spawn(dir, cmd, None)
+}
+
+pub fn screenshots() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap()
+        .join("screenshots")
+}
+
+/// axe-core's source, installed by `npm ci --prefix tests/browser`.
+fn axe_source() -> &'static str {
+    static AXE: OnceLock<String> = OnceLock::new();
+    AXE.get_or_init(|| {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/browser/node_modules/axe-core/axe.min.js"
+        );
+        std::fs::read_to_string(path).unwrap_or_else(|e| {
+            panic!("axe-core is missing ({path}: {e}): run `npm ci --prefix tests/browser`")
+        })
+    })
+}
+
+/// `url` (with or without a query) in language `lang`.
+fn in_lang(url: &str, lang: &str) -> String {
+    let path = url.split('?').next().unwrap();
+    format!("{path}?lang={lang}")
+}
+
+/// Failures collected over all pages of a test, reported together.
+#[derive(Default)]
+struct Audit {
+    failures: Vec<String>,
+    pages: usize,
+}
+
+impl Audit {
+    /// Audits the page at `url` (its `lang` replaced) in both languages and
+    /// both widths; `name` names its screenshots (`name-width-lang.png`).
+    fn page(&mut self, b: &Browser, url: &str, name: &str) {
+        for lang in LANGS {
+            b.viewport(320, 640);
+            b.goto(&in_lang(url, lang));
+            let page_lang = b.execute("return document.documentElement.lang", json!([]));
+            if page_lang != json!(lang) {
+                self.failures
+                    .push(format!("{name} {lang}: the page says lang={page_lang}"));
+            }
+            let widths = b.execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth]",
+                json!([]),
+            );
+            if widths[0].as_u64() > widths[1].as_u64() {
+                self.failures.push(format!(
+                    "{name} {lang}: scrolls horizontally at 320 px (content {} px wide)",
+                    widths[0]
+                ));
+            }
+            for width in WIDTHS {
+                b.viewport(width, if width < 600 { 640 } else { 800 });
+                for v in axe(b).as_array().unwrap() {
+                    let targets: Vec<String> = v["nodes"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|n| n.to_string())
+                        .collect();
+                    self.failures.push(format!(
+                        "{name} {width}px {lang}: {} ({}): {}; at {}",
+                        v["id"].as_str().unwrap_or(""),
+                        v["impact"].as_str().unwrap_or(""),
+                        v["help"].as_str().unwrap_or(""),
+                        targets.join(", ")
+                    ));
+                }
+                b.screenshot(&screenshots().join(format!("{name}-{width}-{lang}.png")));
+            }
+        }
+        self.pages += 1;
+    }
+
+    fn assert_clean(&self) {
+        assert!(
+            self.failures.is_empty(),
+            "{} accessibility failures:\n{}",
+            self.failures.len(),
+            self.failures.join("\n")
+        );
+        assert!(self.pages > 0);
+    }
+}
+
+/// Runs axe-core's WCAG 2.1 A/AA rules on the current page; the violations.
+fn axe(b: &Browser) -> Value {
+    let loaded = b.execute(
+        &format!("{}\n;return typeof window.axe;", axe_source()),
+        json!([]),
+    );
+    assert_eq!(loaded, json!("object"), "axe-core did not load");
+    let found = b.execute_async(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document, { runOnly: { type: 'tag', values: arguments[0] }, resultTypes: ['violations'] })
+           .then(r => done(r.violations.map(v => ({
+               id: v.id, impact: v.impact, help: v.help,
+               nodes: v.nodes.map(n => n.target.join(' ')) }))))
+           .catch(e => done({ error: String(e) }));",
+        json!([TAGS]),
+    );
+    assert!(found.get("error").is_none(), "axe failed: {found}");
+    found
+}
+
+fn h1(b: &Browser) -> String {
+    b.execute(
+        "const h = document.querySelector('h1'); return h ? h.textContent : ''",
+        json!([]),
+    )
+    .as_str()
+    .unwrap()
+    .to_string()
+}
+
+fn focused(b: &Browser) -> Value {
+    b.execute(
+        "const e = document.activeElement;
+         return [e.tagName.toLowerCase(), e.getAttribute('type'), e.getAttribute('name'), e.value];",
+        json!([]),
+    )
+}
+
+/// Presses Tab (at most 40 times) until `wanted` holds for the focused
+/// element's [tag, type, name, value].
+fn tab_to(b: &Browser, what: &str, wanted: impl Fn(&Value) -> bool) {
+    for _ in 0..40 {
+        b.keys(&[TAB]);
+        if wanted(&focused(b)) {
+            return;
+        }
+    }
+    panic!("Tab never reached {what}");
+}
+
+#[test]
+fn an_employee_answers_with_the_keyboard_on_a_small_phone_without_javascript() {
+    if !enabled("browser: employee") {
+        return;
+    }
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    let tokens = dir.tokens(&round, "Noord", 2);
+    let server = serve(&dir);
+    let base = format!("http://{}", server.addr);
+    let b = Browser::launch(&dir.path, Js::Off, LIMIT);
+    b.viewport(320, 640);
+
+    let form = format!("{base}/s/{}?lang=nl", tokens[0]);
+    b.goto(&form);
+    assert_eq!(b.title().split(" · ").last(), Some("Spiegel"));
+    // JavaScript is off for the page (WebDriver's scripts run regardless).
+    let js = b.execute(
+        "return document.querySelectorAll('noscript, script').length",
+        json!([]),
+    );
+    assert_eq!(js, json!(0), "the form carries scripts");
+
+    // The first item: Tab into its group, Space takes the first point,
+    // the arrow keys move to the fourth (the middle of seven).
+    tab_to(&b, "the first item", |f| f[2] == "pulse-speak");
+    b.keys(&[SPACE, ARROW_DOWN, ARROW_DOWN, ARROW_DOWN]);
+    let checked = b.execute(
+        "return document.querySelector('input[name=\"pulse-speak\"]:checked').value",
+        json!([]),
+    );
+    assert_eq!(checked, json!("4"));
+    tab_to(&b, "the submit button", |f| f[0] == "button");
+    b.keys(&[ENTER]);
+    b.wait_for("the thank-you page", |b| b.url().contains("/done/"));
+    let thanks = b.url();
+    assert_eq!(thanks, format!("{base}/done/{round}?lang=nl"));
+    assert!(!thanks.contains(&tokens[0]));
+    assert_eq!(h1(&b), "Dank je wel");
+
+    // Counted: one response, the fourth point on the first item, the rest
+    // unanswered.
+    let answers: Vec<Vec<u8>> = dir
+        .sqlite()
+        .prepare("SELECT answers FROM responses")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(answers.len(), 1);
+    assert_eq!(answers[0][0], 4, "{answers:?}");
+    assert!(answers[0][1..].iter().all(|&a| a == 0), "{answers:?}");
+
+    // axe-core needs JavaScript (promises, timers); the pages have none, so
+    // they are audited in a second browser that runs it.
+    drop(b);
+    let b = Browser::launch(&dir.path, Js::On, LIMIT);
+    let mut audit = Audit::default();
+    audit.page(&b, &format!("{base}/s/{}", tokens[1]), "survey-form");
+    audit.page(&b, &thanks, "thank-you");
+    audit.page(&b, &form, "used-link");
+    assert_eq!(h1(&b), "This link is not or no longer valid");
+    audit.page(&b, &format!("{base}/nergens"), "not-found");
+    audit.assert_clean();
+}
+
+/// A department Zorg with teams Noord (12, answering 10 per round, with
+/// comments) and Zuid (8, answering 6); two closed rounds and an open one.
+struct Org {
+    dir: TestDir,
+    server: Server,
+    advisor: String,
+    manager: String,
+}
+
+fn organisation() -> Org {
+    let dir = TestDir::new();
+    dir.ok(&["init", "--org", "Zorggroep"]);
+    dir.ok(&["team", "add", "Zorg"]);
+    dir.ok(&["team", "add", "Noord", "--parent", "Zorg", "--size", "12"]);
+    dir.ok(&["team", "add", "Zuid", "--parent", "Zorg", "--size", "8"]);
+    let server = serve(&dir);
+    let body = |i: usize, shift: usize| {
+        let p = |o: usize| (i + o + shift) % 7 + 1;
+        let comment = if i.is_multiple_of(3) {
+            "&comment=Meer+overleg+graag"
+        } else {
+            ""
+        };
+        format!(
+            "pulse-speak={}&pulse-keep-quiet={}&pulse-mistakes={}&pulse-heard={}&pulse-unwanted-behaviour={}{comment}",
+            p(3),
+            p(1),
+            p(4),
+            p(2),
+            p(5)
+        )
+    };
+    for (n, title) in ["Januari", "Februari"].into_iter().enumerate() {
+        let round = dir.open_round(&[
+            "round", "open", "--survey", "pulse", "--all", "--title", title,
+        ]);
+        let noord: Vec<String> = (0..10).map(|i| body(i, n)).collect();
+        let zuid: Vec<String> = (0..6).map(|i| body(i, 2 * n)).collect();
+        answer(
+            &server,
+            &dir,
+            &round,
+            "Noord",
+            &noord.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        answer(
+            &server,
+            &dir,
+            &round,
+            "Zuid",
+            &zuid.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        dir.ok(&["round", "close", &round]);
+    }
+    dir.open_round(&[
+        "round", "open", "--survey", "pulse", "--all", "--title", "Maart",
+    ]);
+    let advisor = key(&dir, &["key", "advisor", "--label", "hr"]);
+    let manager = key(&dir, &["key", "manager", "--team", "Noord"]);
+    Org {
+        dir,
+        server,
+        advisor,
+        manager,
+    }
+}
+
+#[test]
+fn a_manager_opens_the_personal_link_sees_the_results_and_prints_them() {
+    if !enabled("browser: manager") {
+        return;
+    }
+    let o = organisation();
+    let base = format!("http://{}", o.server.addr);
+    let b = Browser::launch(&o.dir.path, Js::On, LIMIT);
+    b.viewport(1280, 800);
+
+    b.goto(&format!("{base}/m/{}?lang=nl", o.manager));
+    let team = b.url();
+    assert_eq!(team, format!("{base}/team/noord?lang=nl"));
+    assert!(!team.contains(&o.manager), "the key stayed in the address");
+    assert_eq!(h1(&b), "Noord");
+    let text = b
+        .execute("return document.body.innerText", json!([]))
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        text.contains("Laatste ronde met uitkomsten: Februari"),
+        "{text}"
+    );
+    assert!(text.contains("10 antwoorden"), "{text}");
+    let figures = b.execute(
+        "return document.querySelectorAll('td.num').length",
+        json!([]),
+    );
+    assert!(figures.as_u64() > Some(4), "no figures: {text}");
+
+    let mut audit = Audit::default();
+    audit.page(&b, &team, "manager-team");
+
+    // Printed on A4: every page A4, and the page objects counted.
+    b.viewport(1280, 800);
+    b.goto(&team);
+    let printed = b.print_a4();
+    std::fs::create_dir_all(screenshots()).unwrap();
+    std::fs::write(screenshots().join("manager-team-nl.pdf"), &printed).unwrap();
+    let pages = pdf::page_count(&printed);
+    assert!((1..=3).contains(&pages), "{pages} pages");
+    assert!(
+        pdf::all_pages_a4(&printed),
+        "{:?}",
+        pdf::media_boxes(&printed)
+    );
+    audit.assert_clean();
+}
+
+#[test]
+fn an_advisor_opens_the_overview_and_a_team() {
+    if !enabled("browser: advisor") {
+        return;
+    }
+    let o = organisation();
+    let base = format!("http://{}", o.server.addr);
+    let b = Browser::launch(&o.dir.path, Js::On, LIMIT);
+    let mut audit = Audit::default();
+
+    // Without a session, and with a manager's key on the advisor's path.
+    audit.page(&b, &format!("{base}/overzicht"), "no-session");
+    audit.page(&b, &format!("{base}/a/{}", o.manager), "invalid-key");
+
+    b.viewport(1280, 800);
+    b.goto(&format!("{base}/a/{}?lang=nl", o.advisor));
+    let overview = b.url();
+    assert_eq!(overview, format!("{base}/overzicht?lang=nl"));
+    assert_eq!(h1(&b), "Overzicht van alle teams");
+    audit.page(&b, &overview, "advisor-overview");
+
+    b.viewport(1280, 800);
+    b.goto(&overview);
+    let link = b.find("a[href^='/team/noord']");
+    b.click(&link);
+    b.wait_for("the team page", |b| b.url().contains("/team/noord"));
+    assert_eq!(h1(&b), "Noord");
+    audit.page(&b, &b.url(), "advisor-team");
+    audit.assert_clean();
+}
