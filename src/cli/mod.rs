@@ -669,11 +669,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let conn = g.open()?;
             let results = report_results(&conn, round, team.as_deref())?;
             if json {
-                let v = match team {
-                    Some(_) => results.into_iter().next().unwrap_or_default(),
-                    None => serde_json::Value::Array(results),
+                let text = match (&team, results.as_slice()) {
+                    (Some(_), [one]) => serde_json::to_string_pretty(one)?,
+                    _ => serde_json::to_string_pretty(&results)?,
                 };
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                println!("{text}");
             } else {
                 print!("{}", output::results_table(&results));
             }
@@ -784,7 +784,7 @@ fn report_results(
     conn: &rusqlite::Connection,
     round: i64,
     team: Option<&str>,
-) -> anyhow::Result<Vec<serde_json::Value>> {
+) -> anyhow::Result<Vec<crate::report::TeamRound>> {
     use crate::domain::access::Principal;
     let r = storage::round(conn, round)?;
     let ids: Vec<String> = match team {

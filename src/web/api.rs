@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::AppState;
 use super::limit::UnknownSecret;
@@ -32,7 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi))
 }
 
-/// JSON text made by [`report`], sent as it is.
+/// JSON text made by [`report`] (a trend, the overview), sent as it is.
 pub struct RawJson(String);
 
 impl IntoResponse for RawJson {
@@ -129,11 +129,17 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
-async fn teams(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<Value>, ApiError> {
+async fn teams(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+) -> Result<Json<Vec<report::TeamEntry>>, ApiError> {
     Ok(Json(state.db.read(move |c| report::teams(c, p)).await?))
 }
 
-async fn rounds(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<Value>, ApiError> {
+async fn rounds(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+) -> Result<Json<Vec<report::RoundInfo>>, ApiError> {
     Ok(Json(state.db.read(move |c| report::rounds(c, p)).await?))
 }
 
@@ -141,7 +147,7 @@ async fn team_round(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path((id, round)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<report::TeamRound>, ApiError> {
     let round: i64 = round
         .parse()
         .map_err(|_| ApiError(StatusCode::NOT_FOUND, "not found"))?;
@@ -159,13 +165,16 @@ async fn trend(
     Path(id): Path<String>,
 ) -> Result<RawJson, ApiError> {
     Ok(RawJson(
-        state.db.read(move |c| report::trend(c, p, &id)).await?,
+        state
+            .db
+            .read(move |c| report::trend_json(c, p, &id))
+            .await?,
     ))
 }
 
 async fn overview(State(state): State<AppState>, Auth(p): Auth) -> Result<RawJson, ApiError> {
     Ok(RawJson(
-        state.db.read(move |c| report::overview(c, p)).await?,
+        state.db.read(move |c| report::overview_json(c, p)).await?,
     ))
 }
 
