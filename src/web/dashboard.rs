@@ -5,21 +5,21 @@
 //! exactly what the API serialises for the same key: nothing here computes
 //! a figure.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use axum::Router;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::{Markup, html};
 
+use super::extract::{COOKIE, Language, Refusal, identify, now};
 use super::limit::UnknownSecret;
 use super::pages::{self, layout};
-use super::survey::{LangQuery, language, round_survey};
+use super::survey::round_survey;
+use super::texts::{Texts, texts};
 use super::{AppState, STYLE_HREF};
-use crate::domain::access::Principal;
+use crate::domain::access::{Principal, Role};
 use crate::domain::lang::Lang;
 use crate::domain::results::{Part, Released};
 use crate::domain::stats::Change;
@@ -28,8 +28,6 @@ use crate::domain::token;
 use crate::report::{self, CellStatus, Comments, TeamRound, View, Withheld};
 use crate::storage::{self, StorageError};
 
-/// Name of the session cookie.
-pub const COOKIE: &str = "spiegel_session";
 /// How long a session lasts.
 pub const SESSION_SECONDS: i64 = 8 * 3600;
 
@@ -41,48 +39,30 @@ pub fn routes() -> Router<AppState> {
         .route("/team/{id}", get(team_page))
 }
 
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+async fn advisor_entry(state: State<AppState>, path: Path<String>, lang: Language) -> Response {
+    entry(state, path, lang, Role::Advisor).await
 }
 
-async fn advisor_entry(
-    state: State<AppState>,
-    path: Path<String>,
-    q: Query<LangQuery>,
-    h: HeaderMap,
-) -> Response {
-    entry(state, path, q, h, true).await
+async fn manager_entry(state: State<AppState>, path: Path<String>, lang: Language) -> Response {
+    entry(state, path, lang, Role::Manager).await
 }
 
-async fn manager_entry(
-    state: State<AppState>,
-    path: Path<String>,
-    q: Query<LangQuery>,
-    h: HeaderMap,
-) -> Response {
-    entry(state, path, q, h, false).await
-}
-
+/// A personal link: a live key of the role its path names is swapped for a
+/// session cookie and a redirect to the viewer's first page.
 async fn entry(
     State(state): State<AppState>,
     Path(key): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-    advisor: bool,
+    Language(lang): Language,
+    role: Role,
 ) -> Response {
-    let lang = language(&q, &headers);
     if !token::looks_like_secret(&key) {
         return unknown_key(lang);
     }
     let hash = token::hash_secret(&key);
     // A valid key on the other role's path is refused like an unknown one,
     // but it is no guess (the limiter does not count it) and gets no session.
-    let role_fits = |p: &Principal| matches!(p, Principal::Advisor) == advisor;
     match state.db.lookup(|c| storage::principal(c, &hash)) {
-        Ok(Some(p)) if role_fits(&p) => {}
+        Ok(Some(p)) if p.role() == role => {}
         Ok(Some(_)) => return invalid_key(lang),
         Ok(None) => return unknown_key(lang),
         Err(e) => return error_page(lang, &e),
@@ -96,9 +76,12 @@ async fn entry(
         Ok(None) => return unknown_key(lang),
         Err(e) => return error_page(lang, &e),
     };
+    if principal.role() != role {
+        return invalid_key(lang);
+    }
     let target = match principal {
-        Principal::Advisor if advisor => format!("/overzicht?lang={}", lang.code()),
-        Principal::Manager { team } if !advisor => {
+        Principal::Advisor => format!("/overzicht?lang={}", lang.code()),
+        Principal::Manager { team } => {
             let slug = state
                 .db
                 .read(move |c| {
@@ -110,8 +93,6 @@ async fn entry(
                 _ => return invalid_key(lang),
             }
         }
-        // An advisor key on the manager path or the other way round.
-        _ => return invalid_key(lang),
     };
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     let cookie = format!(
@@ -124,158 +105,36 @@ async fn entry(
     res
 }
 
-/// The principal behind the request's session cookie.
+/// Who is asking for a page (session cookie or Bearer key); a refusal is a
+/// page in the viewer's language, and an unknown, expired or revoked
+/// session is counted by the failure limiter like an unknown key.
 pub struct Viewer(pub Principal);
 
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, Response> {
-        let q = Query::<LangQuery>::try_from_uri(&parts.uri)
-            .map(|Query(q)| q)
-            .unwrap_or(LangQuery { lang: None });
-        let lang = language(&q, &parts.headers);
-        let session = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|c| {
-                c.trim()
-                    .strip_prefix(&format!("{COOKIE}="))
-                    .map(str::to_string)
-            });
-        let Some(session) = session.filter(|s| token::looks_like_secret(s)) else {
-            tracing::debug!("page request without a session");
-            return Err(no_session(lang));
-        };
-        let hash = token::hash_secret(&session);
-        match state
-            .db
-            .read(move |c| storage::session_principal(c, &hash, now()))
-            .await
-        {
-            Ok(Some(p)) => Ok(Viewer(p)),
-            Ok(None) => {
-                tracing::debug!("page request with an expired or revoked session");
-                Err(no_session(lang))
+        let lang = Language::of(parts);
+        match identify(parts, state).await {
+            Ok(p) => Ok(Viewer(p)),
+            Err(Refusal::Missing) => Err(no_session(lang)),
+            Err(Refusal::Unknown) => {
+                let mut res = no_session(lang);
+                res.extensions_mut().insert(UnknownSecret);
+                Err(res)
             }
-            Err(e) => Err(error_page(lang, &e)),
+            Err(Refusal::Failed(e)) => Err(error_page(lang, &e)),
         }
-    }
-}
-
-struct T {
-    overview: &'static str,
-    round: &'static str,
-    respondents: &'static str,
-    score: &'static str,
-    change: &'static str,
-    within_noise: &'static str,
-    hidden: &'static str,
-    open: &'static str,
-    k_reached: &'static str,
-    k_not_reached: &'static str,
-    goes_well: &'static str,
-    chafes: &'static str,
-    statement: &'static str,
-    shares: &'static str,
-    hidden_item: &'static str,
-    favourable: &'static str,
-    reversed: &'static str,
-    views_differ: &'static str,
-    comments: &'static str,
-    comments_roll_up: &'static str,
-    comments_too_few: &'static str,
-    no_comments: &'static str,
-    no_results: &'static str,
-    trend: &'static str,
-    latest: &'static str,
-    participation: &'static str,
-    team: &'static str,
-    intro_manager: &'static str,
-    intro_advisor: &'static str,
-}
-
-const NL: T = T {
-    overview: "Overzicht van alle teams",
-    round: "Ronde",
-    respondents: "Antwoorden",
-    score: "Score",
-    change: "Verandering",
-    within_noise: "binnen de ruis",
-    hidden: "verborgen: hier antwoordden minder dan k mensen, of tonen zou een kleinere groep herleidbaar maken",
-    open: "loopt nog",
-    k_reached: "k bereikt",
-    k_not_reached: "nog minder dan k",
-    goes_well: "Wat goed gaat",
-    chafes: "Waar het schuurt",
-    statement: "Stelling",
-    shares: "ongunstig · neutraal · gunstig",
-    hidden_item: "verborgen (minder dan k antwoorden, of tonen zou een kleinere groep herleidbaar maken)",
-    favourable: "gunstig",
-    reversed: "(omgekeerd: oneens is gunstig)",
-    views_differ: "De meningen in het team lopen uiteen: het gemiddelde verbergt verschillen.",
-    comments: "Opmerkingen (in willekeurige volgorde, los van de scores)",
-    comments_roll_up: "Opmerkingen staan bij de teams zelf, niet bij een afdeling of de hele organisatie.",
-    comments_too_few: "Opmerkingen worden alleen getoond als minstens {min} mensen antwoordden; in deze ronde waren het er minder, dus ze blijven verborgen.",
-    no_comments: "Niemand schreef in deze ronde een opmerking.",
-    no_results: "Nog geen gesloten ronde met uitkomsten.",
-    trend: "Verloop",
-    latest: "Laatste ronde met uitkomsten",
-    participation: "deelname",
-    team: "Team",
-    intro_manager: "Wat je team heeft geantwoord, alleen als minstens k collega's antwoordden en pas na het sluiten van een ronde.",
-    intro_advisor: "Elke cel is een team in een ronde. Verborgen cellen hebben te weinig antwoorden, of beschermen een kleinere groep tegen aftrekken.",
-};
-
-const EN: T = T {
-    overview: "Overview of all teams",
-    round: "Round",
-    respondents: "Answers",
-    score: "Score",
-    change: "Change",
-    within_noise: "within noise",
-    hidden: "hidden: fewer than k people answered here, or showing it would reveal a smaller group",
-    open: "still open",
-    k_reached: "k reached",
-    k_not_reached: "fewer than k so far",
-    goes_well: "What goes well",
-    chafes: "Where it chafes",
-    statement: "Statement",
-    shares: "unfavourable · neutral · favourable",
-    hidden_item: "hidden (fewer than k answers, or showing it would reveal a smaller group)",
-    favourable: "favourable",
-    reversed: "(reversed: disagreeing is favourable)",
-    views_differ: "Views in the team differ: the mean hides differences.",
-    comments: "Comments (in random order, apart from the scores)",
-    comments_roll_up: "Comments are shown with the teams themselves, not for a department or the whole organisation.",
-    comments_too_few: "Comments are shown only when at least {min} people answered; fewer did in this round, so they stay hidden.",
-    no_comments: "Nobody wrote a comment in this round.",
-    no_results: "No closed round with results yet.",
-    trend: "Trend",
-    latest: "Latest round with results",
-    participation: "participation",
-    team: "Team",
-    intro_manager: "What your team answered, only when at least k colleagues answered and only after a round has closed.",
-    intro_advisor: "Each cell is a team in a round. Hidden cells have too few answers, or protect a smaller group from subtraction.",
-};
-
-fn t(lang: Lang) -> &'static T {
-    match lang {
-        Lang::Nl => &NL,
-        Lang::En => &EN,
     }
 }
 
 /// A number with one decimal, Dutch style in Dutch.
 fn dec(x: f64, lang: Lang) -> String {
-    let s = format!("{x:.1}");
-    match lang {
-        Lang::Nl => s.replace('.', ","),
-        Lang::En => s,
-    }
+    t(lang).decimal(x)
+}
+
+fn t(lang: Lang) -> &'static Texts {
+    texts(lang)
 }
 
 fn pct(x: f64) -> String {
@@ -314,21 +173,14 @@ fn open_text(k_reached: bool, lang: Lang) -> &'static str {
 fn change_text(c: Option<&Change>, lang: Lang) -> String {
     match c {
         Some(c) if c.within_noise => t(lang).within_noise.to_string(),
-        Some(c) => {
-            let s = format!("{:+.1}", c.delta);
-            if lang == Lang::Nl {
-                s.replace('.', ",")
-            } else {
-                s
-            }
-        }
+        Some(c) => format!("{:+.1}", c.delta).replace('.', t(lang).decimal_separator),
         None => String::new(),
     }
 }
 
 fn page(lang: Lang, title: &str, body: Markup) -> Response {
     let body = html! {
-        nav.lang { a href={ "?lang=" (lang.other().code()) } hreflang=(lang.other().code()) { (pages::ui(lang).other_language) } }
+        nav.lang { a href={ "?lang=" (lang.other().code()) } hreflang=(lang.other().code()) { (t(lang).other_language) } }
         (body)
     };
     layout(lang, title, &STYLE_HREF, body).into_response()
@@ -338,10 +190,8 @@ async fn team_page(
     State(state): State<AppState>,
     Viewer(p): Viewer,
     Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    Language(lang): Language,
 ) -> Response {
-    let lang = language(&q, &headers);
     let loaded = state
         .db
         .read(move |c| Ok((report::trend(c, p, &id)?, report::open_rounds(c, p, &id)?)))
@@ -491,10 +341,9 @@ fn comments_note(c: &Comments, survey: Option<&Survey>, lang: Lang) -> Option<St
     let tt = t(lang);
     match c.withheld {
         Some(Withheld::RollUp) => Some(tt.comments_roll_up.to_string()),
-        Some(Withheld::TooFewRespondents { min_respondents }) => Some(
-            tt.comments_too_few
-                .replace("{min}", &min_respondents.to_string()),
-        ),
+        Some(Withheld::TooFewRespondents { min_respondents }) => {
+            Some((tt.comments_too_few)(min_respondents))
+        }
         None => survey
             .is_some_and(|s| s.comment.is_some())
             .then(|| tt.no_comments.to_string()),
@@ -504,10 +353,8 @@ fn comments_note(c: &Comments, survey: Option<&Survey>, lang: Lang) -> Option<St
 async fn overview_page(
     State(state): State<AppState>,
     Viewer(p): Viewer,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    Language(lang): Language,
 ) -> Response {
-    let lang = language(&q, &headers);
     let overview = match state.db.read(move |c| report::overview(c, p)).await {
         Ok(v) => v,
         Err(StorageError::NotFound(_)) => return not_found(lang),
@@ -554,19 +401,16 @@ async fn overview_page(
 }
 
 fn invalid_key(lang: Lang) -> Response {
-    let (title, line) = match lang {
-        Lang::Nl => (
-            "Deze persoonlijke link werkt niet (meer)",
-            "Misschien is hij ingetrokken. Vraag de beheerder van Spiegel om een nieuwe.",
-        ),
-        Lang::En => (
-            "This personal link does not work (any more)",
-            "It may have been revoked. Ask whoever runs Spiegel for a new one.",
-        ),
-    };
+    let tt = t(lang);
     (
         StatusCode::NOT_FOUND,
-        pages::message(lang, &STYLE_HREF, title, &[line], None),
+        pages::message(
+            lang,
+            &STYLE_HREF,
+            tt.key_invalid_title,
+            &[tt.key_invalid_body],
+            None,
+        ),
     )
         .into_response()
 }
@@ -580,38 +424,33 @@ fn unknown_key(lang: Lang) -> Response {
 }
 
 fn no_session(lang: Lang) -> Response {
-    let (title, line) = match lang {
-        Lang::Nl => (
-            "Open eerst je persoonlijke link",
-            "Je sessie is verlopen of ontbreekt. Open de persoonlijke link die je van de beheerder kreeg opnieuw.",
-        ),
-        Lang::En => (
-            "Open your personal link first",
-            "Your session has expired or is missing. Open the personal link you received again.",
-        ),
-    };
+    let tt = t(lang);
     (
         StatusCode::UNAUTHORIZED,
-        pages::message(lang, &STYLE_HREF, title, &[line], None),
+        pages::message(
+            lang,
+            &STYLE_HREF,
+            tt.no_session_title,
+            &[tt.no_session_body],
+            None,
+        ),
     )
         .into_response()
 }
 
 fn not_found(lang: Lang) -> Response {
-    let tt = pages::ui(lang);
     (
         StatusCode::NOT_FOUND,
-        pages::message(lang, &STYLE_HREF, tt.not_found_title, &[], None),
+        pages::message(lang, &STYLE_HREF, t(lang).not_found_title, &[], None),
     )
         .into_response()
 }
 
 fn error_page(lang: Lang, e: &StorageError) -> Response {
     tracing::error!(error = %e, "page request failed");
-    let tt = pages::ui(lang);
     (
         StatusCode::INTERNAL_SERVER_ERROR,
-        pages::message(lang, &STYLE_HREF, tt.error_title, &[], None),
+        pages::message(lang, &STYLE_HREF, t(lang).error_title, &[], None),
     )
         .into_response()
 }

@@ -4,40 +4,27 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
+use super::extract::Language;
 use super::limit::UnknownSecret;
 use super::pages::{self, FormPage};
+use super::texts::texts;
 use super::{AppState, STYLE_HREF};
-use crate::domain::answers::{self, AnswerError, Answers};
+use crate::domain::answers::{self, Answers};
 use crate::domain::date::Date;
 use crate::domain::lang::Lang;
 use crate::domain::survey::{self, Survey};
 use crate::domain::token;
 use crate::storage::{self, FormContext};
 
-#[derive(Deserialize)]
-pub struct LangQuery {
-    pub lang: Option<String>,
-}
-
-pub fn language(q: &LangQuery, headers: &HeaderMap) -> Lang {
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    Lang::negotiate(q.lang.as_deref(), accept)
-}
-
 pub async fn form(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    Language(lang): Language,
 ) -> Response {
-    let lang = language(&q, &headers);
     let (ctx, survey) = match live(&state, &token).await {
         Ok(Some(found)) => found,
         Ok(None) => return invalid_link(lang),
@@ -58,11 +45,11 @@ pub async fn form(
 pub async fn submit(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    Query(q): Query<LangQuery>,
+    Language(lang): Language,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let lang = language(&q, &headers);
+    let t = texts(lang);
     // The link is judged first: an invalid link gets the same answer whatever
     // was sent with it.
     let (ctx, survey) = match live(&state, &token).await {
@@ -80,40 +67,30 @@ pub async fn submit(
                 .eq_ignore_ascii_case("application/x-www-form-urlencoded")
         });
     if !is_form {
-        let detail = match lang {
-            Lang::Nl => {
-                "Het formulier moet als application/x-www-form-urlencoded worden verstuurd."
-            }
-            Lang::En => "The form must be sent as application/x-www-form-urlencoded.",
-        };
-        return bad_form(lang, StatusCode::UNSUPPORTED_MEDIA_TYPE, detail, &back);
+        return bad_form(
+            lang,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            t.form_not_urlencoded,
+            &back,
+        );
     }
     let body = match body {
         Ok(body) => body,
         Err(rejection) => {
             let (status, detail) = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                (
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    match lang {
-                        Lang::Nl => "Het formulier is te groot. Maak je opmerking korter.",
-                        Lang::En => "The form is too large. Please shorten your comment.",
-                    },
-                )
+                (StatusCode::PAYLOAD_TOO_LARGE, t.form_too_large)
             } else {
-                (
-                    StatusCode::BAD_REQUEST,
-                    match lang {
-                        Lang::Nl => "Het formulier is onleesbaar aangekomen.",
-                        Lang::En => "The form arrived unreadable.",
-                    },
-                )
+                (StatusCode::BAD_REQUEST, t.form_unreadable)
             };
             return bad_form(lang, status, detail, &back);
         }
     };
     let answers = match answers::parse_form(&body).and_then(|f| Answers::from_form(&survey, &f)) {
         Ok(a) => a,
-        Err(e) => return bad_form(lang, StatusCode::BAD_REQUEST, &explain(lang, &e), &back),
+        Err(e) => {
+            let problem = (t.answer_problem)(&e);
+            return bad_form(lang, StatusCode::BAD_REQUEST, &problem, &back);
+        }
     };
     let stored = state
         .db
@@ -138,11 +115,9 @@ pub async fn submit(
 pub async fn done(
     State(state): State<AppState>,
     Path(round): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    Language(lang): Language,
 ) -> Response {
-    let lang = language(&q, &headers);
-    let t = pages::ui(lang);
+    let t = texts(lang);
     let Ok(round) = round.parse::<i64>() else {
         return not_found(lang);
     };
@@ -203,7 +178,7 @@ pub async fn round_survey(state: &AppState, round_id: i64) -> storage::Result<Ar
 /// An unknown, used or expired link (one answer for all three), counted by
 /// the failure limiter.
 fn invalid_link(lang: Lang) -> Response {
-    let t = pages::ui(lang);
+    let t = texts(lang);
     let mut res = (
         StatusCode::NOT_FOUND,
         pages::message(lang, &STYLE_HREF, t.invalid_title, &[t.invalid_body], None),
@@ -214,7 +189,7 @@ fn invalid_link(lang: Lang) -> Response {
 }
 
 fn not_found(lang: Lang) -> Response {
-    let t = pages::ui(lang);
+    let t = texts(lang);
     (
         StatusCode::NOT_FOUND,
         pages::message(lang, &STYLE_HREF, t.not_found_title, &[], None),
@@ -223,7 +198,7 @@ fn not_found(lang: Lang) -> Response {
 }
 
 fn bad_form(lang: Lang, status: StatusCode, detail: &str, back: &str) -> Response {
-    let t = pages::ui(lang);
+    let t = texts(lang);
     (
         status,
         pages::message(
@@ -239,39 +214,10 @@ fn bad_form(lang: Lang, status: StatusCode, detail: &str, back: &str) -> Respons
 
 fn server_error(lang: Lang, e: &storage::StorageError) -> Response {
     tracing::error!(error = %e, "survey request failed");
-    let t = pages::ui(lang);
+    let t = texts(lang);
     (
         StatusCode::INTERNAL_SERVER_ERROR,
         pages::message(lang, &STYLE_HREF, t.error_title, &[t.error_body], None),
     )
         .into_response()
-}
-
-fn explain(lang: Lang, e: &AnswerError) -> String {
-    match lang {
-        Lang::En => format!("Problem: {e}."),
-        Lang::Nl => match e {
-            AnswerError::UnknownItem(item) => format!("Onbekende vraag {item:?}."),
-            AnswerError::Duplicate { item } => format!("Vraag {item:?} is twee keer beantwoord."),
-            AnswerError::OutOfRange {
-                item,
-                value,
-                points,
-            } => {
-                format!(
-                    "Antwoord {value:?} op vraag {item:?} ligt niet op de schaal van 1 tot {points}."
-                )
-            }
-            AnswerError::CommentNotAsked => "Deze vragenlijst heeft geen opmerkingenveld.".into(),
-            AnswerError::CommentTooLong { len, max } => {
-                format!("Je opmerking is {len} tekens lang; er passen er {max}.")
-            }
-            AnswerError::NotText => {
-                "Het formulier bevat bytes die geen tekst zijn (geen geldige UTF-8).".into()
-            }
-            AnswerError::ControlCharacter => {
-                "Je opmerking bevat een onzichtbaar stuurteken (zoals NUL).".into()
-            }
-        },
-    }
 }

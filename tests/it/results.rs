@@ -648,6 +648,27 @@ fn personal_links_become_a_session_cookie_with_the_same_limits() {
         "page shows the released score {score}"
     );
 
+    // The API takes the session like the key, with the same visibility.
+    let with_session = |path: &str, cookie: &str| {
+        request(
+            &o.server.addr,
+            "GET",
+            &format!("/api/v1{path}"),
+            &[("Cookie", cookie)],
+            b"",
+        )
+    };
+    let by_session = with_session(&format!("/teams/zuid/rounds/{}", o.round), &cookie);
+    assert_eq!(by_session.status, 200);
+    assert_eq!(json(&by_session), api_zuid);
+    let manager = cookie_of(&o.server.get(&format!("/m/{}", o.noord)));
+    assert_eq!(with_session("/teams/noord/trend", &manager).status, 200);
+    assert_eq!(with_session("/teams/zuid/trend", &manager).status, 404);
+    assert_eq!(with_session("/overview", &manager).status, 404);
+    let unknown = with_session("/teams", "spiegel_session=AAAAAAAAAAAAAAAAAAAAAA");
+    assert_eq!(unknown.status, 401);
+    assert_eq!(json(&unknown)["error"], "unknown or revoked key");
+
     // Wrong path for the key's role, unknown keys: the same refusal.
     assert_eq!(o.server.get(&format!("/a/{}", o.noord)).status, 404);
     assert_eq!(o.server.get(&format!("/m/{}", o.advisor)).status, 404);
