@@ -7,7 +7,6 @@
 //! docs/privacy.md): this keeps noise out of the logs and the database, it
 //! is not what keeps links secret. Addresses live only in memory, only while
 //! they have recent failures, and are never logged.
-
 //!
 //! The limiter is attached with `route_layer` to exactly the routes that
 //! take a secret: [`guard_pages`] to the survey links, personal links and
