@@ -790,68 +790,96 @@ pub fn trend_json(conn: &Connection, p: Principal, team_id: &str) -> Result<Stri
 
 // ---- overview ----
 
-/// [`overview`]'s rows and columns, and its cells written by `cell`.
-fn overview_with(
-    conn: &Connection,
-    p: Principal,
-    mut cell: impl FnMut(&str, i64, CellStatus),
-) -> Result<(Vec<OverviewGroup>, Vec<RoundInfo>)> {
-    if !p.sees_organisation() {
-        return Err(not_found());
+/// What the overview is drawn from: the organisation, its groups (the
+/// organisation first) and every round.
+struct Frame {
+    org: Org,
+    groups: Vec<Group>,
+    rounds: Vec<Round>,
+}
+
+impl Frame {
+    fn load(conn: &Connection, p: Principal) -> Result<Frame> {
+        if !p.sees_organisation() {
+            return Err(not_found());
+        }
+        let org = Org::load(conn)?;
+        let mut groups: Vec<Group> = vec![org.organisation()];
+        groups.extend(org.teams.iter().map(|t| Group {
+            key: t.key,
+            id: t.id.clone(),
+            name: t.name.clone(),
+        }));
+        Ok(Frame {
+            org,
+            groups,
+            rounds: storage::rounds_brief(conn)?,
+        })
     }
-    let org = Org::load(conn)?;
-    let rounds = storage::rounds_brief(conn)?;
-    let slug: HashMap<i64, &str> = org.teams.iter().map(|t| (t.key, t.id.as_str())).collect();
-    let mut groups: Vec<Group> = vec![org.organisation()];
-    groups.extend(org.teams.iter().map(|t| Group {
-        key: t.key,
-        id: t.id.clone(),
-        name: t.name.clone(),
-    }));
-    for (team, round, respondents, score) in storage::result_cells(conn)? {
-        let id = if team == ORGANISATION {
-            ORGANISATION_ID
-        } else if let Some(id) = slug.get(&team) {
-            id
-        } else {
-            continue;
-        };
-        let status = match (respondents, score) {
-            (Some(respondents), Some(score)) => CellStatus::Released { respondents, score },
-            _ => CellStatus::Suppressed,
-        };
-        cell(id, round, status);
+
+    /// The rows, as the overview lists them.
+    fn rows(&self) -> Vec<OverviewGroup> {
+        let parent: HashMap<&str, Option<String>> = self
+            .org
+            .teams
+            .iter()
+            .map(|t| (t.id.as_str(), t.parent.clone()))
+            .collect();
+        self.groups
+            .iter()
+            .map(|g| OverviewGroup {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                parent: parent.get(g.id.as_str()).cloned().flatten(),
+            })
+            .collect()
     }
-    for brief in rounds.iter().filter(|r| r.closed_on.is_none()) {
-        let round = storage::round(conn, brief.id)?;
-        let counts = storage::open_respondents(conn, round.id)?;
-        for g in &groups {
-            if org.takes_part(g, &round) {
-                let k_reached = k_reached(&counts, &org, &round, g);
-                cell(&g.id, round.id, CellStatus::Open { k_reached });
+
+    fn columns(&self) -> Vec<RoundInfo> {
+        self.rounds.iter().map(round_info).collect()
+    }
+
+    /// Every cell, passed to `cell`: the stored results, then the open rounds.
+    fn cells(&self, conn: &Connection, mut cell: impl FnMut(&str, i64, CellStatus)) -> Result<()> {
+        let slug: HashMap<i64, &str> = self
+            .org
+            .teams
+            .iter()
+            .map(|t| (t.key, t.id.as_str()))
+            .collect();
+        for (team, round, respondents, score) in storage::result_cells(conn)? {
+            let id = if team == ORGANISATION {
+                ORGANISATION_ID
+            } else if let Some(id) = slug.get(&team) {
+                id
+            } else {
+                continue;
+            };
+            let status = match (respondents, score) {
+                (Some(respondents), Some(score)) => CellStatus::Released { respondents, score },
+                _ => CellStatus::Suppressed,
+            };
+            cell(id, round, status);
+        }
+        for brief in self.rounds.iter().filter(|r| r.closed_on.is_none()) {
+            let round = storage::round(conn, brief.id)?;
+            let counts = storage::open_respondents(conn, round.id)?;
+            for g in &self.groups {
+                if self.org.takes_part(g, &round) {
+                    let k_reached = k_reached(&counts, &self.org, &round, g);
+                    cell(&g.id, round.id, CellStatus::Open { k_reached });
+                }
             }
         }
+        Ok(())
     }
-    let parent: HashMap<&str, Option<String>> = org
-        .teams
-        .iter()
-        .map(|t| (t.id.as_str(), t.parent.clone()))
-        .collect();
-    let groups = groups
-        .iter()
-        .map(|g| OverviewGroup {
-            id: g.id.clone(),
-            name: g.name.clone(),
-            parent: parent.get(g.id.as_str()).cloned().flatten(),
-        })
-        .collect();
-    Ok((groups, rounds.iter().map(round_info).collect()))
 }
 
 /// `GET /api/v1/overview` (advisors): every group × round with its status.
 pub fn overview(conn: &Connection, p: Principal) -> Result<Overview> {
+    let frame = Frame::load(conn, p)?;
     let mut cells = Vec::new();
-    let (teams, rounds) = overview_with(conn, p, |team, round, status| {
+    frame.cells(conn, |team, round, status| {
         cells.push(Cell {
             team: team.to_string(),
             round,
@@ -859,14 +887,14 @@ pub fn overview(conn: &Connection, p: Principal) -> Result<Overview> {
         });
     })?;
     Ok(Overview {
-        teams,
-        rounds,
+        teams: frame.rows(),
+        rounds: frame.columns(),
         cells,
     })
 }
 
 /// [`overview`] as the API's JSON text: the cells (10,452 in the benchmark)
-/// are written straight into one buffer, without a value per cell.
+/// are written straight into the one buffer, without a value per cell.
 pub fn overview_json(conn: &Connection, p: Principal) -> Result<String> {
     #[derive(Serialize)]
     struct CellJson<'a> {
@@ -875,32 +903,34 @@ pub fn overview_json(conn: &Connection, p: Principal) -> Result<String> {
         #[serde(flatten)]
         status: CellStatus,
     }
-    let mut cells: Vec<u8> = Vec::with_capacity(64 * 1024);
+    let frame = Frame::load(conn, p)?;
+    // About 85 bytes a cell: sized once, so the buffer never moves.
+    let (g, r) = (frame.groups.len(), frame.rounds.len());
+    let mut out: Vec<u8> = Vec::with_capacity(90 * g * r + 200 * (g + r) + 64);
+    out.extend_from_slice(b"{\"teams\":");
+    serde_json::to_writer(&mut out, &frame.rows()).map_err(|e| invalid("json", e))?;
+    out.extend_from_slice(b",\"rounds\":");
+    serde_json::to_writer(&mut out, &frame.columns()).map_err(|e| invalid("json", e))?;
+    out.extend_from_slice(b",\"cells\":[");
+    let mut first = true;
     let mut failed = None;
-    let (teams, rounds) = overview_with(conn, p, |team, round, status| {
-        if !cells.is_empty() {
-            cells.push(b',');
+    frame.cells(conn, |team, round, status| {
+        if !first {
+            out.push(b',');
         }
+        first = false;
         let c = CellJson {
             team,
             round,
             status,
         };
-        if let Err(e) = serde_json::to_writer(&mut cells, &c) {
+        if let Err(e) = serde_json::to_writer(&mut out, &c) {
             failed.get_or_insert(e);
         }
     })?;
     if let Some(e) = failed {
         return Err(invalid("json", e));
     }
-    let mut out = String::with_capacity(cells.len() + 64 * (teams.len() + rounds.len()));
-    let _ = write!(
-        out,
-        "{{\"teams\":{},\"rounds\":{},\"cells\":[",
-        json_text(&teams)?,
-        json_text(&rounds)?
-    );
-    out.push_str(&String::from_utf8(cells).map_err(|e| invalid("json", e))?);
-    out.push_str("]}");
-    Ok(out)
+    out.extend_from_slice(b"]}");
+    String::from_utf8(out).map_err(|e| invalid("json", e))
 }
