@@ -14,11 +14,11 @@ pub fn results(g: &Global, round: i64, team: Option<String>, json: bool) -> anyh
     let conn = g.open()?;
     let results = report_results(&conn, round, team.as_deref())?;
     if json {
-        let v = match team {
-            Some(_) => results.into_iter().next().unwrap_or_default(),
-            None => serde_json::Value::Array(results),
+        let text = match (&team, results.as_slice()) {
+            (Some(_), [one]) => serde_json::to_string_pretty(one)?,
+            _ => serde_json::to_string_pretty(&results)?,
         };
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        println!("{text}");
     } else {
         print!("{}", output::results_table(&results));
     }
@@ -58,7 +58,7 @@ fn report_results(
     conn: &rusqlite::Connection,
     round: i64,
     team: Option<&str>,
-) -> anyhow::Result<Vec<serde_json::Value>> {
+) -> anyhow::Result<Vec<report::TeamRound>> {
     let r = storage::round(conn, round)?;
     let ids: Vec<String> = match team {
         Some(t) if t == report::ORGANISATION_ID => vec![t.to_string()],

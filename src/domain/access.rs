@@ -9,7 +9,22 @@ pub enum Principal {
     Manager { team: i64 },
 }
 
+/// The kind of key, without the team: what a personal link's path
+/// (`/a/…` or `/m/…`) promises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Advisor,
+    Manager,
+}
+
 impl Principal {
+    pub fn role(self) -> Role {
+        match self {
+            Principal::Advisor => Role::Advisor,
+            Principal::Manager { .. } => Role::Manager,
+        }
+    }
+
     pub fn sees_team(self, team: i64) -> bool {
         match self {
             Principal::Advisor => true,
@@ -44,5 +59,7 @@ mod tests {
         assert!(!m.sees_comments(false));
         assert!(m.sees_comments(true));
         assert!(Principal::Advisor.sees_team(5) && Principal::Advisor.sees_organisation());
+        assert_eq!(m.role(), Role::Manager);
+        assert_eq!(Principal::Advisor.role(), Role::Advisor);
     }
 }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1/`, authenticated by `Authorization: Bearer
-//! <key>`. Handlers only authenticate and call [`crate::report`]; anything
-//! the key may not see is 404, like anything that does not exist.
+//! <key>` (or the session cookie a personal link was swapped for).
+//! Handlers only authenticate and call [`crate::report`]; anything the key
+//! may not see is 404, like anything that does not exist.
 
 use axum::Json;
 use axum::Router;
@@ -9,19 +10,20 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::AppState;
+use super::extract::{Refusal, identify};
 use super::limit::UnknownSecret;
 use crate::domain::access::Principal;
-use crate::domain::token;
 use crate::report;
-use crate::storage::{self, StorageError};
+use crate::storage::StorageError;
 
 /// The API description, kept in the repository and checked against real
 /// responses by the integration tests.
 pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 
+/// The routes that need a key (the failure limiter guards them).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/teams", get(teams))
@@ -29,10 +31,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/teams/{id}/trend", get(trend))
         .route("/api/v1/overview", get(overview))
         .route("/api/v1/rounds", get(rounds))
-        .route("/api/v1/openapi.json", get(openapi))
 }
 
-/// JSON text made by [`report`], sent as it is.
+/// The routes open to anyone.
+pub fn public_routes() -> Router<AppState> {
+    Router::new().route("/api/v1/openapi.json", get(openapi))
+}
+
+/// JSON text made by [`report`] (a trend, the overview), sent as it is.
 pub struct RawJson(String);
 
 impl IntoResponse for RawJson {
@@ -76,62 +82,44 @@ pub fn not_found() -> Response {
     ApiError(StatusCode::NOT_FOUND, "not found").into_response()
 }
 
-/// The key of an `Authorization: Bearer <key>` header; the scheme's name is
-/// case-insensitive (RFC 9110, 11.1).
-fn bearer_key(value: &str) -> Option<&str> {
-    let (scheme, key) = value.trim().split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| key.trim())
-}
-
-/// 401 for a key that is unknown or revoked, marked as a failure for the
-/// limiter (a missing key is not a guess and is not counted).
-fn unknown_key() -> Response {
-    let mut res = ApiError(StatusCode::UNAUTHORIZED, "unknown or revoked key").into_response();
-    res.extensions_mut().insert(UnknownSecret);
-    res
-}
-
-/// The principal behind the request's key.
+/// Who is asking: the principal behind the Bearer key (or the session
+/// cookie of a personal link). A missing key is 401 and no guess; an
+/// unknown or revoked one is 401 and counted by the failure limiter.
 pub struct Auth(pub Principal);
 
 impl FromRequestParts<AppState> for Auth {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Auth, Response> {
-        let key = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(bearer_key);
-        let Some(key) = key else {
-            tracing::debug!("api request without a bearer key");
-            return Err(ApiError(
+        match identify(parts, state).await {
+            Ok(p) => Ok(Auth(p)),
+            Err(Refusal::Missing) => Err(ApiError(
                 StatusCode::UNAUTHORIZED,
                 "send a key: Authorization: Bearer <key>",
             )
-            .into_response());
-        };
-        if !token::looks_like_secret(key) {
-            tracing::debug!("api request with a malformed key");
-            return Err(unknown_key());
-        }
-        let hash = token::hash_secret(key);
-        match state.db.lookup(|c| storage::principal(c, &hash)) {
-            Ok(Some(p)) => Ok(Auth(p)),
-            Ok(None) => {
-                tracing::debug!("api request with an unknown or revoked key");
-                Err(unknown_key())
+            .into_response()),
+            Err(Refusal::Unknown) => {
+                let mut res =
+                    ApiError(StatusCode::UNAUTHORIZED, "unknown or revoked key").into_response();
+                res.extensions_mut().insert(UnknownSecret);
+                Err(res)
             }
-            Err(e) => Err(ApiError::from(e).into_response()),
+            Err(Refusal::Failed(e)) => Err(ApiError::from(e).into_response()),
         }
     }
 }
 
-async fn teams(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<Value>, ApiError> {
+async fn teams(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+) -> Result<Json<Vec<report::TeamEntry>>, ApiError> {
     Ok(Json(state.db.read(move |c| report::teams(c, p)).await?))
 }
 
-async fn rounds(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<Value>, ApiError> {
+async fn rounds(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+) -> Result<Json<Vec<report::RoundInfo>>, ApiError> {
     Ok(Json(state.db.read(move |c| report::rounds(c, p)).await?))
 }
 
@@ -139,7 +127,7 @@ async fn team_round(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path((id, round)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<report::TeamRound>, ApiError> {
     let round: i64 = round
         .parse()
         .map_err(|_| ApiError(StatusCode::NOT_FOUND, "not found"))?;
@@ -157,13 +145,16 @@ async fn trend(
     Path(id): Path<String>,
 ) -> Result<RawJson, ApiError> {
     Ok(RawJson(
-        state.db.read(move |c| report::trend(c, p, &id)).await?,
+        state
+            .db
+            .read(move |c| report::trend_json(c, p, &id))
+            .await?,
     ))
 }
 
 async fn overview(State(state): State<AppState>, Auth(p): Auth) -> Result<RawJson, ApiError> {
     Ok(RawJson(
-        state.db.read(move |c| report::overview(c, p)).await?,
+        state.db.read(move |c| report::overview_json(c, p)).await?,
     ))
 }
 

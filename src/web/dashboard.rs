@@ -1,32 +1,33 @@
 //! The advisor's and manager's pages. A personal link `/a/{key}` or
 //! `/m/{key}` is swapped for an HttpOnly session cookie (rule 8 of
-//! `docs/anonymity.md`), so the key does not linger in the address bar. Pages render exactly the JSON the API
-//! releases (see [`crate::report`]): nothing here computes a figure.
-
-use std::time::{SystemTime, UNIX_EPOCH};
+//! `docs/anonymity.md`), so the key does not linger in the address bar.
+//! Pages render the typed values [`crate::report`] releases to the viewer,
+//! exactly what the API serialises for the same key: nothing here computes
+//! a figure.
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::{Markup, html};
-use serde_json::Value;
 
+use super::extract::{COOKIE, Language, Refusal, identify, now};
 use super::limit::UnknownSecret;
 use super::pages::{self, layout};
-use super::survey::{LangQuery, language, round_survey};
+use super::survey::round_survey;
+use super::texts::{Texts, texts};
 use super::{AppState, STYLE_HREF};
-use crate::domain::access::Principal;
+use crate::domain::access::{Principal, Role};
 use crate::domain::lang::Lang;
+use crate::domain::results::{Part, Released};
+use crate::domain::stats::Change;
 use crate::domain::survey::Survey;
 use crate::domain::token;
-use crate::report;
+use crate::report::{self, CellStatus, Comments, TeamRound, View, Withheld};
 use crate::storage::{self, StorageError};
 
-/// Name of the session cookie.
-pub const COOKIE: &str = "spiegel_session";
 /// How long a session lasts.
 pub const SESSION_SECONDS: i64 = 8 * 3600;
 
@@ -38,48 +39,30 @@ pub fn routes() -> Router<AppState> {
         .route("/team/{id}", get(team_page))
 }
 
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+async fn advisor_entry(state: State<AppState>, path: Path<String>, lang: Language) -> Response {
+    entry(state, path, lang, Role::Advisor).await
 }
 
-async fn advisor_entry(
-    state: State<AppState>,
-    path: Path<String>,
-    q: Query<LangQuery>,
-    h: HeaderMap,
-) -> Response {
-    entry(state, path, q, h, true).await
+async fn manager_entry(state: State<AppState>, path: Path<String>, lang: Language) -> Response {
+    entry(state, path, lang, Role::Manager).await
 }
 
-async fn manager_entry(
-    state: State<AppState>,
-    path: Path<String>,
-    q: Query<LangQuery>,
-    h: HeaderMap,
-) -> Response {
-    entry(state, path, q, h, false).await
-}
-
+/// A personal link: a live key of the role its path names is swapped for a
+/// session cookie and a redirect to the viewer's first page.
 async fn entry(
     State(state): State<AppState>,
     Path(key): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
-    advisor: bool,
+    Language(lang): Language,
+    role: Role,
 ) -> Response {
-    let lang = language(&q, &headers);
     if !token::looks_like_secret(&key) {
         return unknown_key(lang);
     }
     let hash = token::hash_secret(&key);
     // A valid key on the other role's path is refused like an unknown one,
     // but it is no guess (the limiter does not count it) and gets no session.
-    let role_fits = |p: &Principal| matches!(p, Principal::Advisor) == advisor;
     match state.db.lookup(|c| storage::principal(c, &hash)) {
-        Ok(Some(p)) if role_fits(&p) => {}
+        Ok(Some(p)) if p.role() == role => {}
         Ok(Some(_)) => return invalid_key(lang),
         Ok(None) => return unknown_key(lang),
         Err(e) => return error_page(lang, &e),
@@ -93,9 +76,12 @@ async fn entry(
         Ok(None) => return unknown_key(lang),
         Err(e) => return error_page(lang, &e),
     };
+    if principal.role() != role {
+        return invalid_key(lang);
+    }
     let target = match principal {
-        Principal::Advisor if advisor => format!("/overzicht?lang={}", lang.code()),
-        Principal::Manager { team } if !advisor => {
+        Principal::Advisor => format!("/overzicht?lang={}", lang.code()),
+        Principal::Manager { team } => {
             let slug = state
                 .db
                 .read(move |c| {
@@ -107,8 +93,6 @@ async fn entry(
                 _ => return invalid_key(lang),
             }
         }
-        // An advisor key on the manager path or the other way round.
-        _ => return invalid_key(lang),
     };
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     let cookie = format!(
@@ -121,168 +105,45 @@ async fn entry(
     res
 }
 
-/// The principal behind the request's session cookie.
+/// Who is asking for a page (session cookie or Bearer key); a refusal is a
+/// page in the viewer's language, and an unknown, expired or revoked
+/// session is counted by the failure limiter like an unknown key.
 pub struct Viewer(pub Principal);
 
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Viewer, Response> {
-        let q = Query::<LangQuery>::try_from_uri(&parts.uri)
-            .map(|Query(q)| q)
-            .unwrap_or(LangQuery { lang: None });
-        let lang = language(&q, &parts.headers);
-        let session = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|c| {
-                c.trim()
-                    .strip_prefix(&format!("{COOKIE}="))
-                    .map(str::to_string)
-            });
-        let Some(session) = session.filter(|s| token::looks_like_secret(s)) else {
-            tracing::debug!("page request without a session");
-            return Err(no_session(lang));
-        };
-        let hash = token::hash_secret(&session);
-        match state
-            .db
-            .read(move |c| storage::session_principal(c, &hash, now()))
-            .await
-        {
-            Ok(Some(p)) => Ok(Viewer(p)),
-            Ok(None) => {
-                tracing::debug!("page request with an expired or revoked session");
-                Err(no_session(lang))
+        let lang = Language::of(parts);
+        match identify(parts, state).await {
+            Ok(p) => Ok(Viewer(p)),
+            Err(Refusal::Missing) => Err(no_session(lang)),
+            Err(Refusal::Unknown) => {
+                let mut res = no_session(lang);
+                res.extensions_mut().insert(UnknownSecret);
+                Err(res)
             }
-            Err(e) => Err(error_page(lang, &e)),
+            Err(Refusal::Failed(e)) => Err(error_page(lang, &e)),
         }
     }
 }
 
-struct T {
-    overview: &'static str,
-    round: &'static str,
-    respondents: &'static str,
-    score: &'static str,
-    change: &'static str,
-    within_noise: &'static str,
-    hidden: &'static str,
-    open: &'static str,
-    k_reached: &'static str,
-    k_not_reached: &'static str,
-    goes_well: &'static str,
-    chafes: &'static str,
-    statement: &'static str,
-    shares: &'static str,
-    hidden_item: &'static str,
-    favourable: &'static str,
-    reversed: &'static str,
-    views_differ: &'static str,
-    comments: &'static str,
-    comments_roll_up: &'static str,
-    comments_too_few: &'static str,
-    no_comments: &'static str,
-    no_results: &'static str,
-    trend: &'static str,
-    latest: &'static str,
-    participation: &'static str,
-    team: &'static str,
-    intro_manager: &'static str,
-    intro_advisor: &'static str,
-}
-
-const NL: T = T {
-    overview: "Overzicht van alle teams",
-    round: "Ronde",
-    respondents: "Antwoorden",
-    score: "Score",
-    change: "Verandering",
-    within_noise: "binnen de ruis",
-    hidden: "verborgen: hier antwoordden minder dan k mensen, of tonen zou een kleinere groep herleidbaar maken",
-    open: "loopt nog",
-    k_reached: "k bereikt",
-    k_not_reached: "nog minder dan k",
-    goes_well: "Wat goed gaat",
-    chafes: "Waar het schuurt",
-    statement: "Stelling",
-    shares: "ongunstig · neutraal · gunstig",
-    hidden_item: "verborgen (minder dan k antwoorden, of tonen zou een kleinere groep herleidbaar maken)",
-    favourable: "gunstig",
-    reversed: "(omgekeerd: oneens is gunstig)",
-    views_differ: "De meningen in het team lopen uiteen: het gemiddelde verbergt verschillen.",
-    comments: "Opmerkingen (in willekeurige volgorde, los van de scores)",
-    comments_roll_up: "Opmerkingen staan bij de teams zelf, niet bij een afdeling of de hele organisatie.",
-    comments_too_few: "Opmerkingen worden alleen getoond als minstens {min} mensen antwoordden; in deze ronde waren het er minder, dus ze blijven verborgen.",
-    no_comments: "Niemand schreef in deze ronde een opmerking.",
-    no_results: "Nog geen gesloten ronde met uitkomsten.",
-    trend: "Verloop",
-    latest: "Laatste ronde met uitkomsten",
-    participation: "deelname",
-    team: "Team",
-    intro_manager: "Wat je team heeft geantwoord, alleen als minstens k collega's antwoordden en pas na het sluiten van een ronde.",
-    intro_advisor: "Elke cel is een team in een ronde. Verborgen cellen hebben te weinig antwoorden, of beschermen een kleinere groep tegen aftrekken.",
-};
-
-const EN: T = T {
-    overview: "Overview of all teams",
-    round: "Round",
-    respondents: "Answers",
-    score: "Score",
-    change: "Change",
-    within_noise: "within noise",
-    hidden: "hidden: fewer than k people answered here, or showing it would reveal a smaller group",
-    open: "still open",
-    k_reached: "k reached",
-    k_not_reached: "fewer than k so far",
-    goes_well: "What goes well",
-    chafes: "Where it chafes",
-    statement: "Statement",
-    shares: "unfavourable · neutral · favourable",
-    hidden_item: "hidden (fewer than k answers, or showing it would reveal a smaller group)",
-    favourable: "favourable",
-    reversed: "(reversed: disagreeing is favourable)",
-    views_differ: "Views in the team differ: the mean hides differences.",
-    comments: "Comments (in random order, apart from the scores)",
-    comments_roll_up: "Comments are shown with the teams themselves, not for a department or the whole organisation.",
-    comments_too_few: "Comments are shown only when at least {min} people answered; fewer did in this round, so they stay hidden.",
-    no_comments: "Nobody wrote a comment in this round.",
-    no_results: "No closed round with results yet.",
-    trend: "Trend",
-    latest: "Latest round with results",
-    participation: "participation",
-    team: "Team",
-    intro_manager: "What your team answered, only when at least k colleagues answered and only after a round has closed.",
-    intro_advisor: "Each cell is a team in a round. Hidden cells have too few answers, or protect a smaller group from subtraction.",
-};
-
-fn t(lang: Lang) -> &'static T {
-    match lang {
-        Lang::Nl => &NL,
-        Lang::En => &EN,
-    }
-}
-
 /// A number with one decimal, Dutch style in Dutch.
-fn dec(x: Option<f64>, lang: Lang) -> String {
-    let Some(x) = x else { return String::new() };
-    let s = format!("{x:.1}");
-    match lang {
-        Lang::Nl => s.replace('.', ","),
-        Lang::En => s,
-    }
+fn dec(x: f64, lang: Lang) -> String {
+    t(lang).decimal(x)
 }
 
-fn pct(x: Option<f64>) -> String {
-    x.map(|x| format!("{:.0} %", x * 100.0)).unwrap_or_default()
+fn t(lang: Lang) -> &'static Texts {
+    texts(lang)
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0} %", x * 100.0)
 }
 
 /// "Score (1–5)": the score heading with the scale the means are on; without
 /// a scale when it is unknown.
-fn score_heading(points: Option<u64>, lang: Lang) -> String {
+fn score_heading(points: Option<u8>, lang: Lang) -> String {
     match points {
         Some(p) => format!("{} (1–{p})", t(lang).score),
         None => t(lang).score.to_string(),
@@ -290,56 +151,36 @@ fn score_heading(points: Option<u64>, lang: Lang) -> String {
 }
 
 /// The one scale of the released rounds, when they all share it.
-fn common_scale(rounds: &[Value]) -> Option<u64> {
-    let mut scales = rounds
-        .iter()
-        .filter(|r| r["status"] == "released")
-        .filter_map(|r| r["scale_points"].as_u64());
+fn common_scale(rounds: &[TeamRound]) -> Option<u8> {
+    let mut scales = rounds.iter().filter_map(TeamRound::scale_points);
     let first = scales.next()?;
     scales.all(|p| p == first).then_some(first)
 }
 
-/// Whether a released result marks the item as reverse-scored.
-fn is_reversed(r: &Value, id: &str) -> bool {
-    r["reversed_items"]
-        .as_array()
-        .is_some_and(|ids| ids.iter().any(|x| x == id))
+/// One sentence for every hidden result, whatever hid it.
+fn hidden_text(lang: Lang) -> &'static str {
+    t(lang).hidden
 }
 
-fn status_text(v: &Value, lang: Lang) -> &'static str {
-    let tt = t(lang);
-    // One sentence for every hidden result, whatever hid it.
-    match (v["status"].as_str(), v["reason"].as_str()) {
-        (Some("suppressed"), _) => tt.hidden,
-        (Some("open"), _) => {
-            if v["k_reached"].as_bool() == Some(true) {
-                tt.k_reached
-            } else {
-                tt.k_not_reached
-            }
-        }
-        _ => "",
+fn open_text(k_reached: bool, lang: Lang) -> &'static str {
+    if k_reached {
+        t(lang).k_reached
+    } else {
+        t(lang).k_not_reached
     }
 }
 
-fn change_text(c: &Value, lang: Lang) -> String {
-    match (c["delta"].as_f64(), c["within_noise"].as_bool()) {
-        (Some(_), Some(true)) => t(lang).within_noise.to_string(),
-        (Some(d), Some(false)) => {
-            let s = format!("{d:+.1}");
-            if lang == Lang::Nl {
-                s.replace('.', ",")
-            } else {
-                s
-            }
-        }
-        _ => String::new(),
+fn change_text(c: Option<&Change>, lang: Lang) -> String {
+    match c {
+        Some(c) if c.within_noise => t(lang).within_noise.to_string(),
+        Some(c) => format!("{:+.1}", c.delta).replace('.', t(lang).decimal_separator),
+        None => String::new(),
     }
 }
 
 fn page(lang: Lang, title: &str, body: Markup) -> Response {
     let body = html! {
-        nav.lang { a href={ "?lang=" (lang.other().code()) } hreflang=(lang.other().code()) { (pages::ui(lang).other_language) } }
+        nav.lang { a href={ "?lang=" (lang.other().code()) } hreflang=(lang.other().code()) { (t(lang).other_language) } }
         (body)
     };
     layout(lang, title, &STYLE_HREF, body).into_response()
@@ -349,47 +190,34 @@ async fn team_page(
     State(state): State<AppState>,
     Viewer(p): Viewer,
     Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    Language(lang): Language,
 ) -> Response {
-    let lang = language(&q, &headers);
-    let id2 = id.clone();
     let loaded = state
         .db
-        .read(move |c| {
-            let trend = report::parse(&report::trend(c, p, &id2)?)?;
-            let open: Vec<Value> = report::rounds(c, p)?
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|r| r["state"] == "open")
-                .filter_map(|r| r["id"].as_i64())
-                .filter_map(|r| report::team_round(c, p, &id2, r).ok())
-                .collect();
-            Ok((trend, open))
-        })
+        .read(move |c| Ok((report::trend(c, p, &id)?, report::open_rounds(c, p, &id)?)))
         .await;
     let (trend, open) = match loaded {
         Ok(found) => found,
         Err(StorageError::NotFound { .. }) => return not_found(lang),
         Err(e) => return error_page(lang, &e),
     };
-    let rounds = trend["rounds"].as_array().cloned().unwrap_or_default();
-    let latest = rounds
+    let latest = trend
+        .rounds
         .iter()
         .rev()
-        .find(|r| r["status"] == "released")
-        .cloned();
-    let survey = match &latest {
-        Some(r) => round_survey(&state, r["round"]["id"].as_i64().unwrap_or(0))
-            .await
-            .ok(),
+        .find_map(|r| Some((r, r.released()?)));
+    let survey = match latest {
+        Some((r, _)) => match round_survey(&state, r.round.id).await {
+            Ok(s) => Some(s),
+            Err(e) => return error_page(lang, &e),
+        },
         None => None,
     };
     let tt = t(lang);
-    let name = trend["team"]["name"].as_str().unwrap_or("").to_string();
+    let name = &trend.team.name;
+    let rounds = &trend.rounds;
     // Rounds of surveys with different scales: each score names its own.
-    let scale = common_scale(&rounds);
+    let scale = common_scale(rounds);
     let body = html! {
         @if p.sees_organisation() {
             p { a href={ "/overzicht?lang=" (lang.code()) } { "← " (tt.overview) } }
@@ -397,7 +225,9 @@ async fn team_page(
         h1 { (name) }
         p.team { (tt.intro_manager) }
         @for o in &open {
-            p.status { (o["round"]["title"].as_str().unwrap_or("")) ": " (tt.open) ", " (status_text(o, lang)) }
+            @if let View::Open { k_reached } = o.view {
+                p.status { (o.round.title) ": " (tt.open) ", " (open_text(k_reached, lang)) }
+            }
         }
         h2 { (tt.trend) }
         @if rounds.is_empty() {
@@ -407,17 +237,19 @@ async fn team_page(
                 table.data {
                     thead { tr { th scope="col" { (tt.round) } th scope="col" { (tt.respondents) } th scope="col" { (score_heading(scale, lang)) } th scope="col" { (tt.change) } } }
                     tbody {
-                        @for r in &rounds {
+                        @for r in rounds {
                             tr {
-                                th scope="row" { (r["round"]["title"].as_str().unwrap_or("")) }
-                                @if r["status"] == "released" {
-                                    td.num { (r["respondents"]) }
-                                    td.num { (dec(r["score"].as_f64(), lang)) " " span.ci { "[" (dec(r["overall"]["ci"][0].as_f64(), lang)) "–" (dec(r["overall"]["ci"][1].as_f64(), lang)) "]" }
-                                        @if scale.is_none() { @if let Some(p) = r["scale_points"].as_u64() { " " span.ci { "(1–" (p) ")" } } }
+                                th scope="row" { (r.round.title) }
+                                @match &r.view {
+                                    View::Released { result, scale_points, .. } => {
+                                        td.num { (result.respondents) }
+                                        td.num { (dec(result.score, lang)) " " span.ci { "[" (dec(result.overall.ci[0], lang)) "–" (dec(result.overall.ci[1], lang)) "]" }
+                                            @if scale.is_none() { " " span.ci { "(1–" (scale_points) ")" } }
+                                        }
+                                        td { (change_text(result.overall.change.as_ref(), lang)) }
                                     }
-                                    td { (change_text(&r["overall"]["change"], lang)) }
-                                } @else {
-                                    td.hidden colspan="3" { (status_text(r, lang)) }
+                                    View::Suppressed => { td.hidden colspan="3" { (hidden_text(lang)) } }
+                                    View::Open { k_reached } => { td.hidden colspan="3" { (open_text(*k_reached, lang)) } }
                                 }
                             }
                         }
@@ -425,8 +257,8 @@ async fn team_page(
                 }
             }
         }
-        @if let Some(r) = &latest {
-            (round_detail(r, survey.as_deref(), lang))
+        @if let Some((r, result)) = latest {
+            (round_detail(r, result, survey.as_deref(), lang))
         }
     };
     page(lang, &format!("{} · {name}", tt.team), body)
@@ -439,50 +271,51 @@ fn item_text(survey: Option<&Survey>, id: &str, lang: Lang) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-fn round_detail(r: &Value, survey: Option<&Survey>, lang: Lang) -> Markup {
+fn round_detail(r: &TeamRound, result: &Released, survey: Option<&Survey>, lang: Lang) -> Markup {
     let tt = t(lang);
-    let items = r["items"].as_array().cloned().unwrap_or_default();
-    let find = |id: &Value| {
-        items
-            .iter()
-            .find(|i| &i["id"] == id)
-            .cloned()
-            .unwrap_or(Value::Null)
-    };
     let reversed = |id: &str| {
-        html! { @if is_reversed(r, id) { " " span.reversed { (tt.reversed) } } }
+        html! { @if r.is_reversed(id) { " " span.reversed { (tt.reversed) } } }
     };
-    let line = |id: &Value| {
-        let i = find(id);
-        let id = id.as_str().unwrap_or("");
+    let line = |id: &str| {
+        let f = result
+            .items
+            .iter()
+            .find(|i| i.id() == id)
+            .and_then(Part::figure);
+        let mean = f.map(|f| dec(f.mean, lang)).unwrap_or_default();
+        let favourable = f.map(|f| pct(f.shares.favourable)).unwrap_or_default();
         html! {
-            li { (item_text(survey, id, lang)) " — " (dec(i["mean"].as_f64(), lang)) ", " (pct(i["shares"]["favourable"].as_f64())) " " (tt.favourable) (reversed(id)) }
+            li { (item_text(survey, id, lang)) " — " (mean) ", " (favourable) " " (tt.favourable) (reversed(id)) }
         }
     };
-    let score = score_heading(r["scale_points"].as_u64(), lang);
+    let score = score_heading(r.scale_points(), lang);
+    let comments = match &r.view {
+        View::Released { comments, .. } => comments.as_ref(),
+        View::Suppressed | View::Open { .. } => None,
+    };
     html! {
-        h2 { (tt.latest) ": " (r["round"]["title"].as_str().unwrap_or("")) }
+        h2 { (tt.latest) ": " (r.round.title) }
         p {
-            (r["respondents"]) " " (tt.respondents.to_lowercase())
-            @if let Some(b) = r["participation_band"].as_str() { " · " (tt.participation) " " (b) }
+            (result.respondents) " " (tt.respondents.to_lowercase())
+            @if let Some(b) = &result.participation_band { " · " (tt.participation) " " (b) }
         }
-        @if r["agreement"]["views_differ"].as_bool() == Some(true) {
+        @if result.agreement.is_some_and(|a| a.views_differ) {
             p.note { (tt.views_differ) }
         }
         h3 { (tt.goes_well) }
-        ul { @for id in r["strengths"].as_array().into_iter().flatten() { (line(id)) } }
+        ul { @for id in &result.strengths { (line(id)) } }
         h3 { (tt.chafes) }
-        ul { @for id in r["concerns"].as_array().into_iter().flatten() { (line(id)) } }
+        ul { @for id in &result.concerns { (line(id)) } }
         div.scroll {
             table.data {
                 thead { tr { th scope="col" { (tt.statement) } th scope="col" { (score) } th scope="col" { (tt.shares) } } }
                 tbody {
-                    @for i in &items {
+                    @for i in &result.items {
                         tr {
-                            th scope="row" { (item_text(survey, i["id"].as_str().unwrap_or(""), lang)) (reversed(i["id"].as_str().unwrap_or(""))) }
-                            @if i["status"] == "released" {
-                                td.num { (dec(i["mean"].as_f64(), lang)) }
-                                td.num { (pct(i["shares"]["unfavourable"].as_f64())) " · " (pct(i["shares"]["neutral"].as_f64())) " · " (pct(i["shares"]["favourable"].as_f64())) }
+                            th scope="row" { (item_text(survey, i.id(), lang)) (reversed(i.id())) }
+                            @if let Some(f) = i.figure() {
+                                td.num { (dec(f.mean, lang)) }
+                                td.num { (pct(f.shares.unfavourable)) " · " (pct(f.shares.neutral)) " · " (pct(f.shares.favourable)) }
                             } @else {
                                 td.hidden colspan="2" { (tt.hidden_item) }
                             }
@@ -491,10 +324,10 @@ fn round_detail(r: &Value, survey: Option<&Survey>, lang: Lang) -> Markup {
                 }
             }
         }
-        @if let Some(c) = r["comments"].as_array().filter(|c| !c.is_empty()) {
+        @if let Some(c) = comments.filter(|c| !c.list.is_empty()) {
             h3 { (tt.comments) }
-            ul.comments { @for line in c { li { (line.as_str().unwrap_or("")) } } }
-        } @else if let Some(why) = comments_note(r, survey, lang) {
+            ul.comments { @for line in &c.list { li { (line) } } }
+        } @else if let Some(why) = comments.and_then(|c| comments_note(c, survey, lang)) {
             h3 { (tt.comments) }
             p.note { (why) }
         }
@@ -503,16 +336,15 @@ fn round_detail(r: &Value, survey: Option<&Survey>, lang: Lang) -> Markup {
 
 /// Why a released result the viewer may read comments of shows none: they
 /// are withheld (and why), or nobody wrote one. None when the survey asks no
-/// comment question or the viewer may not read comments.
-fn comments_note(r: &Value, survey: Option<&Survey>, lang: Lang) -> Option<String> {
+/// comment question.
+fn comments_note(c: &Comments, survey: Option<&Survey>, lang: Lang) -> Option<String> {
     let tt = t(lang);
-    r.get("comments")?;
-    let w = &r["comments_withheld"];
-    match (w["reason"].as_str(), w["min_respondents"].as_u64()) {
-        (Some("roll_up"), _) => Some(tt.comments_roll_up.to_string()),
-        (Some(_), Some(min)) => Some(tt.comments_too_few.replace("{min}", &min.to_string())),
-        (Some(_), None) => None,
-        (None, _) => survey
+    match c.withheld {
+        Some(Withheld::RollUp) => Some(tt.comments_roll_up.to_string()),
+        Some(Withheld::TooFewRespondents { min_respondents }) => {
+            Some((tt.comments_too_few)(min_respondents))
+        }
+        None => survey
             .is_some_and(|s| s.comment.is_some())
             .then(|| tt.no_comments.to_string()),
     }
@@ -521,29 +353,15 @@ fn comments_note(r: &Value, survey: Option<&Survey>, lang: Lang) -> Option<Strin
 async fn overview_page(
     State(state): State<AppState>,
     Viewer(p): Viewer,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    Language(lang): Language,
 ) -> Response {
-    let lang = language(&q, &headers);
-    let overview = match state
-        .db
-        .read(move |c| report::parse(&report::overview(c, p)?))
-        .await
-    {
+    let overview = match state.db.read(move |c| report::overview(c, p)).await {
         Ok(v) => v,
         Err(StorageError::NotFound { .. }) => return not_found(lang),
         Err(e) => return error_page(lang, &e),
     };
     let tt = t(lang);
-    let teams = overview["teams"].as_array().cloned().unwrap_or_default();
-    let rounds = overview["rounds"].as_array().cloned().unwrap_or_default();
-    let cells = overview["cells"].as_array().cloned().unwrap_or_default();
-    let cell = |team: &Value, round: &Value| {
-        cells
-            .iter()
-            .find(|c| &c["team"] == team && &c["round"] == round)
-            .cloned()
-    };
+    let grid = overview.grid();
     let body = html! {
         h1 { (tt.overview) }
         p.team { (tt.intro_advisor) }
@@ -552,24 +370,24 @@ async fn overview_page(
                 thead {
                     tr {
                         th scope="col" { (tt.team) }
-                        @for r in &rounds { th scope="col" { (r["title"].as_str().unwrap_or("")) } }
+                        @for r in &overview.rounds { th scope="col" { (r.title) } }
                     }
                 }
                 tbody {
-                    @for team in &teams {
+                    @for team in &overview.teams {
                         tr {
                             th scope="row" {
-                                @if team["id"] == report::ORGANISATION_ID {
-                                    (team["name"].as_str().unwrap_or(""))
+                                @if team.id == report::ORGANISATION_ID {
+                                    (team.name)
                                 } @else {
-                                    a href={ "/team/" (team["id"].as_str().unwrap_or("")) "?lang=" (lang.code()) } { (team["name"].as_str().unwrap_or("")) }
+                                    a href={ "/team/" (team.id) "?lang=" (lang.code()) } { (team.name) }
                                 }
                             }
-                            @for r in &rounds {
-                                @match cell(&team["id"], &r["id"]) {
-                                    Some(c) if c["status"] == "released" => td.num title={ (c["respondents"]) " " (tt.respondents.to_lowercase()) } { (dec(c["score"].as_f64(), lang)) },
-                                    Some(c) if c["status"] == "open" => td.hidden title=(status_text(&c, lang)) { (if c["k_reached"].as_bool() == Some(true) { "k ✓" } else { "…" }) },
-                                    Some(c) => td.hidden title=(status_text(&c, lang)) { "–" },
+                            @for r in &overview.rounds {
+                                @match grid.get(&(team.id.as_str(), r.id)) {
+                                    Some(CellStatus::Released { respondents, score }) => td.num title={ (respondents) " " (tt.respondents.to_lowercase()) } { (dec(*score, lang)) },
+                                    Some(CellStatus::Open { k_reached }) => td.hidden title=(open_text(*k_reached, lang)) { (if *k_reached { "k ✓" } else { "…" }) },
+                                    Some(CellStatus::Suppressed) => td.hidden title=(hidden_text(lang)) { "–" },
                                     None => td {},
                                 }
                             }
@@ -583,19 +401,16 @@ async fn overview_page(
 }
 
 fn invalid_key(lang: Lang) -> Response {
-    let (title, line) = match lang {
-        Lang::Nl => (
-            "Deze persoonlijke link werkt niet (meer)",
-            "Misschien is hij ingetrokken. Vraag de beheerder van Spiegel om een nieuwe.",
-        ),
-        Lang::En => (
-            "This personal link does not work (any more)",
-            "It may have been revoked. Ask whoever runs Spiegel for a new one.",
-        ),
-    };
+    let tt = t(lang);
     (
         StatusCode::NOT_FOUND,
-        pages::message(lang, &STYLE_HREF, title, &[line], None),
+        pages::message(
+            lang,
+            &STYLE_HREF,
+            tt.key_invalid_title,
+            &[tt.key_invalid_body],
+            None,
+        ),
     )
         .into_response()
 }
@@ -609,38 +424,33 @@ fn unknown_key(lang: Lang) -> Response {
 }
 
 fn no_session(lang: Lang) -> Response {
-    let (title, line) = match lang {
-        Lang::Nl => (
-            "Open eerst je persoonlijke link",
-            "Je sessie is verlopen of ontbreekt. Open de persoonlijke link die je van de beheerder kreeg opnieuw.",
-        ),
-        Lang::En => (
-            "Open your personal link first",
-            "Your session has expired or is missing. Open the personal link you received again.",
-        ),
-    };
+    let tt = t(lang);
     (
         StatusCode::UNAUTHORIZED,
-        pages::message(lang, &STYLE_HREF, title, &[line], None),
+        pages::message(
+            lang,
+            &STYLE_HREF,
+            tt.no_session_title,
+            &[tt.no_session_body],
+            None,
+        ),
     )
         .into_response()
 }
 
 fn not_found(lang: Lang) -> Response {
-    let tt = pages::ui(lang);
     (
         StatusCode::NOT_FOUND,
-        pages::message(lang, &STYLE_HREF, tt.not_found_title, &[], None),
+        pages::message(lang, &STYLE_HREF, t(lang).not_found_title, &[], None),
     )
         .into_response()
 }
 
 fn error_page(lang: Lang, e: &StorageError) -> Response {
     tracing::error!(error = %e, "page request failed");
-    let tt = pages::ui(lang);
     (
         StatusCode::INTERNAL_SERVER_ERROR,
-        pages::message(lang, &STYLE_HREF, tt.error_title, &[], None),
+        pages::message(lang, &STYLE_HREF, t(lang).error_title, &[], None),
     )
         .into_response()
 }

@@ -7,11 +7,25 @@
 //! docs/privacy.md): this keeps noise out of the logs and the database, it
 //! is not what keeps links secret. Addresses live only in memory, only while
 //! they have recent failures, and are never logged.
+//!
+//! The limiter is attached with `route_layer` to exactly the routes that
+//! take a secret: [`guard_pages`] to the survey links, personal links and
+//! the pages behind a session, [`guard_api`] to the API routes that need a
+//! key.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::extract::Language;
+use super::texts::texts;
+use super::{AppState, STYLE_HREF, pages};
 
 /// Response extension: the request presented a link or key that is unknown
 /// (or revoked, used, expired: indistinguishable on purpose).
@@ -59,6 +73,81 @@ impl FailureLimiter {
         }
         entry.1 = entry.1.saturating_add(1);
     }
+}
+
+/// How a refusal is shown: a page in its language, or the API's JSON.
+#[derive(Clone, Copy)]
+enum Face {
+    Page(crate::domain::lang::Lang),
+    Api,
+}
+
+/// [`limit`] for pages.
+pub async fn guard_pages(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    req: Request,
+    next: Next,
+) -> Response {
+    limit(&state, Face::Page(lang), req, next).await
+}
+
+/// [`limit`] for the API.
+pub async fn guard_api(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    limit(&state, Face::Api, req, next).await
+}
+
+/// Counts unknown links and keys per client; to a client with too many, a
+/// further unknown one gets 429. The request is answered first: a valid
+/// link or key is never refused because of other failures.
+async fn limit(state: &AppState, face: Face, req: Request, next: Next) -> Response {
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let Some(ip) = ip else {
+        return next.run(req).await;
+    };
+    let res = next.run(req).await;
+    if res.extensions().get::<UnknownSecret>().is_none() {
+        return res;
+    }
+    let now = Instant::now();
+    if let Some(wait) = state.limiter.blocked(ip, now) {
+        tracing::debug!("unknown link or key from a client with repeated failures");
+        return too_many_failures(face, wait);
+    }
+    state.limiter.record_failure(ip, now);
+    res
+}
+
+/// 429: JSON for the API, a page in its language otherwise.
+fn too_many_failures(face: Face, wait: Duration) -> Response {
+    let mut res = match face {
+        Face::Api => (
+            StatusCode::TOO_MANY_REQUESTS,
+            axum::Json(serde_json::json!({ "error": "too many failed attempts; try again later" })),
+        )
+            .into_response(),
+        Face::Page(lang) => {
+            let t = texts(lang);
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                pages::message(
+                    lang,
+                    &STYLE_HREF,
+                    t.too_many_title,
+                    &[t.too_many_body],
+                    None,
+                ),
+            )
+                .into_response()
+        }
+    };
+    if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
 }
 
 #[cfg(test)]

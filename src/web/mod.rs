@@ -3,19 +3,20 @@
 
 mod api;
 mod dashboard;
+mod extract;
 pub mod limit;
 pub mod page_error;
 pub mod pages;
 mod survey;
+pub mod texts;
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Query, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -32,7 +33,9 @@ use tower_http::trace::TraceLayer;
 use crate::domain::lang::Lang;
 use crate::domain::survey::Survey;
 use crate::storage::{Db, StorageError};
-use limit::{FailureLimiter, UnknownSecret};
+use extract::Language;
+use limit::FailureLimiter;
+use texts::texts;
 
 /// Largest request body accepted anywhere.
 pub const BODY_LIMIT: usize = 32 * 1024;
@@ -92,18 +95,26 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    // The routes that take a secret, each with the failure limiter.
+    let pages = Router::new()
         .route("/s/{token}", get(survey::form).post(survey::submit))
+        .merge(dashboard::routes())
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            limit::guard_pages,
+        ));
+    let api = api::routes().route_layer(middleware::from_fn_with_state(
+        state.clone(),
+        limit::guard_api,
+    ));
+    Router::new()
+        .merge(pages)
+        .merge(api)
+        .merge(api::public_routes())
         .route("/done/{round}", get(survey::done))
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/{file}", get(static_file))
-        .merge(api::routes())
-        .merge(dashboard::routes())
         .fallback(fallback)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            limit_failures,
-        ))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT * 2))
@@ -255,73 +266,6 @@ async fn accept_failed(e: &std::io::Error) {
     tokio::time::sleep(Duration::from_millis(250)).await;
 }
 
-/// Counts unknown links and keys per client (see [`limit`]); to a client
-/// with too many, a further unknown one gets 429. The request is answered
-/// first: a valid link or key is never refused because of other failures.
-async fn limit_failures(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let api = path.starts_with("/api/");
-    let guarded = api || ["/s/", "/a/", "/m/"].iter().any(|p| path.starts_with(p));
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    let (Some(ip), true) = (ip, guarded) else {
-        return next.run(req).await;
-    };
-    let lang = (!api).then(|| {
-        let q = Query::<survey::LangQuery>::try_from_uri(req.uri())
-            .map(|Query(q)| q)
-            .unwrap_or(survey::LangQuery { lang: None });
-        survey::language(&q, req.headers())
-    });
-    let res = next.run(req).await;
-    if res.extensions().get::<UnknownSecret>().is_none() {
-        return res;
-    }
-    let now = Instant::now();
-    if let Some(wait) = state.limiter.blocked(ip, now) {
-        tracing::debug!("unknown link or key from a client with repeated failures");
-        return too_many_failures(lang, wait);
-    }
-    state.limiter.record_failure(ip, now);
-    res
-}
-
-/// 429: JSON for the API (`lang` none), a page in its language otherwise.
-fn too_many_failures(lang: Option<Lang>, wait: Duration) -> Response {
-    let mut res = match lang {
-        None => (
-            StatusCode::TOO_MANY_REQUESTS,
-            axum::Json(serde_json::json!({ "error": "too many failed attempts; try again later" })),
-        )
-            .into_response(),
-        Some(lang) => {
-            let (title, line) = match lang {
-                Lang::Nl => (
-                    "Te veel mislukte pogingen",
-                    "Vanaf dit netwerk zijn kort na elkaar te veel ongeldige links geprobeerd. \
-                     Probeer het over een minuut opnieuw.",
-                ),
-                Lang::En => (
-                    "Too many failed attempts",
-                    "Too many invalid links were tried from this network in a short time. \
-                     Please try again in a minute.",
-                ),
-            };
-            (
-                StatusCode::TOO_MANY_REQUESTS,
-                pages::message(lang, &STYLE_HREF, title, &[line], None),
-            )
-                .into_response()
-        }
-    };
-    if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-        res.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    res
-}
-
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -347,9 +291,8 @@ async fn security_headers(req: Request, next: Next) -> Response {
 }
 
 async fn static_file(
+    Language(lang): Language,
     axum::extract::Path(file): axum::extract::Path<String>,
-    uri: Uri,
-    headers: axum::http::HeaderMap,
 ) -> Response {
     if format!("/static/{file}") == *STYLE_HREF {
         (
@@ -361,33 +304,23 @@ async fn static_file(
         )
             .into_response()
     } else {
-        not_found(page_lang(&uri, &headers))
+        not_found(lang)
     }
 }
 
 /// Unknown paths: JSON under `/api/`, the page elsewhere.
-async fn fallback(uri: Uri, headers: axum::http::HeaderMap) -> Response {
+async fn fallback(Language(lang): Language, uri: Uri) -> Response {
     if uri.path() == "/api" || uri.path().starts_with("/api/") {
         api::not_found()
     } else {
-        not_found(page_lang(&uri, &headers))
+        not_found(lang)
     }
 }
 
-/// A page's language: `?lang=`, else Accept-Language, else Dutch.
-fn page_lang(uri: &Uri, headers: &axum::http::HeaderMap) -> Lang {
-    let q = Query::<survey::LangQuery>::try_from_uri(uri)
-        .map(|Query(q)| q)
-        .unwrap_or(survey::LangQuery { lang: None });
-    survey::language(&q, headers)
-}
-
-/// The not-found page, in the language asked for.
 fn not_found(lang: Lang) -> Response {
-    let t = pages::ui(lang);
     (
         StatusCode::NOT_FOUND,
-        pages::message(lang, &STYLE_HREF, t.not_found_title, &[], None),
+        pages::message(lang, &STYLE_HREF, texts(lang).not_found_title, &[], None),
     )
         .into_response()
 }

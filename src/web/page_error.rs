@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use super::STYLE_HREF;
 use super::limit::UnknownSecret;
 use super::pages;
+use super::texts::texts;
 use crate::domain::lang::Lang;
 use crate::storage::StorageError;
 
@@ -65,7 +66,7 @@ impl<T, E: Into<PageFailure>> InLang<T> for Result<T, E> {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let lang = self.lang;
-        let t = pages::ui(lang);
+        let t = texts(lang);
         let page = |status: StatusCode, title: &str, lines: &[&str], back: Option<&str>| {
             (
                 status,

@@ -4,40 +4,26 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
-use serde::Deserialize;
 
+use super::extract::Language;
 use super::page_error::{InLang, PageError, PageFailure};
 use super::pages::{self, FormPage};
+use super::texts::{Texts, texts};
 use super::{AppState, STYLE_HREF};
-use crate::domain::answers::{self, AnswerError, Answers};
-use crate::domain::lang::Lang;
+use crate::domain::answers::{self, Answers};
 use crate::domain::survey::{self, Survey};
 use crate::domain::token;
 use crate::storage::{self, FormContext};
 
-#[derive(Deserialize)]
-pub struct LangQuery {
-    pub lang: Option<String>,
-}
-
-pub fn language(q: &LangQuery, headers: &HeaderMap) -> Lang {
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    Lang::negotiate(q.lang.as_deref(), accept)
-}
-
 pub async fn form(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    Language(lang): Language,
 ) -> Result<Response, PageError> {
-    let lang = language(&q, &headers);
     let (ctx, survey) = live(&state, &token).await.in_lang(lang)?;
     let action = format!("/s/{token}?lang={}", lang.code());
     Ok(pages::survey_form(&FormPage {
@@ -54,11 +40,11 @@ pub async fn form(
 pub async fn submit(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    Query(q): Query<LangQuery>,
+    Language(lang): Language,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, PageError> {
-    let lang = language(&q, &headers);
+    let t = texts(lang);
     // The link is judged first: an invalid link gets the same answer whatever
     // was sent with it.
     let (ctx, survey) = live(&state, &token).await.in_lang(lang)?;
@@ -74,21 +60,18 @@ pub async fn submit(
         )
     };
     if !is_form(&headers) {
-        let detail = match lang {
-            Lang::Nl => {
-                "Het formulier moet als application/x-www-form-urlencoded worden verstuurd."
-            }
-            Lang::En => "The form must be sent as application/x-www-form-urlencoded.",
-        };
-        return Err(bad_form(StatusCode::UNSUPPORTED_MEDIA_TYPE, detail));
+        return Err(bad_form(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            t.form_not_urlencoded,
+        ));
     }
     let body = body.map_err(|rejection| {
-        let (status, detail) = unreadable(lang, rejection.status());
+        let (status, detail) = unreadable(t, rejection.status());
         bad_form(status, detail)
     })?;
     let answers = answers::parse_form(&body)
         .and_then(|f| Answers::from_form(&survey, &f))
-        .map_err(|e| bad_form(StatusCode::BAD_REQUEST, &explain(lang, &e)))?;
+        .map_err(|e| bad_form(StatusCode::BAD_REQUEST, &(t.answer_problem)(&e)))?;
     let stored = state
         .db
         .submit(
@@ -118,23 +101,11 @@ fn is_form(headers: &HeaderMap) -> bool {
 }
 
 /// The status and explanation for a body that could not be read.
-fn unreadable(lang: Lang, status: StatusCode) -> (StatusCode, &'static str) {
+fn unreadable(t: &Texts, status: StatusCode) -> (StatusCode, &'static str) {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            match lang {
-                Lang::Nl => "Het formulier is te groot. Maak je opmerking korter.",
-                Lang::En => "The form is too large. Please shorten your comment.",
-            },
-        )
+        (StatusCode::PAYLOAD_TOO_LARGE, t.form_too_large)
     } else {
-        (
-            StatusCode::BAD_REQUEST,
-            match lang {
-                Lang::Nl => "Het formulier is onleesbaar aangekomen.",
-                Lang::En => "The form arrived unreadable.",
-            },
-        )
+        (StatusCode::BAD_REQUEST, t.form_unreadable)
     }
 }
 
@@ -143,11 +114,9 @@ fn unreadable(lang: Lang, status: StatusCode) -> (StatusCode, &'static str) {
 pub async fn done(
     State(state): State<AppState>,
     Path(round): Path<String>,
-    Query(q): Query<LangQuery>,
-    headers: HeaderMap,
+    Language(lang): Language,
 ) -> Result<Response, PageError> {
-    let lang = language(&q, &headers);
-    let t = pages::ui(lang);
+    let t = texts(lang);
     let round = round
         .parse::<i64>()
         .map_err(|_| PageError::new(lang, PageFailure::NotFound))?;
@@ -196,33 +165,4 @@ pub async fn round_survey(state: &AppState, round_id: i64) -> storage::Result<Ar
         m.insert(round_id, parsed.clone());
     }
     Ok(parsed)
-}
-
-fn explain(lang: Lang, e: &AnswerError) -> String {
-    match lang {
-        Lang::En => format!("Problem: {e}."),
-        Lang::Nl => match e {
-            AnswerError::UnknownItem(item) => format!("Onbekende vraag {item:?}."),
-            AnswerError::Duplicate { item } => format!("Vraag {item:?} is twee keer beantwoord."),
-            AnswerError::OutOfRange {
-                item,
-                value,
-                points,
-            } => {
-                format!(
-                    "Antwoord {value:?} op vraag {item:?} ligt niet op de schaal van 1 tot {points}."
-                )
-            }
-            AnswerError::CommentNotAsked => "Deze vragenlijst heeft geen opmerkingenveld.".into(),
-            AnswerError::CommentTooLong { len, max } => {
-                format!("Je opmerking is {len} tekens lang; er passen er {max}.")
-            }
-            AnswerError::NotText => {
-                "Het formulier bevat bytes die geen tekst zijn (geen geldige UTF-8).".into()
-            }
-            AnswerError::ControlCharacter => {
-                "Je opmerking bevat een onzichtbaar stuurteken (zoals NUL).".into()
-            }
-        },
-    }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::results::{api, cookie_of, json, key};
+use crate::results::{api, cookie_of, json, key, page};
 use crate::support::{Response, Server, TestDir, request, try_request};
 
 const ALL: &str =
@@ -172,16 +172,35 @@ fn failures_from_an_address_never_lock_out_valid_links_and_keys() {
     let cmd = dir.command(&["serve", "--addr", "127.0.0.1:0", "--max-failures", "5"]);
     let server = Server::spawn(&dir, cmd, None);
 
-    // A manager's key probing a team it may not see, and wrong paths for a
-    // valid key, are not guesses.
+    // A manager's key probing a team it may not see, wrong paths for a
+    // valid key, and a page or the API asked without any key or session
+    // are not guesses.
+    let session = cookie_of(&server.get(&format!("/a/{advisor}")));
     for _ in 0..10 {
         assert_eq!(api(&server, &manager, "/teams/b/trend").status, 404);
         assert_eq!(server.get(&format!("/a/{manager}")).status, 404);
+        assert_eq!(server.get("/overzicht").status, 401);
+        assert_eq!(server.get("/api/v1/teams").status, 401);
     }
+    // An unknown session on a page counts like an unknown link or key.
+    let guessed = "spiegel_session=DDDDDDDDDDDDDDDDDDDDDD";
     for i in 0..5 {
-        let res = server.get(&format!("/s/BBBBBBBBBBBBBBBBBBBBB{i}"));
-        assert_eq!(res.status, 404, "failure {i} counted too early");
+        let res = if i == 2 {
+            page(&server, "/team/a", guessed)
+        } else {
+            server.get(&format!("/s/BBBBBBBBBBBBBBBBBBBBB{i}"))
+        };
+        let expected = if i == 2 { 401 } else { 404 };
+        assert_eq!(res.status, expected, "failure {i} counted too early");
     }
+    let blocked = page(&server, "/overzicht?lang=en", guessed);
+    assert_eq!(blocked.status, 429);
+    assert!(
+        lang_page(&blocked).contains("Too many failed attempts"),
+        "{}",
+        blocked.body
+    );
+    assert_eq!(page(&server, "/overzicht", &session).status, 200);
 
     // Blocked now: unknown links get the HTML page in the page's language.
     let en = server.get("/s/CCCCCCCCCCCCCCCCCCCCCC?lang=en");

@@ -648,6 +648,27 @@ fn personal_links_become_a_session_cookie_with_the_same_limits() {
         "page shows the released score {score}"
     );
 
+    // The API takes the session like the key, with the same visibility.
+    let with_session = |path: &str, cookie: &str| {
+        request(
+            &o.server.addr,
+            "GET",
+            &format!("/api/v1{path}"),
+            &[("Cookie", cookie)],
+            b"",
+        )
+    };
+    let by_session = with_session(&format!("/teams/zuid/rounds/{}", o.round), &cookie);
+    assert_eq!(by_session.status, 200);
+    assert_eq!(json(&by_session), api_zuid);
+    let manager = cookie_of(&o.server.get(&format!("/m/{}", o.noord)));
+    assert_eq!(with_session("/teams/noord/trend", &manager).status, 200);
+    assert_eq!(with_session("/teams/zuid/trend", &manager).status, 404);
+    assert_eq!(with_session("/overview", &manager).status, 404);
+    let unknown = with_session("/teams", "spiegel_session=AAAAAAAAAAAAAAAAAAAAAA");
+    assert_eq!(unknown.status, 401);
+    assert_eq!(json(&unknown)["error"], "unknown or revoked key");
+
     // Wrong path for the key's role, unknown keys: the same refusal.
     assert_eq!(o.server.get(&format!("/a/{}", o.noord)).status, 404);
     assert_eq!(o.server.get(&format!("/m/{}", o.advisor)).status, 404);
@@ -665,4 +686,81 @@ fn personal_links_become_a_session_cookie_with_the_same_limits() {
     o.dir.ok(&["key", "revoke", &id]);
     assert_eq!(page(&o.server, "/overzicht", &cookie).status, 401);
     assert_eq!(o.server.get(&format!("/a/{}", o.advisor)).status, 404);
+}
+
+/// The pages, the CLI and the charts read the typed values of `report`; the
+/// API writes a trend and the overview by splicing stored JSON. Both must
+/// say exactly the same, byte for byte, for every key: released rounds
+/// with and without comments, withheld comments of a roll-up and of a small
+/// team, hidden rounds, open rounds.
+#[test]
+fn typed_values_serialise_to_exactly_what_the_api_splices() {
+    use spiegel::domain::access::Principal;
+    use spiegel::report;
+    use spiegel::storage::{self, Mode};
+
+    let dir = TestDir::new();
+    dir.ok(&["init"]);
+    dir.ok(&["team", "add", "Afdeling"]);
+    dir.ok(&["team", "add", "Groot", "--parent", "Afdeling"]);
+    dir.ok(&["team", "add", "Midden", "--parent", "Afdeling"]);
+    dir.ok(&["team", "add", "Klein"]);
+    let server = Server::start(&dir, None);
+    let bodies: Vec<String> = (0..10)
+        .map(|i| format!("{ALL}&comment=opmerking+{i}+%22%3Cb%3E%22+%C3%A9"))
+        .collect();
+    let refs: Vec<&str> = bodies.iter().map(String::as_str).collect();
+    for (i, small) in [3usize, 9, 2].iter().enumerate() {
+        let round = dir.open_round(&[
+            "round",
+            "open",
+            "--survey",
+            "pulse",
+            "--all",
+            "--title",
+            &format!("R\"{i}\""),
+        ]);
+        answer(&server, &dir, &round, "Groot", &refs);
+        answer(&server, &dir, &round, "Midden", &refs[..*small]);
+        answer(&server, &dir, &round, "Klein", &refs[..2]);
+        dir.ok(&["round", "close", &round]);
+    }
+    let open = dir.open_round(&["round", "open", "--survey", "pulse", "--all"]);
+    answer(&server, &dir, &open, "Groot", &refs[..5]);
+    let conn = storage::open(&dir.db(), Mode::ReadOnly).unwrap();
+    let groot = storage::team(&conn, "groot").unwrap();
+    for p in [Principal::Advisor, Principal::Manager { team: groot.key }] {
+        let ids: Vec<String> = report::teams(&conn, p)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.id)
+            .chain(
+                p.sees_organisation()
+                    .then(|| report::ORGANISATION_ID.into()),
+            )
+            .collect();
+        assert!(!ids.is_empty());
+        for id in &ids {
+            let typed = report::trend(&conn, p, id).unwrap();
+            assert_eq!(typed.rounds.len(), 3);
+            assert_eq!(
+                serde_json::to_string(&typed).unwrap(),
+                report::trend_json(&conn, p, id).unwrap(),
+                "{p:?} {id}"
+            );
+            for r in &typed.rounds {
+                let one = report::team_round(&conn, p, id, r.round.id).unwrap();
+                assert_eq!(&one, r);
+            }
+        }
+    }
+    let overview = report::overview(&conn, Principal::Advisor).unwrap();
+    assert!(overview.cells.len() > 12, "closed and open cells");
+    assert_eq!(
+        serde_json::to_string(&overview).unwrap(),
+        report::overview_json(&conn, Principal::Advisor).unwrap()
+    );
+    let spliced: Value =
+        serde_json::from_str(&report::overview_json(&conn, Principal::Advisor).unwrap()).unwrap();
+    check_response("/overview", &spliced).unwrap();
 }
