@@ -6,18 +6,26 @@
 #   bench/survey.sh
 #
 # Environment: PORT (default 18438), DURATION (seconds per run, default 10),
-# RATE_TOKENS (links to create for the submission run, default 120000).
+# RATE_TOKENS (links to create for the submission run, default 120000),
+# GET_CONNECTIONS (wrk connections of the GET runs, default "32 64"),
+# SPIEGEL_BIN (a server binary to measure instead of building this tree's),
+# TOKIO_WORKER_THREADS (the server's async threads; default one per core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-18438}
 DURATION=${DURATION:-10}
 RATE_TOKENS=${RATE_TOKENS:-120000}
+GET_CONNECTIONS=${GET_CONNECTIONS:-32 64}
 BASE="http://127.0.0.1:$PORT"
 WORK=$(mktemp -d)
 DB="$WORK/survey-bench.db"
 
-cargo build --release --quiet
-BIN=target/release/spiegel
+if [ -n "${SPIEGEL_BIN:-}" ]; then
+    BIN=$SPIEGEL_BIN
+else
+    cargo build --release --quiet
+    BIN=target/release/spiegel
+fi
 "$BIN" --db "$DB" init --org Bench >/dev/null
 "$BIN" --db "$DB" team add Team >/dev/null
 ROUND=$("$BIN" --db "$DB" round open --survey psychological-safety --all | tail -n 1)
@@ -40,10 +48,12 @@ CSS=$(curl -s -o /dev/null -w '%{size_download}' "$BASE$CSS_PATH")
 echo "survey page: $PAGE bytes HTML + $CSS bytes CSS = $((PAGE + CSS)) bytes (target < 15360)"
 echo "memory at start: $(rss)"
 
-echo
-echo "wrk: GET /s/{token}, 2 threads, 32 connections, ${DURATION}s (wrk shares the 2 cores)"
-wrk -t2 -c32 -d"${DURATION}s" --latency "$BASE/s/$GET_TOKEN" | grep -E 'Latency|Requests/sec|50%|99%|Non-2xx'
-echo "memory: $(rss)"
+for c in $GET_CONNECTIONS; do
+    echo
+    echo "wrk: GET /s/{token}, $((c < 2 ? c : 2)) threads, $c connections, ${DURATION}s (wrk shares the 2 cores)"
+    wrk -t"$((c < 2 ? c : 2))" -c"$c" -d"${DURATION}s" --latency "$BASE/s/$GET_TOKEN" | grep -E 'Latency|Requests/sec|50%|99%|Non-2xx'
+    echo "memory: $(rss)"
+done
 
 echo
 echo "wrk: POST /s/{token}, first-time submissions, 2 threads, 64 connections, ${DURATION}s"

@@ -161,18 +161,67 @@ struct RawItem {
 /// Parses and validates one survey file. `file` names it in errors; when
 /// `expected_id` is given (the file stem), the survey's id must equal it.
 pub fn parse(file: &str, source: &str, expected_id: Option<&str>) -> Result<Survey, SurveyError> {
-    let err = |span: Option<Range<usize>>, message: String| SurveyError {
-        file: file.to_string(),
-        line: span.map(|s| line_of(source, s.start)),
-        message,
-    };
+    let at = Place { file, source };
     let raw: RawSurvey = toml::from_str(source).map_err(|e| {
         let message = e.message().trim().to_string();
-        err(e.span(), message)
+        at.err(e.span(), message)
     })?;
+    let version = check_heading(&at, &raw, expected_id)?;
+    let points = check_scale(&at, &raw.scale)?;
+    let dimensions = dimensions(&at, &raw.dimensions)?;
+    let items = items(&at, &raw.items, &dimensions)?;
+    if let Some(d) = dimensions
+        .iter()
+        .find(|d| !items.iter().any(|i| i.dimension == d.id))
+    {
+        return Err(at.err(
+            None,
+            format!("dimension {:?} has no items; remove it or add items", d.id),
+        ));
+    }
+    Ok(Survey {
+        id: raw.id.into_inner(),
+        version,
+        title: raw.title.into_inner(),
+        intro: raw.intro.into_inner(),
+        thanks: raw.thanks.into_inner(),
+        scale: Scale {
+            points,
+            labels: raw.scale.into_inner().labels.into_inner(),
+        },
+        dimensions,
+        items,
+        comment: raw.comment.map(Spanned::into_inner),
+        hash: content_hash(source),
+        source: source.to_string(),
+    })
+}
 
+/// The file being parsed, to place an error at the line of a span.
+struct Place<'a> {
+    file: &'a str,
+    source: &'a str,
+}
+
+impl Place<'_> {
+    fn err(&self, span: Option<Range<usize>>, message: String) -> SurveyError {
+        SurveyError {
+            file: self.file.to_string(),
+            line: span.map(|s| line_of(self.source, s.start)),
+            message,
+        }
+    }
+}
+
+/// The id (and the file name it must match), the version and the texts
+/// around the questions; returns the version.
+fn check_heading(
+    at: &Place,
+    raw: &RawSurvey,
+    expected_id: Option<&str>,
+) -> Result<u32, SurveyError> {
     if !is_id(raw.id.get_ref()) {
-        return Err(err(
+        return Err(at.err(
             Some(raw.id.span()),
             format!(
                 "survey id {:?} must be lowercase letters, digits and '-'",
@@ -183,7 +232,7 @@ pub fn parse(file: &str, source: &str, expected_id: Option<&str>) -> Result<Surv
     if let Some(expected) = expected_id
         && raw.id.get_ref() != expected
     {
-        return Err(err(
+        return Err(at.err(
             Some(raw.id.span()),
             format!(
                 "survey id {:?} must equal the file name {:?}",
@@ -196,7 +245,7 @@ pub fn parse(file: &str, source: &str, expected_id: Option<&str>) -> Result<Surv
         .ok()
         .filter(|v| *v >= 1)
         .ok_or_else(|| {
-            err(
+            at.err(
                 Some(raw.version.span()),
                 "version must be a whole number of at least 1".into(),
             )
@@ -206,18 +255,23 @@ pub fn parse(file: &str, source: &str, expected_id: Option<&str>) -> Result<Surv
         ("intro", &raw.intro),
         ("thanks", &raw.thanks),
     ] {
-        check_text(text, name).map_err(|m| err(Some(text.span()), m))?;
+        check_text(text, name).map_err(|m| at.err(Some(text.span()), m))?;
     }
     if let Some(comment) = &raw.comment {
-        check_text(comment, "comment").map_err(|m| err(Some(comment.span()), m))?;
+        check_text(comment, "comment").map_err(|m| at.err(Some(comment.span()), m))?;
     }
+    Ok(version)
+}
 
-    let scale = raw.scale.get_ref();
+/// An odd number of points with one label per point in each language;
+/// returns the number of points.
+fn check_scale(at: &Place, scale: &Spanned<RawScale>) -> Result<u8, SurveyError> {
+    let scale = scale.get_ref();
     let points = u8::try_from(*scale.points.get_ref())
         .ok()
         .filter(|p| (3..=11).contains(p) && p % 2 == 1)
         .ok_or_else(|| {
-            err(
+            at.err(
                 Some(scale.points.span()),
                 "scale points must be an odd number from 3 to 11 (it needs a neutral midpoint)"
                     .into(),
@@ -228,7 +282,7 @@ pub fn parse(file: &str, source: &str, expected_id: Option<&str>) -> Result<Surv
         ("en", &scale.labels.get_ref().en),
     ] {
         if labels.len() != usize::from(points) {
-            return Err(err(
+            return Err(at.err(
                 Some(scale.labels.span()),
                 format!(
                     "scale has {points} points but {} labels in {lang}; give exactly one label per point",
@@ -237,36 +291,33 @@ pub fn parse(file: &str, source: &str, expected_id: Option<&str>) -> Result<Surv
             ));
         }
         if labels.iter().any(|l| l.trim().is_empty()) {
-            return Err(err(
+            return Err(at.err(
                 Some(scale.labels.span()),
                 format!("a scale label in {lang} is empty"),
             ));
         }
     }
+    Ok(points)
+}
 
+/// The dimensions, each with a unique id, a name and its prompts in both
+/// languages; at least one.
+fn dimensions(
+    at: &Place,
+    raw: &Spanned<Vec<Spanned<RawDimension>>>,
+) -> Result<Vec<Dimension>, SurveyError> {
     let mut dimensions = Vec::new();
     let mut seen = HashSet::new();
-    for d in raw.dimensions.get_ref() {
-        let d_ref = d.get_ref();
-        let id = d_ref.id.get_ref();
-        if !is_id(id) {
-            return Err(err(
-                Some(d_ref.id.span()),
-                format!("dimension id {id:?} must be lowercase letters, digits and '-'"),
-            ));
-        }
-        if !seen.insert(id.clone()) {
-            return Err(err(
-                Some(d_ref.id.span()),
-                format!("duplicate dimension id {id:?}"),
-            ));
-        }
-        check_text(&d_ref.name, &format!("name of dimension {id:?}"))
-            .map_err(|m| err(Some(d_ref.name.span()), m))?;
-        let prompts = d_ref.prompts.get_ref();
+    for d in raw.get_ref() {
+        let d = d.get_ref();
+        let id = d.id.get_ref();
+        check_id(at, &d.id, "dimension", &mut seen)?;
+        check_text(&d.name, &format!("name of dimension {id:?}"))
+            .map_err(|m| at.err(Some(d.name.span()), m))?;
+        let prompts = d.prompts.get_ref();
         if prompts.nl.len() != prompts.en.len() {
-            return Err(err(
-                Some(d_ref.prompts.span()),
+            return Err(at.err(
+                Some(d.prompts.span()),
                 format!(
                     "dimension {id:?} has {} prompts in nl but {} in en; translate every prompt",
                     prompts.nl.len(),
@@ -280,102 +331,92 @@ pub fn parse(file: &str, source: &str, expected_id: Option<&str>) -> Result<Surv
             .chain(&prompts.en)
             .any(|p| p.trim().is_empty())
         {
-            return Err(err(
-                Some(d_ref.prompts.span()),
+            return Err(at.err(
+                Some(d.prompts.span()),
                 format!("dimension {id:?} has an empty prompt"),
             ));
         }
         dimensions.push(Dimension {
             id: id.clone(),
-            name: d_ref.name.get_ref().clone(),
+            name: d.name.get_ref().clone(),
             prompts: prompts.clone(),
         });
     }
     if dimensions.is_empty() {
-        return Err(err(
-            Some(raw.dimensions.span()),
+        return Err(at.err(
+            Some(raw.span()),
             "a survey needs at least one dimension".into(),
         ));
     }
+    Ok(dimensions)
+}
 
+/// The items, each with a unique id, a known dimension and its text in both
+/// languages; 1 to 30 of them.
+fn items(
+    at: &Place,
+    raw: &Spanned<Vec<Spanned<RawItem>>>,
+    dimensions: &[Dimension],
+) -> Result<Vec<Item>, SurveyError> {
     let mut items = Vec::new();
     let mut seen = HashSet::new();
-    for i in raw.items.get_ref() {
-        let i_ref = i.get_ref();
-        let id = i_ref.id.get_ref();
-        if !is_id(id) {
-            return Err(err(
-                Some(i_ref.id.span()),
-                format!("item id {id:?} must be lowercase letters, digits and '-'"),
-            ));
-        }
-        if !seen.insert(id.clone()) {
-            return Err(err(
-                Some(i_ref.id.span()),
-                format!("duplicate item id {id:?}"),
-            ));
-        }
-        let dim = i_ref.dimension.get_ref();
+    for i in raw.get_ref() {
+        let i = i.get_ref();
+        let id = i.id.get_ref();
+        check_id(at, &i.id, "item", &mut seen)?;
+        let dim = i.dimension.get_ref();
         if !dimensions.iter().any(|d| &d.id == dim) {
             let known: Vec<&str> = dimensions.iter().map(|d| d.id.as_str()).collect();
-            return Err(err(
-                Some(i_ref.dimension.span()),
+            return Err(at.err(
+                Some(i.dimension.span()),
                 format!(
                     "item {id:?} names unknown dimension {dim:?}; known dimensions: {}",
                     known.join(", ")
                 ),
             ));
         }
-        check_text(&i_ref.text, &format!("text of item {id:?}"))
-            .map_err(|m| err(Some(i_ref.text.span()), m))?;
+        check_text(&i.text, &format!("text of item {id:?}"))
+            .map_err(|m| at.err(Some(i.text.span()), m))?;
         items.push(Item {
             id: id.clone(),
             dimension: dim.clone(),
-            reverse: i_ref.reverse,
-            text: i_ref.text.get_ref().clone(),
+            reverse: i.reverse,
+            text: i.text.get_ref().clone(),
         });
     }
     if items.is_empty() {
-        return Err(err(
-            Some(raw.items.span()),
-            "a survey needs at least one item".into(),
-        ));
+        return Err(at.err(Some(raw.span()), "a survey needs at least one item".into()));
     }
     if items.len() > 30 {
-        return Err(err(
-            Some(raw.items.span()),
+        return Err(at.err(
+            Some(raw.span()),
             format!(
                 "{} items is too many for a pulse survey; keep it to 30 at most",
                 items.len()
             ),
         ));
     }
-    if let Some(d) = dimensions
-        .iter()
-        .find(|d| !items.iter().any(|i| i.dimension == d.id))
-    {
-        return Err(err(
-            None,
-            format!("dimension {:?} has no items; remove it or add items", d.id),
+    Ok(items)
+}
+
+/// A dimension's or item's id: well formed and not seen before.
+fn check_id(
+    at: &Place,
+    id: &Spanned<String>,
+    what: &str,
+    seen: &mut HashSet<String>,
+) -> Result<(), SurveyError> {
+    let text = id.get_ref();
+    if !is_id(text) {
+        return Err(at.err(
+            Some(id.span()),
+            format!("{what} id {text:?} must be lowercase letters, digits and '-'"),
         ));
     }
-
-    Ok(Survey {
-        id: raw.id.into_inner(),
-        version,
-        title: raw.title.into_inner(),
-        intro: raw.intro.into_inner(),
-        thanks: raw.thanks.into_inner(),
-        scale: Scale {
-            points,
-            labels: scale.labels.get_ref().clone(),
-        },
-        dimensions,
-        items,
-        comment: raw.comment.map(Spanned::into_inner),
-        hash: content_hash(source),
-        source: source.to_string(),
-    })
+    if !seen.insert(text.clone()) {
+        return Err(at.err(Some(id.span()), format!("duplicate {what} id {text:?}")));
+    }
+    Ok(())
 }
 
 /// blake3 of a survey file's text, hex encoded.

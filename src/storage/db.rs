@@ -1,9 +1,11 @@
 //! The server's handle on the database: one writer thread that owns the
 //! only writing connection (every write is serialised by construction), with
-//! group commit for submissions, and a small pool of read-only connections.
+//! group commit for submissions, and a pool of read-only connections sized
+//! to the reads that can run at once.
 
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
 
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::{Semaphore, oneshot};
@@ -31,11 +33,10 @@ enum Job {
 #[derive(Clone)]
 pub struct Db {
     jobs: mpsc::Sender<Job>,
-    readers: Arc<Mutex<Vec<Connection>>>,
+    readers: Arc<Readers>,
     /// At most one read per core at a time: more would only add threads,
     /// connections and memory, not speed.
     read_slots: Arc<Semaphore>,
-    path: Arc<PathBuf>,
 }
 
 impl Db {
@@ -48,12 +49,22 @@ impl Db {
             .name("spiegel-writer".into())
             .spawn(move || writer(conn, rx))?;
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let read_slots = cores.max(2);
+        // Lookups run on the runtime's worker threads (one at a time on
+        // each: they never await) and reads on the blocking pool (at most
+        // `read_slots`), so this many connections are never all busy.
+        let workers =
+            tokio::runtime::Handle::try_current().map_or(cores, |rt| rt.metrics().num_workers());
         Ok(Db {
             jobs,
-            readers: Arc::new(Mutex::new(Vec::new())),
-            read_slots: Arc::new(Semaphore::new(cores.max(2))),
-            path: Arc::new(path.to_path_buf()),
+            readers: Arc::new(Readers::new(path, (workers + read_slots).max(4))),
+            read_slots: Arc::new(Semaphore::new(read_slots)),
         })
+    }
+
+    /// Most read-only connections open at once.
+    pub fn read_connections(&self) -> usize {
+        self.readers.size
     }
 
     /// Runs `f` on the writer's connection (in the writer's order).
@@ -93,24 +104,16 @@ impl Db {
 
     /// Runs a point lookup (a few microseconds, one indexed row) right here
     /// on the async thread with a pooled read-only connection: cheaper than a
-    /// trip to the blocking pool. Anything that scans belongs in [`Db::read`],
-    /// which runs this same function on the blocking pool.
+    /// trip to the blocking pool. The pool has a connection for every worker
+    /// thread and every read slot, so this never waits for one in the server.
+    /// Anything that scans belongs in [`Db::read`], which runs this same
+    /// function on the blocking pool.
     pub fn lookup<T, F>(&self, f: F) -> Result<T>
     where
         F: FnOnce(&Connection) -> Result<T>,
     {
-        let pooled = self.readers.lock().map_err(|_| stopped())?.pop();
-        let conn = match pooled {
-            Some(c) => c,
-            None => super::open(&self.path, Mode::ReadOnly)?,
-        };
-        let out = f(&conn);
-        if let Ok(mut pool) = self.readers.lock()
-            && pool.len() < 4
-        {
-            pool.push(conn);
-        }
-        out
+        let conn = self.readers.take()?;
+        f(&conn)
     }
 
     /// Runs `f` on a read-only connection from the pool, off the async runtime.
@@ -129,6 +132,95 @@ impl Db {
 
 fn stopped() -> StorageError {
     StorageError::WriterGone
+}
+
+/// Read-only connections, opened when needed up to `size` and then kept. A
+/// caller that finds all `size` busy waits for one to come back (which the
+/// sizing in [`Db::start`] keeps from happening in the server).
+struct Readers {
+    state: Mutex<ReadersState>,
+    returned: Condvar,
+    size: usize,
+    path: PathBuf,
+}
+
+struct ReadersState {
+    idle: Vec<Connection>,
+    /// Connections open, idle or lent out; never more than `size`.
+    opened: usize,
+}
+
+impl Readers {
+    fn new(path: &Path, size: usize) -> Readers {
+        Readers {
+            state: Mutex::new(ReadersState {
+                idle: Vec::with_capacity(size),
+                opened: 0,
+            }),
+            returned: Condvar::new(),
+            size,
+            path: path.to_path_buf(),
+        }
+    }
+
+    /// An idle connection, a new one while fewer than `size` are open, or
+    /// else the next one given back.
+    fn take(&self) -> Result<Pooled<'_>> {
+        let mut state = self.lock()?;
+        loop {
+            if let Some(conn) = state.idle.pop() {
+                return Ok(Pooled {
+                    readers: self,
+                    conn: Some(conn),
+                });
+            }
+            if state.opened < self.size {
+                state.opened += 1;
+                drop(state);
+                return match super::open(&self.path, Mode::ReadOnly) {
+                    Ok(conn) => Ok(Pooled {
+                        readers: self,
+                        conn: Some(conn),
+                    }),
+                    Err(e) => {
+                        self.lock()?.opened -= 1;
+                        self.returned.notify_one();
+                        Err(e)
+                    }
+                };
+            }
+            state = self.returned.wait(state).map_err(|_| stopped())?;
+        }
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, ReadersState>> {
+        self.state.lock().map_err(|_| stopped())
+    }
+}
+
+/// A connection lent out by [`Readers::take`]; given back when dropped.
+struct Pooled<'a> {
+    readers: &'a Readers,
+    conn: Option<Connection>,
+}
+
+impl Deref for Pooled<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+            .as_ref()
+            .expect("a pooled connection until dropped")
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        if let (Some(conn), Ok(mut state)) = (self.conn.take(), self.readers.lock()) {
+            state.idle.push(conn);
+            drop(state);
+            self.readers.returned.notify_one();
+        }
+    }
 }
 
 fn writer(mut conn: Connection, rx: mpsc::Receiver<Job>) {
@@ -195,5 +287,116 @@ fn commit_batch(conn: &mut Connection, batch: Vec<Submission>) {
             // channels were dropped: each receiver sees "writer stopped".
             tracing::error!(error = %e, "group commit failed");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use super::*;
+    use crate::domain::date::Zone;
+    use crate::domain::org::{K, OrgName};
+
+    /// A fresh, initialised database file, removed when dropped.
+    struct TempDb(PathBuf);
+
+    impl TempDb {
+        fn new(name: &str) -> TempDb {
+            let dir =
+                std::env::temp_dir().join(format!("spiegel-db-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join("spiegel.db");
+            let mut conn = super::super::open(&path, Mode::Create).unwrap();
+            let org = OrgName::parse("Pool").unwrap();
+            super::super::init(&mut conn, &org, K::parse(5).unwrap(), &Zone::utc()).unwrap();
+            TempDb(path)
+        }
+    }
+
+    impl Drop for TempDb {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(self.0.parent().unwrap());
+        }
+    }
+
+    fn opened(readers: &Readers) -> (usize, usize) {
+        let state = readers.lock().unwrap();
+        (state.opened, state.idle.len())
+    }
+
+    /// A query that holds its connection for a moment, counting how many
+    /// are busy at once.
+    fn slow_query(conn: &Connection, busy: &AtomicUsize, most: &AtomicUsize) -> Result<i64> {
+        let now = busy.fetch_add(1, Ordering::SeqCst) + 1;
+        most.fetch_max(now, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(5));
+        let n = conn.query_row("SELECT count(*) FROM org", [], |r| r.get(0))?;
+        busy.fetch_sub(1, Ordering::SeqCst);
+        Ok(n)
+    }
+
+    #[test]
+    fn concurrent_lookups_wait_for_a_pooled_connection() {
+        let db = TempDb::new("wait");
+        let readers = Readers::new(&db.0, 3);
+        let (busy, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        std::thread::scope(|s| {
+            for _ in 0..32 {
+                s.spawn(|| {
+                    for _ in 0..3 {
+                        let conn = readers.take().unwrap();
+                        assert_eq!(slow_query(&conn, &busy, &most).unwrap(), 1);
+                    }
+                });
+            }
+        });
+        assert_eq!(most.load(Ordering::SeqCst), 3, "every connection was used");
+        // Three opened, all kept: none opened and closed per lookup.
+        assert_eq!(opened(&readers), (3, 3));
+    }
+
+    #[test]
+    fn pool_serves_every_worker_and_read_slot_without_opening_more() {
+        let db = TempDb::new("size");
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(6)
+            .max_blocking_threads(4)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let db = Db::start(&db.0).unwrap();
+            let size = db.readers.size;
+            assert_eq!(size, (6 + db.read_slots.available_permits()).max(4));
+            let busy = Arc::new(AtomicUsize::new(0));
+            let most = Arc::new(AtomicUsize::new(0));
+            for _ in 0..2 {
+                let tasks: Vec<_> = (0..64)
+                    .map(|i| {
+                        let (db, busy, most) = (db.clone(), busy.clone(), most.clone());
+                        tokio::spawn(async move {
+                            if i % 2 == 0 {
+                                db.lookup(|c| slow_query(c, &busy, &most))
+                            } else {
+                                db.read(move |c| slow_query(c, &busy, &most)).await
+                            }
+                        })
+                    })
+                    .collect();
+                for t in tasks {
+                    assert_eq!(t.await.unwrap().unwrap(), 1);
+                }
+            }
+            let (open, idle) = opened(&db.readers);
+            assert!(
+                open <= size,
+                "{open} connections opened for a pool of {size}"
+            );
+            assert_eq!(idle, open, "every connection kept after use");
+            assert!(most.load(Ordering::SeqCst) <= size);
+        });
     }
 }

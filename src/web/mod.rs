@@ -146,8 +146,9 @@ pub const SHUTDOWN_DRAIN: Duration = Duration::from_secs(10);
 /// Most connections served at once (fewer when the open-file limit is low);
 /// further ones wait in the kernel's queue until one closes.
 pub const MAX_CONNECTIONS: usize = 1024;
-/// Open files kept free for the database, the listener and the rest.
-const RESERVED_FILES: u64 = 64;
+/// Open files kept free for the writer, the listener and the rest, besides
+/// two for each read connection (the file and its WAL).
+const RESERVED_FILES: u64 = 56;
 
 /// Serves until `shutdown` completes, then finishes open requests for at
 /// most [`SHUTDOWN_DRAIN`]. Slow or idle clients cannot hold a connection
@@ -158,7 +159,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let limit = connection_limit(raise_open_file_limit());
+    let limit = connection_limit(raise_open_file_limit(), state.db.read_connections());
     tracing::info!(max_connections = limit, "accepting connections");
     let slots = Arc::new(Semaphore::new(limit));
     let app = router(state);
@@ -243,12 +244,13 @@ fn raise_open_file_limit() -> Option<u64> {
 }
 
 /// Connections served at once: [`MAX_CONNECTIONS`], or fewer so that the
-/// open-file limit is never reached.
-fn connection_limit(open_files: Option<u64>) -> usize {
+/// open-file limit is never reached, with every read connection open.
+fn connection_limit(open_files: Option<u64>, read_connections: usize) -> usize {
     let Some(n) = open_files else {
         return MAX_CONNECTIONS;
     };
-    let fit = usize::try_from(n.saturating_sub(RESERVED_FILES)).unwrap_or(usize::MAX);
+    let reserved = RESERVED_FILES + 2 * read_connections as u64;
+    let fit = usize::try_from(n.saturating_sub(reserved)).unwrap_or(usize::MAX);
     fit.clamp(16, MAX_CONNECTIONS)
 }
 
@@ -331,9 +333,11 @@ mod tests {
 
     #[test]
     fn the_connection_limit_leaves_room_for_other_files() {
-        assert_eq!(connection_limit(None), MAX_CONNECTIONS);
-        assert_eq!(connection_limit(Some(1 << 20)), MAX_CONNECTIONS);
-        assert_eq!(connection_limit(Some(128)), 64);
-        assert_eq!(connection_limit(Some(20)), 16);
+        assert_eq!(connection_limit(None, 4), MAX_CONNECTIONS);
+        assert_eq!(connection_limit(Some(1 << 20), 4), MAX_CONNECTIONS);
+        assert_eq!(connection_limit(Some(128), 4), 64);
+        assert_eq!(connection_limit(Some(20), 4), 16);
+        // A bigger machine's larger pool of read connections.
+        assert_eq!(connection_limit(Some(1024), 128), 712);
     }
 }
