@@ -197,11 +197,12 @@ fn fit<DB: DrawingBackend>(pen: &Pen<'_, DB>, name: &str, max: i32) -> Result<St
     Ok(s)
 }
 
+/// Draws the overview: heading, the colour ramp and legend, the round titles,
+/// then a row of cells per team.
 pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, o: &Overview, lang: Lang) -> Res {
     let (w, _) = pen.size();
     let m = pen.px(16.0);
     let l = layout(pen, o, lang)?;
-    let points = o.points.max(2) as f64;
 
     pen.text(
         &o.heading(lang),
@@ -212,7 +213,19 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, o: &Overview, lang: La
         VPos::Top,
     )?;
 
-    // The colour ramp with the scale's numbers.
+    draw_ramp(pen, o, &l, lang)?;
+    let after_ramp = l.ramp_y + pen.px(14.0) + pen.line_height(SMALL) + pen.px(4.0);
+    draw::legend(pen, &legend_entries(lang), (m, after_ramp), w - m)?;
+
+    draw_round_titles(pen, o, &l)?;
+    draw_rows(pen, o, &l)
+}
+
+/// The colour ramp with the scale's numbers.
+fn draw_ramp<DB: DrawingBackend>(pen: &Pen<'_, DB>, o: &Overview, l: &Layout, lang: Lang) -> Res {
+    let (w, _) = pen.size();
+    let m = pen.px(16.0);
+    let points = o.points.max(2) as f64;
     let label = tr(lang, "score", "score");
     let (lw, _) = pen.measure(label, SMALL)?;
     let ramp_x0 = m + lw + pen.px(8.0);
@@ -253,10 +266,12 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, o: &Overview, lang: La
             VPos::Top,
         )?;
     }
-    let after_ramp = l.ramp_y + pen.px(14.0) + pen.line_height(SMALL) + pen.px(4.0);
-    draw::legend(pen, &legend_entries(lang), (m, after_ramp), w - m)?;
+    Ok(())
+}
 
-    // Round titles.
+/// Round titles over their columns, read bottom to top where they are too
+/// wide.
+fn draw_round_titles<DB: DrawingBackend>(pen: &Pen<'_, DB>, o: &Overview, l: &Layout) -> Res {
     let cx = |r: usize| l.grid_x + (l.col_w * (r as f64 + 0.5)).round() as i32;
     for (r, title) in o.rounds.iter().enumerate() {
         let title = draw::clip(title, 22);
@@ -276,8 +291,15 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, o: &Overview, lang: La
             )?;
         }
     }
+    Ok(())
+}
 
-    // Rows.
+/// A row per team: a rule above each department, the (indented) name, then
+/// a cell per round: its colour, a cross, an open mark or blank.
+fn draw_rows<DB: DrawingBackend>(pen: &Pen<'_, DB>, o: &Overview, l: &Layout) -> Res {
+    let (w, _) = pen.size();
+    let m = pen.px(16.0);
+    let points = o.points.max(2) as f64;
     let indent = pen.px(12.0);
     let pad = if l.col_w >= 6.0 { 1 } else { 0 };
     for (t, team) in o.teams.iter().enumerate() {

@@ -217,6 +217,23 @@ pub(super) fn natural_height(r: &RoundDetail, width: u32, _s: f64, lang: Lang) -
     }
 }
 
+/// The bars' geometry, shared by every row: the centre of neutral at `x0`,
+/// 100 % at `half` pixels either side, each bar `bar_h` high.
+struct Bars {
+    x0: i32,
+    half: f64,
+    bar_h: i32,
+}
+
+impl Bars {
+    /// The width in pixels of `share` (clamped to 0..=1).
+    fn at(&self, share: f64) -> i32 {
+        (share.clamp(0.0, 1.0) * self.half).round() as i32
+    }
+}
+
+/// Draws the round detail: heading and legend, the scale, then a row per
+/// statement.
 pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, r: &RoundDetail, lang: Lang) -> Res {
     let (w, _) = pen.size();
     let m = pen.px(16.0);
@@ -231,9 +248,30 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, r: &RoundDetail, lang:
     )?;
 
     // The bar scale: the centre of neutral at x0, 100 % at either end.
-    let x0 = (l.bar_x0 + l.bar_x1) / 2;
-    let half = ((l.bar_x1 - l.bar_x0) / 2).max(1) as f64;
-    let at = |share: f64| (share.clamp(0.0, 1.0) * half).round() as i32;
+    let bars = Bars {
+        x0: (l.bar_x0 + l.bar_x1) / 2,
+        half: ((l.bar_x1 - l.bar_x0) / 2).max(1) as f64,
+        bar_h: pen.px(22.0),
+    };
+    draw_header(pen, r, &l, &bars, lang)?;
+
+    let mut y = l.items_y;
+    for (item, (lines, row_h)) in r.items.iter().zip(&l.rows) {
+        draw_item(pen, item, lines, &l, &bars, y, lang)?;
+        y += row_h;
+    }
+    Ok(())
+}
+
+/// The header row: the shares along the bar scale and the mean's heading.
+fn draw_header<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    r: &RoundDetail,
+    l: &Layout,
+    bars: &Bars,
+    lang: Lang,
+) -> Res {
+    let x0 = bars.x0;
     let hy = l.header_y + pen.line_height(SMALL) / 2;
     for (share, anchor) in [
         (-1.0, HPos::Left),
@@ -242,7 +280,12 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, r: &RoundDetail, lang:
         (0.5, HPos::Center),
         (1.0, HPos::Right),
     ] {
-        let x = x0 + if share < 0.0 { -at(-share) } else { at(share) };
+        let x = x0
+            + if share < 0.0 {
+                -bars.at(-share)
+            } else {
+                bars.at(share)
+            };
         pen.text(
             &pct(f64::abs(share)),
             (x, hy),
@@ -259,105 +302,151 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, r: &RoundDetail, lang:
         draw::MUTED,
         HPos::Right,
         VPos::Center,
-    )?;
+    )
+}
 
-    let bar_h = pen.px(22.0);
-    let mut y = l.items_y;
-    for (item, (lines, row_h)) in r.items.iter().zip(&l.rows) {
-        // Statement text.
-        let mut ty = y;
-        for line in lines {
-            pen.text(line, (l.text_x, ty), BODY, draw::INK, HPos::Left, VPos::Top)?;
-            ty += pen.line_height(BODY);
-        }
-        if item.reverse {
+/// One statement's row from `y`: its text, the grid beside its bar, then the
+/// bar and its mean, or "hidden".
+fn draw_item<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    item: &ItemBar,
+    lines: &[String],
+    l: &Layout,
+    bars: &Bars,
+    y: i32,
+    lang: Lang,
+) -> Res {
+    let bar_h = bars.bar_h;
+    let ty = draw_statement(pen, item, lines, l.text_x, y, lang)?;
+    let bar_top = if l.stacked {
+        ty + pen.px(4.0)
+    } else {
+        y + ((ty - y).max(bar_h) - bar_h) / 2
+    };
+    let mid = bar_top + bar_h / 2;
+    draw_item_grid(pen, item, bars, bar_top)?;
+
+    match item.shown() {
+        None => {
             pen.text(
-                reverse_note(lang),
-                (l.text_x, ty),
-                SMALL,
+                draw::tr(lang, "verborgen", "hidden"),
+                (bars.x0, mid),
+                BODY,
                 draw::MUTED,
-                HPos::Left,
-                VPos::Top,
+                HPos::Center,
+                VPos::Center,
             )?;
-            ty += pen.line_height(SMALL);
         }
-        let bar_top = if l.stacked {
-            ty + pen.px(4.0)
-        } else {
-            y + ((ty - y).max(bar_h) - bar_h) / 2
-        };
-        let mid = bar_top + bar_h / 2;
-        // Grid and the centre of neutral, behind the bar and only beside it
-        // (in a narrow chart the statement is above the bar).
-        let (g0, g1) = (bar_top - pen.px(4.0), bar_top + bar_h + pen.px(4.0));
-        for share in [-1.0, -0.5, 0.5, 1.0] {
-            let x = x0 + if share < 0.0 { -at(-share) } else { at(share) };
-            pen.line(vec![(x, g0), (x, g1)], draw::GRID.to_rgba(), 1.0)?;
-        }
-        if item.shares.is_some() {
-            pen.line(vec![(x0, g0), (x0, g1)], draw::CENTRE.to_rgba(), 1.0)?;
-        }
-
-        match item.shown() {
-            None => {
+        Some((s, mean)) => {
+            draw_bar(pen, s, bars, bar_top)?;
+            if let Some(mean) = mean {
                 pen.text(
-                    draw::tr(lang, "verborgen", "hidden"),
-                    (x0, mid),
+                    &num(mean, 1, lang),
+                    (l.mean_x, mid),
                     BODY,
-                    draw::MUTED,
+                    draw::INK,
+                    HPos::Right,
+                    VPos::Center,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Statement text from `y` at `text_x`, with the note on a reversed
+/// statement; returns the y under it.
+fn draw_statement<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    item: &ItemBar,
+    lines: &[String],
+    text_x: i32,
+    y: i32,
+    lang: Lang,
+) -> Result<i32, Error> {
+    let mut ty = y;
+    for line in lines {
+        pen.text(line, (text_x, ty), BODY, draw::INK, HPos::Left, VPos::Top)?;
+        ty += pen.line_height(BODY);
+    }
+    if item.reverse {
+        pen.text(
+            reverse_note(lang),
+            (text_x, ty),
+            SMALL,
+            draw::MUTED,
+            HPos::Left,
+            VPos::Top,
+        )?;
+        ty += pen.line_height(SMALL);
+    }
+    Ok(ty)
+}
+
+/// Grid and the centre of neutral, behind the bar and only beside it
+/// (in a narrow chart the statement is above the bar).
+fn draw_item_grid<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    item: &ItemBar,
+    bars: &Bars,
+    bar_top: i32,
+) -> Res {
+    let x0 = bars.x0;
+    let (g0, g1) = (bar_top - pen.px(4.0), bar_top + bars.bar_h + pen.px(4.0));
+    for share in [-1.0, -0.5, 0.5, 1.0] {
+        let x = x0
+            + if share < 0.0 {
+                -bars.at(-share)
+            } else {
+                bars.at(share)
+            };
+        pen.line(vec![(x, g0), (x, g1)], draw::GRID.to_rgba(), 1.0)?;
+    }
+    if item.shares.is_some() {
+        pen.line(vec![(x0, g0), (x0, g1)], draw::CENTRE.to_rgba(), 1.0)?;
+    }
+    Ok(())
+}
+
+/// The diverging stacked bar from `bar_top`: unfavourable, neutral centred on
+/// the scale's centre, favourable, each labelled with its share where it fits.
+fn draw_bar<DB: DrawingBackend>(pen: &Pen<'_, DB>, s: Shares, bars: &Bars, bar_top: i32) -> Res {
+    let (x0, bar_h) = (bars.x0, bars.bar_h);
+    let mid = bar_top + bar_h / 2;
+    let total = s.unfavourable + s.neutral + s.favourable;
+    let norm = |v: f64| {
+        if total > 0.0 && v.is_finite() {
+            (v / total).max(0.0)
+        } else {
+            0.0
+        }
+    };
+    let (u, n, f) = (norm(s.unfavourable), norm(s.neutral), norm(s.favourable));
+    let n_left = x0 - bars.at(n / 2.0);
+    let n_right = x0 + bars.at(n / 2.0);
+    let u_left = n_left - bars.at(u);
+    let f_right = n_right + bars.at(f);
+    let segs = [
+        (u_left, n_left, draw::VERMILLION, draw::INK, u),
+        (n_left, n_right, draw::NEUTRAL, draw::INK, n),
+        (n_right, f_right, draw::BLUE, WHITE, f),
+    ];
+    for (a, b, fill, ink, share) in segs {
+        if b > a {
+            pen.fill_rect((a, bar_top), (b, bar_top + bar_h), fill.to_rgba())?;
+            let label = pct(share);
+            let (tw, _) = pen.measure(&label, SMALL)?;
+            if tw + pen.px(6.0) <= b - a {
+                pen.text(
+                    &label,
+                    ((a + b) / 2, mid),
+                    SMALL,
+                    ink,
                     HPos::Center,
                     VPos::Center,
                 )?;
             }
-            Some((s, mean)) => {
-                let total = s.unfavourable + s.neutral + s.favourable;
-                let norm = |v: f64| {
-                    if total > 0.0 && v.is_finite() {
-                        (v / total).max(0.0)
-                    } else {
-                        0.0
-                    }
-                };
-                let (u, n, f) = (norm(s.unfavourable), norm(s.neutral), norm(s.favourable));
-                let n_left = x0 - at(n / 2.0);
-                let n_right = x0 + at(n / 2.0);
-                let u_left = n_left - at(u);
-                let f_right = n_right + at(f);
-                let segs = [
-                    (u_left, n_left, draw::VERMILLION, draw::INK, u),
-                    (n_left, n_right, draw::NEUTRAL, draw::INK, n),
-                    (n_right, f_right, draw::BLUE, WHITE, f),
-                ];
-                for (a, b, fill, ink, share) in segs {
-                    if b > a {
-                        pen.fill_rect((a, bar_top), (b, bar_top + bar_h), fill.to_rgba())?;
-                        let label = pct(share);
-                        let (tw, _) = pen.measure(&label, SMALL)?;
-                        if tw + pen.px(6.0) <= b - a {
-                            pen.text(
-                                &label,
-                                ((a + b) / 2, mid),
-                                SMALL,
-                                ink,
-                                HPos::Center,
-                                VPos::Center,
-                            )?;
-                        }
-                    }
-                }
-                if let Some(mean) = mean {
-                    pen.text(
-                        &num(mean, 1, lang),
-                        (l.mean_x, mid),
-                        BODY,
-                        draw::INK,
-                        HPos::Right,
-                        VPos::Center,
-                    )?;
-                }
-            }
         }
-        y += row_h;
     }
     Ok(())
 }

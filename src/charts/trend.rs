@@ -186,6 +186,8 @@ fn plan(widest: i32, line: i32, slot: f64, gap: i32) -> Labels {
     }
 }
 
+/// Lays the trend out at the pen's width: heading, legend, verdict, the
+/// horizontal slots and the rows of labels under the plot.
 fn frame<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, lang: Lang) -> Result<Frame, Error> {
     let (w, _) = pen.size();
     let m = pen.px(16.0);
@@ -195,54 +197,16 @@ fn frame<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, lang: Lang) -> Result
     let mut y = m;
     y += pen.line_height(TITLE);
     let subtitle_y = y;
-    let subtitle = format!(
-        "{} · {} 1–{}",
-        t.survey_title,
-        tr(lang, "schaal", "scale"),
-        t.points
-    );
+    let subtitle = subtitle_text(t, lang);
     y += pen.line_height(BODY) + pen.px(4.0);
 
     // Legend.
-    let mut entries = vec![
-        (Sign::Line(draw::BLUE, 2.5), t.subject.clone()),
-        (
-            Sign::Band,
-            tr(lang, "95%-betrouwbaarheidsinterval", "95% interval").to_string(),
-        ),
-    ];
-    if t.comparison.is_some() {
-        entries.push((
-            Sign::Line(draw::GREY, 1.5),
-            tr(lang, "organisatie", "organisation").to_string(),
-        ));
-    }
-    if t.run_chart.median.is_some() {
-        entries.push((
-            Sign::Dashed(draw::CENTRE),
-            tr(lang, "middenlijn (mediaan)", "centre line (median)").to_string(),
-        ));
-    }
-    if t.rounds.iter().any(|r| r.value == TrendValue::Hidden) {
-        entries.push((Sign::Hatch, hidden_word(lang).to_string()));
-    }
+    let entries = legend_entries(t, lang);
     let legend_y = y;
     y = draw::legend_height(pen, &entries, (m, y), w - m)?;
 
     // The verdict and its note, wrapped, at the bottom.
-    let verdict = capitalise(&t.verdict(lang));
-    let verdict_lines = pen.wrap(&verdict, BODY, w - 2 * m)?;
-    let note = match lang {
-        Lang::Nl => format!(
-            "Run-chart-regels (Anhøj): middenlijn = mediaan van de eerste {} vrijgegeven rondes; n = aantal respondenten.",
-            runchart::FREEZE_AFTER
-        ),
-        Lang::En => format!(
-            "Run-chart rules (Anhøj): centre line = median of the first {} released rounds; n = respondents.",
-            runchart::FREEZE_AFTER
-        ),
-    };
-    let note_lines = pen.wrap(&note, SMALL, w - 2 * m)?;
+    let (verdict_lines, note_lines) = verdict_and_note(pen, t, lang, w - 2 * m)?;
     let verdict_h = verdict_lines.len() as i32 * pen.line_height(BODY)
         + note_lines.len() as i32 * pen.line_height(SMALL);
 
@@ -255,40 +219,8 @@ fn frame<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, lang: Lang) -> Result
     // Rows under the plot: n, then the round titles.
     let line = pen.line_height(SMALL);
     let gap = pen.px(6.0);
-    let labels: Vec<String> = t
-        .rounds
-        .iter()
-        .map(|r| draw::clip(&r.label, LABEL_CHARS))
-        .collect();
-    let mut widest = 0;
-    for l in &labels {
-        widest = widest.max(pen.measure(l, SMALL)?.0);
-    }
-    let label_plan = plan(widest, line, slot, gap);
-    let label_h = match label_plan {
-        Labels::Up => widest + gap,
-        _ => line,
-    };
-    let ns: Vec<String> = t
-        .rounds
-        .iter()
-        .map(|r| match r.value {
-            TrendValue::Released { n, .. } => n.to_string(),
-            _ => String::new(),
-        })
-        .collect();
-    let mut widest_n = 0;
-    for n in &ns {
-        widest_n = widest_n.max(pen.measure(n, SMALL)?.0);
-    }
-    let n_plan = match plan(widest_n, line, slot, pen.px(3.0)) {
-        Labels::Every(_) => Labels::Up, // every n is shown, however narrow
-        p => p,
-    };
-    let n_h = match n_plan {
-        Labels::Up => widest_n + gap,
-        _ => line,
-    };
+    let (labels, label_plan, label_h) = title_row(pen, t, line, slot, gap)?;
+    let (ns, n_plan, n_h) = n_row(pen, t, line, slot, gap)?;
 
     Ok(Frame {
         m,
@@ -311,6 +243,125 @@ fn frame<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, lang: Lang) -> Result
         n_plan,
         n_h,
     })
+}
+
+/// The line under the heading: the survey and its scale.
+fn subtitle_text(t: &Trend, lang: Lang) -> String {
+    format!(
+        "{} · {} 1–{}",
+        t.survey_title,
+        tr(lang, "schaal", "scale"),
+        t.points
+    )
+}
+
+/// The legend's entries: the subject, the band, and the organisation, centre
+/// line and hidden rounds where the chart shows them.
+fn legend_entries(t: &Trend, lang: Lang) -> Vec<(Sign, String)> {
+    let mut entries = vec![
+        (Sign::Line(draw::BLUE, 2.5), t.subject.clone()),
+        (
+            Sign::Band,
+            tr(lang, "95%-betrouwbaarheidsinterval", "95% interval").to_string(),
+        ),
+    ];
+    if t.comparison.is_some() {
+        entries.push((
+            Sign::Line(draw::GREY, 1.5),
+            tr(lang, "organisatie", "organisation").to_string(),
+        ));
+    }
+    if t.run_chart.median.is_some() {
+        entries.push((
+            Sign::Dashed(draw::CENTRE),
+            tr(lang, "middenlijn (mediaan)", "centre line (median)").to_string(),
+        ));
+    }
+    if t.rounds.iter().any(|r| r.value == TrendValue::Hidden) {
+        entries.push((Sign::Hatch, hidden_word(lang).to_string()));
+    }
+    entries
+}
+
+/// The verdict and the run-chart note, each wrapped to `width`.
+fn verdict_and_note<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    t: &Trend,
+    lang: Lang,
+    width: i32,
+) -> Result<(Vec<String>, Vec<String>), Error> {
+    let verdict = capitalise(&t.verdict(lang));
+    let verdict_lines = pen.wrap(&verdict, BODY, width)?;
+    let note = match lang {
+        Lang::Nl => format!(
+            "Run-chart-regels (Anhøj): middenlijn = mediaan van de eerste {} vrijgegeven rondes; n = aantal respondenten.",
+            runchart::FREEZE_AFTER
+        ),
+        Lang::En => format!(
+            "Run-chart rules (Anhøj): centre line = median of the first {} released rounds; n = respondents.",
+            runchart::FREEZE_AFTER
+        ),
+    };
+    let note_lines = pen.wrap(&note, SMALL, width)?;
+    Ok((verdict_lines, note_lines))
+}
+
+/// The round titles under the plot (clipped), how they fit their slots and
+/// the height their row takes.
+fn title_row<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    t: &Trend,
+    line: i32,
+    slot: f64,
+    gap: i32,
+) -> Result<(Vec<String>, Labels, i32), Error> {
+    let labels: Vec<String> = t
+        .rounds
+        .iter()
+        .map(|r| draw::clip(&r.label, LABEL_CHARS))
+        .collect();
+    let mut widest = 0;
+    for l in &labels {
+        widest = widest.max(pen.measure(l, SMALL)?.0);
+    }
+    let label_plan = plan(widest, line, slot, gap);
+    let label_h = match label_plan {
+        Labels::Up => widest + gap,
+        _ => line,
+    };
+    Ok((labels, label_plan, label_h))
+}
+
+/// The respondent counts under the plot (empty where not released), how they
+/// fit their slots (never thinned out) and the height their row takes.
+fn n_row<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    t: &Trend,
+    line: i32,
+    slot: f64,
+    gap: i32,
+) -> Result<(Vec<String>, Labels, i32), Error> {
+    let ns: Vec<String> = t
+        .rounds
+        .iter()
+        .map(|r| match r.value {
+            TrendValue::Released { n, .. } => n.to_string(),
+            _ => String::new(),
+        })
+        .collect();
+    let mut widest_n = 0;
+    for n in &ns {
+        widest_n = widest_n.max(pen.measure(n, SMALL)?.0);
+    }
+    let n_plan = match plan(widest_n, line, slot, pen.px(3.0)) {
+        Labels::Every(_) => Labels::Up, // every n is shown, however narrow
+        p => p,
+    };
+    let n_h = match n_plan {
+        Labels::Up => widest_n + gap,
+        _ => line,
+    };
+    Ok((ns, n_plan, n_h))
 }
 
 /// What the trend's layout needs besides the plot's own height.
@@ -360,24 +411,70 @@ pub(super) fn natural_height(t: &Trend, width: u32, lang: Lang) -> u32 {
     }
 }
 
-pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, lang: Lang) -> Res {
-    let (w, h) = pen.size();
-    let f = frame(pen, t, lang)?;
-    let Frame {
-        m,
-        left,
-        right,
-        slot,
-        line,
-        label_plan,
-        n_plan,
-        n_h,
-        ..
-    } = f;
-    let (labels, ns) = (&f.labels, &f.ns);
-    let points = t.points.max(2) as f64;
-    let cx = |i: usize| left + (slot * (i as f64 + 0.5)).round() as i32;
+/// Where the plot sits and how rounds and scores map onto it; shared by
+/// every layer of the trend.
+struct Plot {
+    left: i32,
+    right: i32,
+    top: i32,
+    bottom: i32,
+    /// The width of one round's slot.
+    slot: f64,
+    /// The top of the scale (at least 2).
+    points: f64,
+}
 
+impl Plot {
+    /// The x of the centre of round `i`'s slot.
+    fn cx(&self, i: usize) -> i32 {
+        self.left + (self.slot * (i as f64 + 0.5)).round() as i32
+    }
+
+    /// The y of score `v`, clamped to the scale 1..=points.
+    fn yv(&self, v: f64) -> i32 {
+        let f = ((v - 1.0) / (self.points - 1.0)).clamp(0.0, 1.0);
+        self.bottom - (f * (self.bottom - self.top) as f64).round() as i32
+    }
+}
+
+/// Draws the trend, layer by layer, from the back to the front.
+pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, lang: Lang) -> Res {
+    let (_, h) = pen.size();
+    let f = frame(pen, t, lang)?;
+    draw_heading(pen, t, &f, lang)?;
+
+    let top = f.plot_top;
+    let p = Plot {
+        left: f.left,
+        right: f.right,
+        top,
+        bottom: (h - f.below(pen)).max(top + 40),
+        slot: f.slot,
+        points: t.points.max(2) as f64,
+    };
+    draw_axes(pen, t, &p)?;
+    draw_gaps(pen, t, &p, lang)?;
+
+    // Runs of consecutive released rounds: the band and the line never cross
+    // a gap.
+    let released = released_values(t);
+    draw_band(pen, &p, &released)?;
+    if let Some(median) = t.run_chart.median {
+        pen.dashed_h(p.left, p.right, p.yv(median), draw::CENTRE, 1.5)?;
+    }
+    draw_comparison(pen, t, &p)?;
+    draw_line(pen, &p, &released)?;
+
+    let n_top = p.bottom + pen.px(6.0);
+    draw_ns(pen, &f, &p, n_top)?;
+    draw_titles(pen, &f, &p, n_top + f.n_h)?;
+    draw_verdict(pen, &f, h)
+}
+
+/// The title, the subtitle and the legend.
+fn draw_heading<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, f: &Frame, lang: Lang) -> Res {
+    let (w, _) = pen.size();
+    let m = f.m;
     pen.text(
         &t.heading(lang),
         (m, m),
@@ -395,30 +492,36 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, lang: Lang)
         VPos::Top,
     )?;
     draw::legend(pen, &f.entries, (m, f.legend_y), w - m)?;
+    Ok(())
+}
 
-    let top = f.plot_top;
-    let bottom = (h - f.below(pen)).max(top + 40);
-    let yv = |v: f64| -> i32 {
-        let f = ((v - 1.0) / (points - 1.0)).clamp(0.0, 1.0);
-        bottom - (f * (bottom - top) as f64).round() as i32
-    };
-
-    // Grid and scale 1..points.
+/// Grid and scale 1..points.
+fn draw_axes<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, p: &Plot) -> Res {
     for k in 1..=t.points.max(2) {
-        let yy = yv(k as f64);
+        let yy = p.yv(k as f64);
         let color = if k == 1 { draw::GREY } else { draw::GRID };
-        pen.line(vec![(left, yy), (right, yy)], color.to_rgba(), 1.0)?;
+        pen.line(vec![(p.left, yy), (p.right, yy)], color.to_rgba(), 1.0)?;
         pen.text(
             &k.to_string(),
-            (left - pen.px(8.0), yy),
+            (p.left - pen.px(8.0), yy),
             SMALL,
             draw::MUTED,
             HPos::Right,
             VPos::Center,
         )?;
     }
+    Ok(())
+}
 
-    // Hidden and pending rounds: labelled gaps across the plot.
+/// Hidden and pending rounds: labelled gaps across the plot.
+fn draw_gaps<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, p: &Plot, lang: Lang) -> Res {
+    let Plot {
+        left,
+        top,
+        bottom,
+        slot,
+        ..
+    } = *p;
     for (i, r) in t.rounds.iter().enumerate() {
         let word = match r.value {
             TrendValue::Hidden => hidden_word(lang),
@@ -437,13 +540,13 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, lang: Lang)
         let pad = pen.px(3.0);
         if tw + 2 * pad <= x1 - x0 {
             pen.fill_rect(
-                (cx(i) - tw / 2 - pad, mid - th / 2 - pad),
-                (cx(i) + tw / 2 + pad, mid + th / 2 + pad),
+                (p.cx(i) - tw / 2 - pad, mid - th / 2 - pad),
+                (p.cx(i) + tw / 2 + pad, mid + th / 2 + pad),
                 WHITE.to_rgba(),
             )?;
             pen.text(
                 word,
-                (cx(i), mid),
+                (p.cx(i), mid),
                 SMALL,
                 draw::INK,
                 HPos::Center,
@@ -451,32 +554,47 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, lang: Lang)
             )?;
         } else {
             pen.fill_rect(
-                (cx(i) - th / 2 - pad, mid - tw / 2 - pad),
-                (cx(i) + th / 2 + pad, mid + tw / 2 + pad),
+                (p.cx(i) - th / 2 - pad, mid - tw / 2 - pad),
+                (p.cx(i) + th / 2 + pad, mid + tw / 2 + pad),
                 WHITE.to_rgba(),
             )?;
-            pen.text_up(word, (cx(i), mid), SMALL, draw::INK)?;
+            pen.text_up(word, (p.cx(i), mid), SMALL, draw::INK)?;
         }
     }
+    Ok(())
+}
 
-    // Runs of consecutive released rounds: the band and the line never cross
-    // a gap.
-    let released: Vec<Option<(f64, [f64; 2])>> = t
-        .rounds
+/// Each round's mean and interval where released with a finite mean.
+fn released_values(t: &Trend) -> Vec<Option<(f64, [f64; 2])>> {
+    t.rounds
         .iter()
         .map(|r| match r.value {
             TrendValue::Released { mean, ci, .. } if mean.is_finite() => Some((mean, ci)),
             _ => None,
         })
-        .collect();
-    for seg in segments(&released) {
+        .collect()
+}
+
+/// The 95 % interval as a band per run of released rounds (a bar for a run
+/// of one).
+fn draw_band<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    p: &Plot,
+    released: &[Option<(f64, [f64; 2])>],
+) -> Res {
+    for seg in segments(released) {
         let hi: Vec<(i32, i32)> = seg
             .iter()
-            .map(|&i| (cx(i), yv(finite_or(released[i].map(|r| r.1[1]), points))))
+            .map(|&i| {
+                (
+                    p.cx(i),
+                    p.yv(finite_or(released[i].map(|r| r.1[1]), p.points)),
+                )
+            })
             .collect();
         let lo: Vec<(i32, i32)> = seg
             .iter()
-            .map(|&i| (cx(i), yv(finite_or(released[i].map(|r| r.1[0]), 1.0))))
+            .map(|&i| (p.cx(i), p.yv(finite_or(released[i].map(|r| r.1[0]), 1.0))))
             .collect();
         if seg.len() == 1 {
             let half = pen.px(5.0);
@@ -491,11 +609,12 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, lang: Lang)
             pen.polygon(poly, draw::band())?;
         }
     }
+    Ok(())
+}
 
-    if let Some(median) = t.run_chart.median {
-        pen.dashed_h(left, right, yv(median), draw::CENTRE, 1.5)?;
-    }
-
+/// The organisation's score, thin and grey, per run of rounds that have one
+/// (a short tick for a run of one).
+fn draw_comparison<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, p: &Plot) -> Res {
     if let Some(org) = &t.comparison {
         let org: Vec<Option<f64>> = (0..t.rounds.len())
             .map(|i| org.get(i).copied().flatten().filter(|v| v.is_finite()))
@@ -504,51 +623,63 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, lang: Lang)
             if seg.len() > 1 {
                 let pts = seg
                     .iter()
-                    .map(|&i| (cx(i), yv(org[i].unwrap_or(1.0))))
+                    .map(|&i| (p.cx(i), p.yv(org[i].unwrap_or(1.0))))
                     .collect();
                 pen.line(pts, draw::GREY.to_rgba(), 1.5)?;
             } else if let Some(&i) = seg.first() {
-                let yy = yv(org[i].unwrap_or(1.0));
+                let yy = p.yv(org[i].unwrap_or(1.0));
                 let half = pen.px(5.0);
                 pen.line(
-                    vec![(cx(i) - half, yy), (cx(i) + half, yy)],
+                    vec![(p.cx(i) - half, yy), (p.cx(i) + half, yy)],
                     draw::GREY.to_rgba(),
                     1.5,
                 )?;
             }
         }
     }
+    Ok(())
+}
 
-    for seg in segments(&released) {
+/// The subject's means: a blue line per run of released rounds and a dot on
+/// each.
+fn draw_line<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    p: &Plot,
+    released: &[Option<(f64, [f64; 2])>],
+) -> Res {
+    for seg in segments(released) {
         let pts: Vec<(i32, i32)> = seg
             .iter()
-            .map(|&i| (cx(i), yv(released[i].map_or(1.0, |r| r.0))))
+            .map(|&i| (p.cx(i), p.yv(released[i].map_or(1.0, |r| r.0))))
             .collect();
         if pts.len() > 1 {
             pen.line(pts.clone(), draw::BLUE.to_rgba(), 2.5)?;
         }
-        for p in pts {
-            pen.dot(p, pen.px(5.5), WHITE)?;
-            pen.dot(p, pen.px(4.0), draw::BLUE)?;
+        for pt in pts {
+            pen.dot(pt, pen.px(5.5), WHITE)?;
+            pen.dot(pt, pen.px(4.0), draw::BLUE)?;
         }
     }
+    Ok(())
+}
 
-    // n per round.
-    let n_top = bottom + pen.px(6.0);
+/// n per round, in the row starting at `n_top`.
+fn draw_ns<DB: DrawingBackend>(pen: &Pen<'_, DB>, f: &Frame, p: &Plot, n_top: i32) -> Res {
+    let line = f.line;
     pen.text(
         "n",
-        (left - pen.px(8.0), n_top + line / 2),
+        (p.left - pen.px(8.0), n_top + line / 2),
         SMALL,
         draw::MUTED,
         HPos::Right,
         VPos::Center,
     )?;
-    for (i, n) in ns.iter().enumerate() {
-        match n_plan {
-            Labels::Up => pen.text_up_from_top(n, (cx(i), n_top), SMALL, draw::INK)?,
+    for (i, n) in f.ns.iter().enumerate() {
+        match f.n_plan {
+            Labels::Up => pen.text_up_from_top(n, (p.cx(i), n_top), SMALL, draw::INK)?,
             _ => pen.text(
                 n,
-                (cx(i), n_top + line / 2),
+                (p.cx(i), n_top + line / 2),
                 SMALL,
                 draw::INK,
                 HPos::Center,
@@ -556,16 +687,20 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, lang: Lang)
             )?,
         }
     }
+    Ok(())
+}
 
-    // Round titles.
-    let l_top = n_top + n_h;
+/// Round titles, in the row starting at `l_top`, laid out as planned.
+fn draw_titles<DB: DrawingBackend>(pen: &Pen<'_, DB>, f: &Frame, p: &Plot, l_top: i32) -> Res {
+    let (w, _) = pen.size();
+    let (m, line, labels) = (f.m, f.line, &f.labels);
     let last = labels.len().saturating_sub(1);
     for (i, l) in labels.iter().enumerate() {
-        match label_plan {
-            Labels::Up => pen.text_up_from_top(l, (cx(i), l_top), SMALL, draw::INK)?,
+        match f.label_plan {
+            Labels::Up => pen.text_up_from_top(l, (p.cx(i), l_top), SMALL, draw::INK)?,
             Labels::Across => pen.text(
                 l,
-                (cx(i), l_top + line / 2),
+                (p.cx(i), l_top + line / 2),
                 SMALL,
                 draw::INK,
                 HPos::Center,
@@ -575,9 +710,9 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, lang: Lang)
                 if (last - i) % k == 0 {
                     // Keep the first and last labels inside the chart.
                     let (lw, _) = pen.measure(l, SMALL)?;
-                    let x = cx(i).clamp(m + lw / 2, w - m - lw / 2);
+                    let x = p.cx(i).clamp(m + lw / 2, w - m - lw / 2);
                     pen.line(
-                        vec![(cx(i), bottom), (cx(i), bottom + pen.px(4.0))],
+                        vec![(p.cx(i), p.bottom), (p.cx(i), p.bottom + pen.px(4.0))],
                         draw::GREY.to_rgba(),
                         1.0,
                     )?;
@@ -593,8 +728,12 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, t: &Trend, lang: Lang)
             }
         }
     }
+    Ok(())
+}
 
-    // The verdict.
+/// The verdict and its note, at the bottom of a chart `h` high.
+fn draw_verdict<DB: DrawingBackend>(pen: &Pen<'_, DB>, f: &Frame, h: i32) -> Res {
+    let m = f.m;
     let mut vy = h - m - f.verdict_h;
     for l in &f.verdict_lines {
         pen.text(l, (m, vy), BODY, draw::INK, HPos::Left, VPos::Top)?;

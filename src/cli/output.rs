@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::links::csv_field;
-use crate::domain::results::{Figure, Part};
+use crate::domain::results::{Figure, Part, Released};
 use crate::domain::stats::Change;
 use crate::report::{Comments, TeamRound, View, Withheld};
 
@@ -47,24 +47,7 @@ fn figure_line(label: &str, f: &Figure) -> String {
 pub fn results_table(results: &[TeamRound]) -> String {
     let mut out = String::new();
     if let Some(first) = results.first() {
-        let r = &first.round;
-        let scale = results
-            .iter()
-            .find_map(TeamRound::scale_points)
-            .map(|p| format!(", scale 1–{p}"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "round {} {:?} (survey {}, k = {}{scale})",
-            r.id, r.title, r.survey, first.k
-        );
-        if results.iter().any(|v| v.released().is_some()) {
-            let _ = writeln!(
-                out,
-                "means and shares after reverse-scoring (higher is better); shares in three bands: unfavourable, neutral, favourable"
-            );
-        }
-        out.push('\n');
+        table_heading(&mut out, results, first);
     }
     for v in results {
         let team = format!("{} ({})", v.team.name, v.team.id);
@@ -72,40 +55,7 @@ pub fn results_table(results: &[TeamRound]) -> String {
             View::Released {
                 result, comments, ..
             } => {
-                let _ = writeln!(
-                    out,
-                    "{team}: released, {} respondents{}",
-                    result.respondents,
-                    result
-                        .participation_band
-                        .as_deref()
-                        .map(|b| format!(", participation {b}"))
-                        .unwrap_or_default()
-                );
-                let _ = writeln!(out, "  {}", figure_line("overall", &result.overall));
-                if let Some(a) = result.agreement.filter(|a| a.views_differ) {
-                    let _ = writeln!(out, "  views differ (rwg(j) = {:.2})", a.rwg_j);
-                }
-                for (kind, list) in [("dimension", &result.dimensions), ("item", &result.items)] {
-                    for p in list {
-                        let label = format!("{kind} {}", p.id());
-                        match p {
-                            Part::Released { id, figure } => {
-                                let mut line = figure_line(&label, figure);
-                                if kind == "item" && v.is_reversed(id) {
-                                    line = format!("{line}  ({REVERSED})");
-                                }
-                                let _ = writeln!(out, "  {line}");
-                            }
-                            Part::Suppressed { .. } => {
-                                let _ = writeln!(out, "  {label:<28} suppressed ({HIDDEN})");
-                            }
-                        }
-                    }
-                }
-                if let Some(comments) = comments {
-                    comments_lines(&mut out, comments);
-                }
+                released_block(&mut out, &team, v, result, comments.as_ref());
             }
             View::Suppressed => {
                 let _ = writeln!(out, "{team}: suppressed ({HIDDEN})");
@@ -125,6 +75,74 @@ pub fn results_table(results: &[TeamRound]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The round, its survey, k and scale, and how to read the figures when any
+/// group is released.
+fn table_heading(out: &mut String, results: &[TeamRound], first: &TeamRound) {
+    let r = &first.round;
+    let scale = results
+        .iter()
+        .find_map(TeamRound::scale_points)
+        .map(|p| format!(", scale 1–{p}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "round {} {:?} (survey {}, k = {}{scale})",
+        r.id, r.title, r.survey, first.k
+    );
+    if results.iter().any(|v| v.released().is_some()) {
+        let _ = writeln!(
+            out,
+            "means and shares after reverse-scoring (higher is better); shares in three bands: unfavourable, neutral, favourable"
+        );
+    }
+    out.push('\n');
+}
+
+/// A released group: respondents, the overall figure, agreement, a line per
+/// dimension and item, then its comments.
+fn released_block(
+    out: &mut String,
+    team: &str,
+    v: &TeamRound,
+    result: &Released,
+    comments: Option<&Comments>,
+) {
+    let _ = writeln!(
+        out,
+        "{team}: released, {} respondents{}",
+        result.respondents,
+        result
+            .participation_band
+            .as_deref()
+            .map(|b| format!(", participation {b}"))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(out, "  {}", figure_line("overall", &result.overall));
+    if let Some(a) = result.agreement.filter(|a| a.views_differ) {
+        let _ = writeln!(out, "  views differ (rwg(j) = {:.2})", a.rwg_j);
+    }
+    for (kind, list) in [("dimension", &result.dimensions), ("item", &result.items)] {
+        for p in list {
+            let label = format!("{kind} {}", p.id());
+            match p {
+                Part::Released { id, figure } => {
+                    let mut line = figure_line(&label, figure);
+                    if kind == "item" && v.is_reversed(id) {
+                        line = format!("{line}  ({REVERSED})");
+                    }
+                    let _ = writeln!(out, "  {line}");
+                }
+                Part::Suppressed { .. } => {
+                    let _ = writeln!(out, "  {label:<28} suppressed ({HIDDEN})");
+                }
+            }
+        }
+    }
+    if let Some(comments) = comments {
+        comments_lines(out, comments);
+    }
 }
 
 /// The comments of a released group, or why they are withheld.

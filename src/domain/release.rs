@@ -662,17 +662,7 @@ impl<'a> Model<'a> {
         let tree = self.counts.tree;
         let k = u64::from(self.counts.k);
         let own = u64::from(self.counts.own[v]);
-        let (mut part, mut below) = (own, 0u64);
-        for &c in &tree.children[v] {
-            if released[c] {
-                below += u64::from(self.counts.total[c]);
-            } else {
-                part += self.hidden_part[c];
-                below += self.shown_below[c];
-            }
-        }
-        self.hidden_part[v] = part;
-        self.shown_below[v] = below;
+        let (part, below) = self.tally(released, v);
 
         if v != ROOT && tree.children[v].is_empty() {
             // A team without sub-teams: hidden exactly when it is not
@@ -687,6 +677,54 @@ impl<'a> Model<'a> {
             return;
         }
 
+        let (unknown, possible) = self.possible_parts(released, eligible, v, below);
+        // `possible` holds every hidden part at which `v` hides (in the
+        // open case every larger part than `top` is shown, like `top`).
+        debug_assert!(
+            released[v] || possible.contains(part),
+            "a group that must hide hides"
+        );
+        if possible.contains(part) {
+            released[v] = false;
+            let limit = possible.max().unwrap_or(0);
+            self.rests[v] = self.rests(released, v, unknown, limit);
+            self.possible[v] = possible;
+        } else {
+            debug_assert!(released[v], "a group that must hide hides");
+        }
+    }
+
+    /// Records `v`'s hidden part and what is shown below it (its children
+    /// are decided), and returns both.
+    fn tally(&mut self, released: &[bool], v: usize) -> (u64, u64) {
+        let tree = self.counts.tree;
+        let own = u64::from(self.counts.own[v]);
+        let (mut part, mut below) = (own, 0u64);
+        for &c in &tree.children[v] {
+            if released[c] {
+                below += u64::from(self.counts.total[c]);
+            } else {
+                part += self.hidden_part[c];
+                below += self.shown_below[c];
+            }
+        }
+        self.hidden_part[v] = part;
+        self.shown_below[v] = below;
+        (part, below)
+    }
+
+    /// Every hidden part at which group `v` (with sub-teams, `below` shown
+    /// under it) hides, and whether its own units count as unknown.
+    fn possible_parts(
+        &self,
+        released: &[bool],
+        eligible: &[bool],
+        v: usize,
+        below: u64,
+    ) -> (bool, Set) {
+        let tree = self.counts.tree;
+        let k = u64::from(self.counts.k);
+        let own = u64::from(self.counts.own[v]);
         let offsets = self.counts.offsets(released, v);
         let hidden: Vec<usize> = tree.children[v]
             .iter()
@@ -745,23 +783,9 @@ impl<'a> Model<'a> {
             }
             (!unknown || !possible.contains(top)).then_some(possible)
         };
-        let (unknown, possible) = match self.open[v].then(|| widen(self, true)).flatten() {
+        match self.open[v].then(|| widen(self, true)).flatten() {
             Some(found) => (true, found),
             None => (false, widen(self, false).unwrap_or_default()),
-        };
-        // `possible` holds every hidden part at which `v` hides (in the
-        // open case every larger part than `top` is shown, like `top`).
-        debug_assert!(
-            released[v] || possible.contains(part),
-            "a group that must hide hides"
-        );
-        if possible.contains(part) {
-            released[v] = false;
-            let limit = possible.max().unwrap_or(0);
-            self.rests[v] = self.rests(released, v, unknown, limit);
-            self.possible[v] = possible;
-        } else {
-            debug_assert!(released[v], "a group that must hide hides");
         }
     }
 

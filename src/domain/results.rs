@@ -176,61 +176,26 @@ pub struct GroupResult {
 pub fn compute_round(input: &RoundInput<'_>) -> Result<Vec<GroupResult>, TreeError> {
     let pairs: Vec<(i64, Option<i64>)> = input.teams.iter().map(|t| (t.key, t.parent)).collect();
     let tree = Tree::new(&pairs)?;
-    let k = input.k;
-    let points = input.points;
     let participating: HashSet<i64> = input
         .teams
         .iter()
         .filter(|t| t.participates)
         .map(|t| t.key)
         .collect();
-    let eligible = |g: GroupId| tree.members(g).iter().any(|m| participating.contains(m));
-
-    // Respondents: responses with at least one valid answer.
-    let answered = |r: &Response, i: usize| {
-        r.values
-            .get(i)
-            .copied()
-            .flatten()
-            .is_some_and(|v| stats::is_valid_answer(v, points))
+    let round = Round {
+        input,
+        tree,
+        participating,
     };
-    let is_respondent = |r: &Response| (0..input.items.len()).any(|i| answered(r, i));
-    let count_by_team = |pred: &dyn Fn(&Response) -> bool| {
-        let mut own: HashMap<i64, u32> = HashMap::new();
-        for r in input.responses.iter().filter(|r| pred(r)) {
-            *own.entry(r.team).or_default() += 1;
-        }
-        own
-    };
-
-    let own = count_by_team(&is_respondent);
-    let open = |t: i64| participating.contains(&t);
-    let released = release::release(&tree, &own, k, eligible, open);
-    let item_released: Vec<BTreeSet<GroupId>> = (0..input.items.len())
-        .map(|i| {
-            let own_i = count_by_team(&|r| answered(r, i));
-            release::release(&tree, &own_i, k, |g| released.contains(&g), open)
-        })
-        .collect();
-    let dim_released: Vec<BTreeSet<GroupId>> = input
-        .dimensions
-        .iter()
-        .map(|d| {
-            let in_dim: Vec<usize> = (0..input.items.len())
-                .filter(|i| &input.items[*i].dimension == d)
-                .collect();
-            let own_d = count_by_team(&|r| in_dim.iter().any(|i| answered(r, *i)));
-            release::release(&tree, &own_d, k, |g| released.contains(&g), open)
-        })
-        .collect();
+    let releases = round.releases();
 
     let mut rng = StdRng::seed_from_u64(input.seed);
     let mut out = Vec::new();
-    for g in tree.groups() {
-        if !eligible(g) {
+    for g in round.tree.groups() {
+        if !round.eligible(g) {
             continue;
         }
-        if !released.contains(&g) {
+        if !releases.groups.contains(&g) {
             out.push(GroupResult {
                 group: g,
                 outcome: Outcome::HIDDEN,
@@ -238,7 +203,96 @@ pub fn compute_round(input: &RoundInput<'_>) -> Result<Vec<GroupResult>, TreeErr
             });
             continue;
         }
-        let members: HashSet<i64> = tree.members(g).into_iter().collect();
+        out.push(round.released_group(g, &releases, &mut rng));
+    }
+    Ok(out)
+}
+
+/// What every phase of [`compute_round`] shares: the input, the team tree
+/// and the teams taking part.
+struct Round<'a> {
+    input: &'a RoundInput<'a>,
+    tree: Tree,
+    participating: HashSet<i64>,
+}
+
+/// The groups the release rules let through: as a whole, and per item and
+/// per dimension (in the input's order).
+struct Releases {
+    groups: BTreeSet<GroupId>,
+    items: Vec<BTreeSet<GroupId>>,
+    dimensions: Vec<BTreeSet<GroupId>>,
+}
+
+impl Round<'_> {
+    /// Whether any of the group's teams takes part.
+    fn eligible(&self, g: GroupId) -> bool {
+        self.tree
+            .members(g)
+            .iter()
+            .any(|m| self.participating.contains(m))
+    }
+
+    /// Applies the release rules to the respondents' counts: the groups, then
+    /// each item and each dimension within the released groups.
+    fn releases(&self) -> Releases {
+        let (input, tree) = (self.input, &self.tree);
+        let k = input.k;
+        let points = input.points;
+        let participating = &self.participating;
+        let eligible = |g: GroupId| self.eligible(g);
+
+        // Respondents: responses with at least one valid answer.
+        let answered = |r: &Response, i: usize| {
+            r.values
+                .get(i)
+                .copied()
+                .flatten()
+                .is_some_and(|v| stats::is_valid_answer(v, points))
+        };
+        let is_respondent = |r: &Response| (0..input.items.len()).any(|i| answered(r, i));
+        let count_by_team = |pred: &dyn Fn(&Response) -> bool| {
+            let mut own: HashMap<i64, u32> = HashMap::new();
+            for r in input.responses.iter().filter(|r| pred(r)) {
+                *own.entry(r.team).or_default() += 1;
+            }
+            own
+        };
+
+        let own = count_by_team(&is_respondent);
+        let open = |t: i64| participating.contains(&t);
+        let released = release::release(tree, &own, k, eligible, open);
+        let item_released: Vec<BTreeSet<GroupId>> = (0..input.items.len())
+            .map(|i| {
+                let own_i = count_by_team(&|r| answered(r, i));
+                release::release(tree, &own_i, k, |g| released.contains(&g), open)
+            })
+            .collect();
+        let dim_released: Vec<BTreeSet<GroupId>> = input
+            .dimensions
+            .iter()
+            .map(|d| {
+                let in_dim: Vec<usize> = (0..input.items.len())
+                    .filter(|i| &input.items[*i].dimension == d)
+                    .collect();
+                let own_d = count_by_team(&|r| in_dim.iter().any(|i| answered(r, *i)));
+                release::release(tree, &own_d, k, |g| released.contains(&g), open)
+            })
+            .collect();
+        Releases {
+            groups: released,
+            items: item_released,
+            dimensions: dim_released,
+        }
+    }
+
+    /// The figures, parts and comments of released group `g` (hidden after
+    /// all should it have no overall figure).
+    fn released_group(&self, g: GroupId, releases: &Releases, rng: &mut StdRng) -> GroupResult {
+        let input = self.input;
+        let k = input.k;
+        let points = input.points;
+        let members: HashSet<i64> = self.tree.members(g).into_iter().collect();
         let group_responses: Vec<&Response> = input
             .responses
             .iter()
@@ -246,68 +300,27 @@ pub fn compute_round(input: &RoundInput<'_>) -> Result<Vec<GroupResult>, TreeErr
             .collect();
         let values: Vec<Vec<Option<u8>>> =
             group_responses.iter().map(|r| r.values.clone()).collect();
-        let population = population(input.teams, &members, &participating);
+        let population = population(input.teams, &members, &self.participating);
         let st = stats::compute(input.items, points, &values, population);
         let previous = input.previous.get(&g).and_then(Outcome::released);
         let Some(overall) = st.overall.as_ref() else {
             // Released groups have k >= 3 respondents, so this cannot happen;
             // suppress rather than show anything if it ever does.
-            out.push(GroupResult {
+            return GroupResult {
                 group: g,
                 outcome: Outcome::HIDDEN,
                 comments: Vec::new(),
-            });
-            continue;
+            };
         };
         let overall = figure(overall, previous.map(|p| &p.overall));
 
-        let items: Vec<Part> = st
-            .items
-            .iter()
-            .zip(&item_released)
-            .map(|(it, rel)| {
-                part(
-                    &it.id,
-                    it.summary.as_ref(),
-                    rel.contains(&g),
-                    previous.map(|p| &p.items[..]),
-                )
-            })
-            .collect();
-        let dimensions: Vec<Part> = input
-            .dimensions
-            .iter()
-            .zip(&dim_released)
-            .map(|(d, rel)| {
-                let summary = st
-                    .dimensions
-                    .iter()
-                    .find(|x| &x.id == d)
-                    .and_then(|x| x.summary.as_ref());
-                part(
-                    d,
-                    summary,
-                    rel.contains(&g),
-                    previous.map(|p| &p.dimensions[..]),
-                )
-            })
-            .collect();
+        let items = item_parts(g, &st, &releases.items, previous);
+        let dimensions = self.dimension_parts(g, &st, &releases.dimensions, previous);
         let (strengths, concerns) = ranked(&items);
         let (dimension_strengths, dimension_concerns) = ranked(&dimensions);
+        let comments = self.comments(g, st.respondents, &group_responses, rng);
 
-        let leaf_team = matches!(g, GroupId::Team(_)) && tree.children(g).is_empty();
-        let mut comments: Vec<String> =
-            if leaf_team && st.respondents >= k.max(MIN_COMMENT_RESPONDENTS) {
-                group_responses
-                    .iter()
-                    .filter_map(|r| r.comment.clone())
-                    .collect()
-            } else {
-                Vec::new()
-            };
-        comments.shuffle(&mut rng);
-
-        out.push(GroupResult {
+        GroupResult {
             group: g,
             outcome: Outcome::Released(Box::new(Released {
                 respondents: st.respondents,
@@ -323,9 +336,81 @@ pub fn compute_round(input: &RoundInput<'_>) -> Result<Vec<GroupResult>, TreeErr
                 dimension_concerns,
             })),
             comments,
-        });
+        }
     }
-    Ok(out)
+
+    /// Group `g`'s part per dimension, in the survey's declared order.
+    fn dimension_parts(
+        &self,
+        g: GroupId,
+        st: &stats::GroupStats,
+        dim_released: &[BTreeSet<GroupId>],
+        previous: Option<&Released>,
+    ) -> Vec<Part> {
+        self.input
+            .dimensions
+            .iter()
+            .zip(dim_released)
+            .map(|(d, rel)| {
+                let summary = st
+                    .dimensions
+                    .iter()
+                    .find(|x| &x.id == d)
+                    .and_then(|x| x.summary.as_ref());
+                part(
+                    d,
+                    summary,
+                    rel.contains(&g),
+                    previous.map(|p| &p.dimensions[..]),
+                )
+            })
+            .collect()
+    }
+
+    /// The comments of a leaf team with at least max(k, 10) respondents,
+    /// shuffled; none for any other group.
+    fn comments(
+        &self,
+        g: GroupId,
+        respondents: u32,
+        group_responses: &[&Response],
+        rng: &mut StdRng,
+    ) -> Vec<String> {
+        let k = self.input.k;
+        let leaf_team = matches!(g, GroupId::Team(_)) && self.tree.children(g).is_empty();
+        let mut comments: Vec<String> =
+            if leaf_team && respondents >= k.max(MIN_COMMENT_RESPONDENTS) {
+                group_responses
+                    .iter()
+                    .filter_map(|r| r.comment.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+        comments.shuffle(rng);
+        comments
+    }
+}
+
+/// Group `g`'s part per item, in the survey's order.
+fn item_parts(
+    g: GroupId,
+    st: &stats::GroupStats,
+    item_released: &[BTreeSet<GroupId>],
+    previous: Option<&Released>,
+) -> Vec<Part> {
+    st.items
+        .iter()
+        .zip(item_released)
+        .map(|(it, rel)| {
+            part(
+                &it.id,
+                it.summary.as_ref(),
+                rel.contains(&g),
+                previous.map(|p| &p.items[..]),
+            )
+        })
+        .collect()
 }
 
 /// Strengths first: the two highest and the two lowest released parts.
