@@ -434,8 +434,12 @@ pub fn round(
 /// The overview heatmap (advisors only; anyone else: not found).
 pub fn overview(conn: &Connection, p: Principal) -> Result<charts::Overview, ChartError> {
     let o = report::overview(conn, p)?;
-    // One scale for the colours: the widest of the rounds' surveys.
-    let mut points = 0u8;
+    Ok(overview_chart(&o, overview_points(conn, &o)?))
+}
+
+/// One scale for the heatmap's colours: the widest of the rounds' surveys.
+pub fn overview_points(conn: &Connection, o: &report::Overview) -> Result<u8, StorageError> {
+    let mut points = 2u8;
     let mut seen: Vec<&str> = Vec::new();
     for r in &o.rounds {
         if !seen.contains(&r.survey.as_str()) {
@@ -443,7 +447,7 @@ pub fn overview(conn: &Connection, p: Principal) -> Result<charts::Overview, Cha
             points = points.max(round_survey(conn, r.id)?.scale.points);
         }
     }
-    Ok(overview_chart(&o, points.max(2)))
+    Ok(points)
 }
 
 // ---- drawing ----
