@@ -119,11 +119,64 @@ pub enum Command {
         #[arg(long, value_name = "ZONE")]
         tz: Option<String>,
     },
+    /// Draw a chart as an advisor sees it, as SVG or PNG (from --out's extension)
+    #[command(subcommand)]
+    Chart(ChartCommand),
     /// Copy the database to a new file (safe while the server runs)
     Backup {
         /// The new file
         to: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+pub enum ChartCommand {
+    /// A team's score per closed round of one survey, with the run-chart verdict
+    Trend {
+        /// The team (name or id; `organisation` for the whole organisation)
+        #[arg(long)]
+        team: String,
+        /// The survey whose rounds to draw [default: the survey of the team's latest closed round]
+        #[arg(long)]
+        survey: Option<String>,
+        /// Draw this dimension's mean instead of the overall score
+        #[arg(long)]
+        dimension: Option<String>,
+        #[command(flatten)]
+        file: ChartFile,
+    },
+    /// One team's closed round, statement by statement
+    Round {
+        /// The team (name or id; `organisation` for the whole organisation)
+        #[arg(long)]
+        team: String,
+        /// The round's id
+        #[arg(long)]
+        round: i64,
+        #[command(flatten)]
+        file: ChartFile,
+    },
+    /// Every team × round as a heatmap
+    Overview {
+        #[command(flatten)]
+        file: ChartFile,
+    },
+}
+
+#[derive(Args)]
+pub struct ChartFile {
+    /// The new file to write: .svg or .png
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The chart's language: nl or en
+    #[arg(long, default_value = "nl", value_parser = ["nl", "en"])]
+    pub lang: String,
+    /// Width in pixels [default: 1600, a slide]
+    #[arg(long)]
+    pub width: Option<u32>,
+    /// Height in pixels [default: 900 for a trend, what the rows need otherwise]
+    #[arg(long)]
+    pub height: Option<u32>,
 }
 
 #[derive(Subcommand)]

@@ -23,6 +23,7 @@ macro_rules! print {
 
 mod address;
 mod args;
+mod charts;
 mod keys;
 pub mod links;
 mod outfile;
@@ -149,5 +150,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             tz,
         } => setup::settings(&g, comments_to_managers, tz.as_deref()),
         Command::Backup { to } => setup::backup(&g, &to),
+        Command::Chart(cmd) => charts::run(&g, cmd),
     }
 }

@@ -90,6 +90,20 @@ fn print_demo(path: &Path, temporary: bool, base: &str, d: &Demo) {
         d.manager_key, d.managed_team_id
     );
     println!();
+    println!(
+        "Charts (also on the team pages; {} shifts half-way, Facilitair does not):",
+        demo::MANAGED_TEAM
+    );
+    println!(
+        "  curl -H 'Authorization: Bearer {}' -o trend.png {base}/api/v1/teams/{}/trend/chart.png",
+        d.manager_key, d.managed_team_id
+    );
+    println!(
+        "  spiegel --db {} chart trend --team '{}' --out trend.png",
+        path.display(),
+        demo::MANAGED_TEAM
+    );
+    println!();
     println!("Open survey links (round \"Pulse nu\", each works once):");
     for (team, token) in &d.live_links {
         println!("  {team:<18} {base}/s/{token}");

@@ -5,7 +5,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -13,9 +13,12 @@ use axum::routing::get;
 use serde_json::json;
 
 use super::AppState;
-use super::extract::{Refusal, identify};
+use super::charting::{self, ChartError, Format, TrendQuery};
+use super::extract::{Language, Refusal, identify};
 use super::limit::UnknownSecret;
+use crate::charts::Chart;
 use crate::domain::access::Principal;
+use crate::domain::lang::Lang;
 use crate::report;
 use crate::storage::StorageError;
 
@@ -31,6 +34,18 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/teams/{id}/trend", get(trend))
         .route("/api/v1/overview", get(overview))
         .route("/api/v1/rounds", get(rounds))
+        .route("/api/v1/teams/{id}/trend/chart.svg", get(trend_svg))
+        .route("/api/v1/teams/{id}/trend/chart.png", get(trend_png))
+        .route(
+            "/api/v1/teams/{id}/rounds/{round}/chart.svg",
+            get(round_svg),
+        )
+        .route(
+            "/api/v1/teams/{id}/rounds/{round}/chart.png",
+            get(round_png),
+        )
+        .route("/api/v1/overview/chart.svg", get(overview_svg))
+        .route("/api/v1/overview/chart.png", get(overview_png))
 }
 
 /// The routes open to anyone.
@@ -156,6 +171,183 @@ async fn overview(State(state): State<AppState>, Auth(p): Auth) -> Result<RawJso
     Ok(RawJson(
         state.db.read(move |c| report::overview_json(c, p)).await?,
     ))
+}
+
+// ---- charts ----
+
+/// The query of a chart route (`?lang=` is read by [`Language`]).
+#[derive(serde::Deserialize, Default)]
+struct ChartQuery {
+    survey: Option<String>,
+    dimension: Option<String>,
+    width: Option<u32>,
+    height: Option<u32>,
+}
+
+impl From<ChartError> for ApiError {
+    fn from(e: ChartError) -> ApiError {
+        match e {
+            ChartError::Storage(e) => ApiError::from(e),
+            // Nothing to draw for this key: like anything it may not see.
+            ChartError::UnknownSurvey { .. }
+            | ChartError::UnknownDimension { .. }
+            | ChartError::NoRounds { .. }
+            | ChartError::Open { .. } => ApiError(StatusCode::NOT_FOUND, "not found"),
+        }
+    }
+}
+
+/// A drawn chart, never cached (what a key may see changes with it). Drawn
+/// off the async workers: a PNG takes milliseconds.
+async fn chart_response(
+    chart: Chart,
+    format: Format,
+    lang: Lang,
+    q: &ChartQuery,
+) -> Result<Response, ApiError> {
+    let (width, height) = (q.width, q.height);
+    let drawn =
+        tokio::task::spawn_blocking(move || charting::render(&chart, format, lang, width, height))
+            .await
+            .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error"))?;
+    let body = drawn.map_err(|e| match e {
+        crate::charts::Error::Size(..) => ApiError(
+            StatusCode::BAD_REQUEST,
+            "width and height must be 300–12000 × 200–12000 pixels (a PNG at most 30 million)",
+        ),
+        e => {
+            tracing::error!(error = %e, "chart failed");
+            ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        }
+    })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type()),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+fn query(
+    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<ChartQuery, ApiError> {
+    q.map(|Query(q)| q).map_err(|_| {
+        ApiError(
+            StatusCode::BAD_REQUEST,
+            "width and height must be whole numbers of pixels",
+        )
+    })
+}
+
+async fn trend_chart(
+    state: AppState,
+    p: Principal,
+    id: String,
+    lang: Lang,
+    q: ChartQuery,
+    format: Format,
+) -> Result<Response, ApiError> {
+    let tq = TrendQuery {
+        survey: q.survey.clone(),
+        dimension: q.dimension.clone(),
+    };
+    let chart = state
+        .db
+        .read(move |c| Ok(charting::trend(c, p, &id, &tq, lang)))
+        .await??;
+    chart_response(chart.into(), format, lang, &q).await
+}
+
+async fn trend_svg(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    Language(lang): Language,
+    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    trend_chart(state, p, id, lang, query(q)?, Format::Svg).await
+}
+
+async fn trend_png(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    Language(lang): Language,
+    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    trend_chart(state, p, id, lang, query(q)?, Format::Png).await
+}
+
+async fn round_chart(
+    state: AppState,
+    p: Principal,
+    (id, round): (String, String),
+    lang: Lang,
+    q: ChartQuery,
+    format: Format,
+) -> Result<Response, ApiError> {
+    let round: i64 = round
+        .parse()
+        .map_err(|_| ApiError(StatusCode::NOT_FOUND, "not found"))?;
+    let chart = state
+        .db
+        .read(move |c| Ok(charting::round(c, p, &id, round, lang)))
+        .await??;
+    chart_response(chart.into(), format, lang, &q).await
+}
+
+async fn round_svg(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(path): Path<(String, String)>,
+    Language(lang): Language,
+    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    round_chart(state, p, path, lang, query(q)?, Format::Svg).await
+}
+
+async fn round_png(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(path): Path<(String, String)>,
+    Language(lang): Language,
+    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    round_chart(state, p, path, lang, query(q)?, Format::Png).await
+}
+
+async fn overview_chart(
+    state: AppState,
+    p: Principal,
+    lang: Lang,
+    q: ChartQuery,
+    format: Format,
+) -> Result<Response, ApiError> {
+    let chart = state
+        .db
+        .read(move |c| Ok(charting::overview(c, p)))
+        .await??;
+    chart_response(chart.into(), format, lang, &q).await
+}
+
+async fn overview_svg(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Language(lang): Language,
+    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    overview_chart(state, p, lang, query(q)?, Format::Svg).await
+}
+
+async fn overview_png(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Language(lang): Language,
+    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    overview_chart(state, p, lang, query(q)?, Format::Png).await
 }
 
 async fn openapi() -> impl IntoResponse {

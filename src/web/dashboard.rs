@@ -6,19 +6,22 @@
 //! a figure.
 
 use axum::Router;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
+use super::charting::{self, ChartError, TrendQuery};
 use super::extract::{COOKIE, Language, Refusal, identify, now};
 use super::limit::UnknownSecret;
+use super::page_error::{InLang, PageError, PageFailure};
 use super::pages::{self, layout};
-use super::survey::round_survey;
 use super::texts::{Texts, texts};
 use super::{AppState, STYLE_HREF};
+use crate::charts::{self, Chart};
 use crate::domain::access::{Principal, Role};
 use crate::domain::lang::Lang;
 use crate::domain::results::{Part, Released};
@@ -186,38 +189,134 @@ fn page(lang: Lang, title: &str, body: Markup) -> Response {
     layout(lang, title, &STYLE_HREF, body).into_response()
 }
 
+/// The team page's query: which survey's rounds to show.
+#[derive(Debug, Default, serde::Deserialize)]
+struct TeamQuery {
+    survey: Option<String>,
+}
+
+/// The widths a chart is drawn at in a page: a phone's column (360 px less
+/// the page's margins) and the page's column on a wide screen (44rem less
+/// margins). Drawn at the size shown, text stays at least 11 px; CSS shows
+/// the one that fits.
+const NARROW: u32 = 328;
+const WIDE: u32 = 672;
+
+/// A chart inlined in a page at both widths (no JavaScript, no request), with
+/// its download links.
+fn chart_figure(
+    chart: &Chart,
+    lang: Lang,
+    base: &str,
+    query: &str,
+    caption: Option<Markup>,
+) -> Result<Markup, PageError> {
+    let draw = |w: u32| {
+        charts::svg(chart, lang, w, chart.natural_height(w, lang))
+            .map_err(|e| PageError::new(lang, PageFailure::Chart(e)))
+    };
+    let (narrow, wide) = (draw(NARROW)?, draw(WIDE)?);
+    let tt = t(lang);
+    let query = if query.is_empty() {
+        format!("lang={}", lang.code())
+    } else {
+        format!("{query}&lang={}", lang.code())
+    };
+    Ok(html! {
+        figure.chart {
+            div.chart-narrow { (PreEscaped(narrow)) }
+            div.chart-wide { (PreEscaped(wide)) }
+            figcaption {
+                @if let Some(c) = caption { (c) }
+                p.downloads {
+                    (tt.download) " "
+                    a href={ (base) ".svg?" (query) } download { "SVG" } " · "
+                    a href={ (base) ".png?" (query) } download { (tt.download_png) }
+                }
+            }
+        }
+    })
+}
+
 async fn team_page(
     State(state): State<AppState>,
     Viewer(p): Viewer,
     Path(id): Path<String>,
     Language(lang): Language,
-) -> Response {
-    let loaded = state
+    query: Result<Query<TeamQuery>, QueryRejection>,
+) -> Result<Response, PageError> {
+    let q = query.map(|Query(q)| q).unwrap_or_default();
+    let tq = TrendQuery {
+        survey: q.survey.clone(),
+        dimension: None,
+    };
+    let team_id = id.clone();
+    let (sel, open, latest) = state
         .db
-        .read(move |c| Ok((report::trend(c, p, &id)?, report::open_rounds(c, p, &id)?)))
-        .await;
-    let (trend, open) = match loaded {
-        Ok(found) => found,
-        Err(StorageError::NotFound { .. }) => return not_found(lang),
-        Err(e) => return error_page(lang, &e),
-    };
-    let latest = trend
-        .rounds
-        .iter()
-        .rev()
-        .find_map(|r| Some((r, r.released()?)));
-    let survey = match latest {
-        Some((r, _)) => match round_survey(&state, r.round.id).await {
-            Ok(s) => Some(s),
-            Err(e) => return error_page(lang, &e),
-        },
-        None => None,
-    };
+        .read(move |c| {
+            let sel = match charting::load_trend(c, p, &team_id, &tq, lang) {
+                Ok(sel) => sel,
+                Err(ChartError::Storage(e)) => return Err(e),
+                // An unknown ?survey= is an address that does not exist.
+                Err(_) => return Err(StorageError::not_found(storage::Thing::Result, "")),
+            };
+            let open = report::open_rounds(c, p, &team_id)?;
+            // The latest released round of the survey shown, with its text.
+            let latest = match sel
+                .trend
+                .rounds
+                .iter()
+                .rev()
+                .find(|r| r.released().is_some())
+            {
+                Some(r) => Some((r.clone(), charting::round_survey(c, r.round.id)?)),
+                None => None,
+            };
+            Ok((sel, open, latest))
+        })
+        .await
+        .in_lang(lang)?;
     let tt = t(lang);
-    let name = &trend.team.name;
-    let rounds = &trend.rounds;
+    let name = &sel.trend.team.name;
+    let rounds = &sel.trend.rounds;
     // Rounds of surveys with different scales: each score names its own.
     let scale = common_scale(rounds);
+    let survey_query = sel
+        .selected
+        .as_deref()
+        .map(|s| format!("survey={s}"))
+        .unwrap_or_default();
+    let trend_figure = match &sel.chart {
+        Some(c) => {
+            let survey_title = sel
+                .surveys
+                .iter()
+                .find(|s| Some(&s.id) == sel.selected.as_ref())
+                .map(|s| s.title.as_str())
+                .unwrap_or_default();
+            let caption = html! { p.verdict { ((tt.verdict)(survey_title, &c.verdict(lang))) } };
+            let base = format!("/api/v1/teams/{id}/trend/chart");
+            Some(chart_figure(
+                &Chart::Trend(c.clone()),
+                lang,
+                &base,
+                &survey_query,
+                Some(caption),
+            )?)
+        }
+        None => None,
+    };
+    let detail = match &latest {
+        Some((r, survey)) => {
+            let chart = charting::round_chart(r, survey, lang)
+                .map_err(|_| PageError::new(lang, PageFailure::NotFound))?;
+            let base = format!("/api/v1/teams/{id}/rounds/{}/chart", r.round.id);
+            let figure = chart_figure(&Chart::Round(chart), lang, &base, "", None)?;
+            r.released()
+                .map(|result| round_detail(r, result, Some(survey), figure, lang))
+        }
+        None => None,
+    };
     let body = html! {
         @if p.sees_organisation() {
             p { a href={ "/overzicht?lang=" (lang.code()) } { "← " (tt.overview) } }
@@ -229,10 +328,22 @@ async fn team_page(
                 p.status { (o.round.title) ": " (tt.open) ", " (open_text(k_reached, lang)) }
             }
         }
-        h2 { (tt.trend) }
+        h2 {
+            (tt.trend)
+            @if let Some(s) = sel.surveys.iter().find(|s| Some(&s.id) == sel.selected.as_ref()) { ": " (s.title) }
+        }
+        @if sel.surveys.len() > 1 {
+            p.surveys {
+                (tt.other_surveys)
+                @for s in sel.surveys.iter().filter(|s| Some(&s.id) != sel.selected.as_ref()) {
+                    " " a href={ "/team/" (id) "?survey=" (s.id) "&lang=" (lang.code()) } { (s.title) }
+                }
+            }
+        }
         @if rounds.is_empty() {
             p { (tt.no_results) }
         } @else {
+            @if let Some(f) = trend_figure { (f) }
             div.scroll {
                 table.data {
                     thead { tr { th scope="col" { (tt.round) } th scope="col" { (tt.respondents) } th scope="col" { (score_heading(scale, lang)) } th scope="col" { (tt.change) } } }
@@ -257,11 +368,9 @@ async fn team_page(
                 }
             }
         }
-        @if let Some((r, result)) = latest {
-            (round_detail(r, result, survey.as_deref(), lang))
-        }
+        @if let Some(d) = detail { (d) }
     };
-    page(lang, &format!("{} · {name}", tt.team), body)
+    Ok(page(lang, &format!("{} · {name}", tt.team), body))
 }
 
 fn item_text(survey: Option<&Survey>, id: &str, lang: Lang) -> String {
@@ -271,7 +380,13 @@ fn item_text(survey: Option<&Survey>, id: &str, lang: Lang) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-fn round_detail(r: &TeamRound, result: &Released, survey: Option<&Survey>, lang: Lang) -> Markup {
+fn round_detail(
+    r: &TeamRound,
+    result: &Released,
+    survey: Option<&Survey>,
+    figure: Markup,
+    lang: Lang,
+) -> Markup {
     let tt = t(lang);
     let reversed = |id: &str| {
         html! { @if r.is_reversed(id) { " " span.reversed { (tt.reversed) } } }
@@ -295,6 +410,7 @@ fn round_detail(r: &TeamRound, result: &Released, survey: Option<&Survey>, lang:
     };
     html! {
         h2 { (tt.latest) ": " (r.round.title) }
+        (figure)
         p {
             (result.respondents) " " (tt.respondents.to_lowercase())
             @if let Some(b) = &result.participation_band { " · " (tt.participation) " " (b) }
@@ -350,21 +466,45 @@ fn comments_note(c: &Comments, survey: Option<&Survey>, lang: Lang) -> Option<St
     }
 }
 
+/// The width the heatmap is drawn at: room for the names and about 24 px a
+/// round, at least the page's column; wider ones scroll sideways.
+fn heatmap_width(rounds: usize) -> u32 {
+    (260 + 24 * rounds as u32).clamp(WIDE, charts::MAX_SIDE)
+}
+
 async fn overview_page(
     State(state): State<AppState>,
     Viewer(p): Viewer,
     Language(lang): Language,
-) -> Response {
-    let overview = match state.db.read(move |c| report::overview(c, p)).await {
-        Ok(v) => v,
-        Err(StorageError::NotFound { .. }) => return not_found(lang),
-        Err(e) => return error_page(lang, &e),
-    };
+) -> Result<Response, PageError> {
+    let (overview, points) = state
+        .db
+        .read(move |c| {
+            let o = report::overview(c, p)?;
+            let points = charting::overview_points(c, &o)?;
+            Ok((o, points))
+        })
+        .await
+        .in_lang(lang)?;
+    let heat = Chart::Overview(charting::overview_chart(&overview, points));
+    let width = heatmap_width(overview.rounds.len());
+    let svg = charts::svg(&heat, lang, width, heat.natural_height(width, lang))
+        .map_err(|e| PageError::new(lang, PageFailure::Chart(e)))?;
     let tt = t(lang);
     let grid = overview.grid();
     let body = html! {
         h1 { (tt.overview) }
         p.team { (tt.intro_advisor) }
+        figure.chart.heatmap {
+            div.scroll role="region" tabindex="0" aria-label=(tt.heatmap_region) { (PreEscaped(svg)) }
+            figcaption {
+                p.downloads {
+                    (tt.download) " "
+                    a href={ "/api/v1/overview/chart.svg?lang=" (lang.code()) } download { "SVG" } " · "
+                    a href={ "/api/v1/overview/chart.png?lang=" (lang.code()) } download { (tt.download_png) }
+                }
+            }
+        }
         div.scroll {
             table.data.heat {
                 thead {
@@ -397,7 +537,7 @@ async fn overview_page(
             }
         }
     };
-    page(lang, tt.overview, body)
+    Ok(page(lang, tt.overview, body))
 }
 
 fn invalid_key(lang: Lang) -> Response {
@@ -434,14 +574,6 @@ fn no_session(lang: Lang) -> Response {
             &[tt.no_session_body],
             None,
         ),
-    )
-        .into_response()
-}
-
-fn not_found(lang: Lang) -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        pages::message(lang, &STYLE_HREF, t(lang).not_found_title, &[], None),
     )
         .into_response()
 }

@@ -2,6 +2,7 @@
 //! secrets, static assets. Handlers stay thin: they call storage and domain.
 
 mod api;
+pub mod charting;
 mod dashboard;
 mod extract;
 pub mod limit;

@@ -29,6 +29,8 @@ pub enum PageFailure {
         back: String,
     },
     Storage(StorageError),
+    /// A chart could not be drawn.
+    Chart(crate::charts::Error),
 }
 
 impl From<StorageError> for PageFailure {
@@ -91,6 +93,15 @@ impl IntoResponse for PageError {
                 detail,
                 back,
             } => page(status, t.bad_title, &[&detail, t.bad_body], Some(&back)),
+            PageFailure::Chart(e) => {
+                tracing::error!(error = %e, "chart failed");
+                page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    t.error_title,
+                    &[t.error_body],
+                    None,
+                )
+            }
             PageFailure::Storage(e) => match StatusCode::from(&e) {
                 StatusCode::NOT_FOUND => page(StatusCode::NOT_FOUND, t.not_found_title, &[], None),
                 status => {

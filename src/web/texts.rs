@@ -78,6 +78,20 @@ pub struct Texts {
     pub participation: &'static str,
     pub intro_manager: &'static str,
     pub intro_advisor: &'static str,
+
+    // ---- charts ----
+    /// What a trend draws without a dimension.
+    pub overall_score: &'static str,
+    /// Before the download links of a chart.
+    pub download: &'static str,
+    /// The PNG link (a slide-sized picture).
+    pub download_png: &'static str,
+    /// The run-chart verdict over a survey's rounds: (survey, verdict).
+    pub verdict: fn(&str, &str) -> String,
+    /// Before the links to a team's other surveys.
+    pub other_surveys: &'static str,
+    /// The label of the scrolling heatmap region.
+    pub heatmap_region: &'static str,
 }
 
 pub fn texts(lang: Lang) -> &'static Texts {
@@ -182,6 +196,13 @@ pub const NL: Texts = Texts {
     participation: "deelname",
     intro_manager: "Wat je team heeft geantwoord, alleen als minstens k collega's antwoordden en pas na het sluiten van een ronde.",
     intro_advisor: "Elke cel is een team in een ronde. Verborgen cellen hebben te weinig antwoorden, of beschermen een kleinere groep tegen aftrekken.",
+
+    overall_score: "Totaalscore",
+    download: "Downloaden:",
+    download_png: "PNG (dia)",
+    verdict: |survey, verdict| format!("Over de rondes van {survey}: {verdict}."),
+    other_surveys: "Andere vragenlijsten:",
+    heatmap_region: "Heatmap van alle teams en rondes (schuift opzij)",
 };
 
 pub const EN: Texts = Texts {
@@ -259,6 +280,13 @@ pub const EN: Texts = Texts {
     participation: "participation",
     intro_manager: "What your team answered, only when at least k colleagues answered and only after a round has closed.",
     intro_advisor: "Each cell is a team in a round. Hidden cells have too few answers, or protect a smaller group from subtraction.",
+
+    overall_score: "Overall score",
+    download: "Download:",
+    download_png: "PNG (slide)",
+    verdict: |survey, verdict| format!("Across the rounds of {survey}: {verdict}."),
+    other_surveys: "Other surveys:",
+    heatmap_region: "Heatmap of every team and round (scrolls sideways)",
 };
 
 impl Texts {

@@ -3,6 +3,7 @@
 
 mod anonymity;
 mod browser;
+mod charts;
 mod cli;
 mod form;
 mod hardening;

@@ -338,12 +338,25 @@ fn all_schemas() -> Vec<(String, &'static Value)> {
             .flatten()
             .enumerate()
         {
+            let parameter = match parameter.get("$ref").and_then(Value::as_str) {
+                Some(r) => resolve(doc, r).unwrap_or_else(|e| panic!("{e}")),
+                None => parameter,
+            };
             out.push((
                 format!("paths[{path}].get.parameters[{i}]"),
                 &parameter["schema"],
             ));
         }
-        let schema = response_schema(doc, path).unwrap_or_else(|e| panic!("{e}"));
+        // A chart's 200 is an image (SVG or PNG), not JSON.
+        let image = item
+            .pointer("/get/responses/200/content")
+            .and_then(Value::as_object)
+            .and_then(|c| c.iter().find(|(t, _)| t.starts_with("image/")))
+            .map(|(_, c)| &c["schema"]);
+        let schema = match image {
+            Some(s) => s,
+            None => response_schema(doc, path).unwrap_or_else(|e| panic!("{e}")),
+        };
         out.push((format!("paths[{path}].get.responses.200"), schema));
     }
     out

@@ -233,6 +233,8 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The body as sent (an image is not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -324,6 +326,7 @@ fn parse_response(raw: &[u8]) -> Response {
         status,
         headers,
         body: String::from_utf8_lossy(&body).to_string(),
+        bytes: body,
     }
 }
 

@@ -1,0 +1,73 @@
+//! `spiegel chart`: the charts of the pages and the API, as an advisor sees
+//! them, written to a new file (SVG or PNG, from its extension) in full or
+//! not at all.
+
+use anyhow::{Context, bail};
+
+use super::{ChartCommand, ChartFile, Global, outfile};
+use crate::charts::Chart;
+use crate::domain::access::Principal;
+use crate::domain::lang::Lang;
+use crate::report;
+use crate::storage::{self, StorageError};
+use crate::web::charting::{self, ChartError, Format, TrendQuery};
+
+pub fn run(g: &Global, cmd: ChartCommand) -> anyhow::Result<()> {
+    match cmd {
+        ChartCommand::Trend {
+            team,
+            survey,
+            dimension,
+            file,
+        } => draw(g, &file, |conn, lang| {
+            let id = team_id(conn, &team)?;
+            let q = TrendQuery { survey, dimension };
+            Ok(charting::trend(conn, Principal::Advisor, &id, &q, lang)?.into())
+        }),
+        ChartCommand::Round { team, round, file } => draw(g, &file, |conn, lang| {
+            let id = team_id(conn, &team)?;
+            storage::round(conn, round).with_context(|| format!("there is no round {round}"))?;
+            match charting::round(conn, Principal::Advisor, &id, round, lang) {
+                Ok(c) => Ok(c.into()),
+                Err(ChartError::Storage(StorageError::NotFound { .. })) => {
+                    bail!("{team} has no result in round {round} (it did not take part)")
+                }
+                Err(e) => Err(e.into()),
+            }
+        }),
+        ChartCommand::Overview { file } => draw(g, &file, |conn, _| {
+            Ok(charting::overview(conn, Principal::Advisor)?.into())
+        }),
+    }
+}
+
+/// The id of a team named by name or id (`organisation` as it is).
+fn team_id(conn: &rusqlite::Connection, team: &str) -> anyhow::Result<String> {
+    if team == report::ORGANISATION_ID {
+        return Ok(team.to_string());
+    }
+    Ok(storage::team(conn, team)?.id)
+}
+
+/// Checks the file's extension, builds the chart, draws it and writes it:
+/// on any failure no file is left.
+fn draw(
+    g: &Global,
+    file: &ChartFile,
+    build: impl FnOnce(&rusqlite::Connection, Lang) -> anyhow::Result<Chart>,
+) -> anyhow::Result<()> {
+    let Some(format) = Format::of_path(&file.out) else {
+        bail!(
+            "{}: the file name must end in .svg or .png (the chart's format)",
+            file.out.display()
+        );
+    };
+    let lang = Lang::from_code(&file.lang).unwrap_or_default();
+    let sink = outfile::Output::create(Some(&file.out))?;
+    let conn = g.open()?;
+    let chart = build(&conn, lang)?;
+    let body = charting::render(&chart, format, lang, file.width, file.height)?;
+    sink.finish(&body)?;
+    println!("wrote {} ({})", file.out.display(), chart.title(lang));
+    Ok(())
+}

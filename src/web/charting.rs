@@ -1,0 +1,499 @@
+//! From what [`crate::report`] releases to a key to the pure charts of
+//! [`crate::charts`]: the one way pages, API and CLI build a chart. The
+//! `*_chart` functions are pure (typed report values and the round's pinned
+//! survey in, a [`charts`] input out); the `load_*` functions read those
+//! values for a key and call them. A chart never holds a number the same
+//! key's JSON would not show.
+//!
+//! A trend compares like with like: only rounds of one survey form a line
+//! (`survey`, default the survey of the group's latest closed round); open
+//! rounds are not drawn, hidden rounds are gaps. The organisation's released
+//! line is the comparison only for a key that may see the organisation.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rusqlite::Connection;
+
+use super::texts::texts;
+use crate::charts::{self, Cell, ItemBar, OverviewTeam, RoundDetail, TrendRound, TrendValue};
+use crate::domain::access::Principal;
+use crate::domain::lang::Lang;
+use crate::domain::results::{Figure, Part, Released};
+use crate::domain::survey::{self, Survey};
+use crate::report::{self, CellStatus, ORGANISATION_ID, TeamRound, View};
+use crate::storage::{self, StorageError};
+
+/// Why a chart cannot be drawn for this key.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// The group has no closed round of this survey (or none at all).
+    #[error("{team} has no closed round of survey {survey:?}")]
+    UnknownSurvey { team: String, survey: String },
+    #[error("{team} has no closed round yet")]
+    NoRounds { team: String },
+    #[error("survey {survey:?} has no dimension {dimension:?} (its dimensions: {known})")]
+    UnknownDimension {
+        survey: String,
+        dimension: String,
+        known: String,
+    },
+    /// A round that still takes answers has nothing to draw.
+    #[error("round {round} is still open; its chart exists only after it closes")]
+    Open { round: i64 },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// What a trend chart is asked for.
+#[derive(Debug, Clone, Default)]
+pub struct TrendQuery {
+    /// A survey's id; default the survey of the group's latest closed round.
+    pub survey: Option<String>,
+    /// A dimension's id instead of the overall score.
+    pub dimension: Option<String>,
+}
+
+/// A survey a group has closed rounds of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyChoice {
+    pub id: String,
+    /// Its title in the language asked (from the latest round's pinned text).
+    pub title: String,
+}
+
+/// A group's trend within one survey: the rounds of that survey (for the
+/// table), every survey it has rounds of (to switch) and the chart.
+#[derive(Debug, Clone)]
+pub struct TrendSelection {
+    /// Only the selected survey's closed rounds, oldest first.
+    pub trend: report::Trend,
+    /// Every survey with closed rounds, the most recent first.
+    pub surveys: Vec<SurveyChoice>,
+    /// The selected survey's id (none without any closed round).
+    pub selected: Option<String>,
+    /// None without any closed round.
+    pub chart: Option<charts::Trend>,
+}
+
+// ---- pure ----
+
+/// The survey ids of the group's closed rounds, the most recent first.
+pub fn survey_ids(trend: &report::Trend) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for r in trend.rounds.iter().rev() {
+        if !out.contains(&r.round.survey.as_str()) {
+            out.push(&r.round.survey);
+        }
+    }
+    out
+}
+
+/// The survey a trend draws: the one asked for (if the group has closed
+/// rounds of it), else the survey of its latest closed round.
+pub fn pick_survey<'a>(
+    trend: &'a report::Trend,
+    asked: Option<&str>,
+) -> Result<Option<&'a str>, ChartError> {
+    let ids = survey_ids(trend);
+    match asked {
+        None => Ok(ids.first().copied()),
+        Some(a) => ids
+            .iter()
+            .find(|id| **id == a)
+            .map(|id| Some(*id))
+            .ok_or_else(|| ChartError::UnknownSurvey {
+                team: trend.team.name.clone(),
+                survey: a.to_string(),
+            }),
+    }
+}
+
+/// Only the rounds of one survey.
+pub fn of_survey(trend: &report::Trend, survey_id: &str) -> report::Trend {
+    report::Trend {
+        team: trend.team.clone(),
+        rounds: trend
+            .rounds
+            .iter()
+            .filter(|r| r.round.survey == survey_id)
+            .cloned()
+            .collect(),
+    }
+}
+
+/// The figure drawn for a released result: the overall score or one
+/// dimension's (none when that dimension is hidden).
+fn figure<'a>(result: &'a Released, dimension: Option<&str>) -> Option<&'a Figure> {
+    match dimension {
+        None => Some(&result.overall),
+        Some(d) => result
+            .dimensions
+            .iter()
+            .find(|p| p.id() == d)
+            .and_then(Part::figure),
+    }
+}
+
+/// The trend chart of `trend`'s rounds of `survey` (its latest pinned text):
+/// overall or one dimension, with the organisation's released line beside it
+/// when `comparison` is given.
+pub fn trend_chart(
+    trend: &report::Trend,
+    survey: &Survey,
+    dimension: Option<&str>,
+    comparison: Option<&report::Trend>,
+    lang: Lang,
+) -> Result<charts::Trend, ChartError> {
+    let title = match dimension {
+        None => texts(lang).overall_score.to_string(),
+        Some(d) => survey
+            .dimension(d)
+            .map(|dim| dim.name.get(lang).to_string())
+            .ok_or_else(|| ChartError::UnknownDimension {
+                survey: survey.id.clone(),
+                dimension: d.to_string(),
+                known: survey
+                    .dimensions
+                    .iter()
+                    .map(|d| d.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?,
+    };
+    let rounds: Vec<&TeamRound> = trend
+        .rounds
+        .iter()
+        .filter(|r| r.round.survey == survey.id && !matches!(r.view, View::Open { .. }))
+        .collect();
+    let points = rounds
+        .iter()
+        .rev()
+        .find_map(|r| r.scale_points())
+        .unwrap_or(survey.scale.points);
+    let drawn = rounds
+        .iter()
+        .map(|r| TrendRound {
+            label: r.round.title.clone(),
+            value: match r.released().map(|res| figure(res, dimension)) {
+                Some(Some(f)) => TrendValue::Released {
+                    mean: f.mean,
+                    ci: f.ci,
+                    n: f.n,
+                },
+                // A hidden group, or a hidden dimension of a released one.
+                Some(None) | None => TrendValue::Hidden,
+            },
+        })
+        .collect();
+    let comparison = comparison.map(|org| {
+        let by_round: HashMap<i64, f64> = org
+            .rounds
+            .iter()
+            .filter_map(|r| Some((r.round.id, figure(r.released()?, dimension)?.mean)))
+            .collect();
+        rounds
+            .iter()
+            .map(|r| by_round.get(&r.round.id).copied())
+            .collect()
+    });
+    Ok(charts::Trend::new(
+        title,
+        survey.title.get(lang),
+        trend.team.name.clone(),
+        points,
+        drawn,
+        comparison,
+    ))
+}
+
+/// The round detail of one closed group-round: per statement its shares,
+/// strengths first (by mean), hidden statements last and without a bar. A
+/// hidden group: every statement hidden, no number at all.
+pub fn round_chart(r: &TeamRound, survey: &Survey, lang: Lang) -> Result<RoundDetail, ChartError> {
+    let title = format!("{} — {}", r.team.name, r.round.title);
+    let text = |id: &str| {
+        survey
+            .item(id)
+            .map(|i| i.text.get(lang).to_string())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let items = match &r.view {
+        View::Open { .. } => return Err(ChartError::Open { round: r.round.id }),
+        View::Suppressed => survey
+            .items
+            .iter()
+            .map(|i| ItemBar {
+                text: i.text.get(lang).to_string(),
+                reverse: i.reverse,
+                mean: None,
+                shares: None,
+            })
+            .collect(),
+        View::Released { result, .. } => {
+            let mut items: Vec<ItemBar> = result
+                .items
+                .iter()
+                .map(|p| {
+                    let f = p.figure();
+                    ItemBar {
+                        text: text(p.id()),
+                        reverse: r.is_reversed(p.id()),
+                        mean: f.map(|f| f.mean),
+                        shares: f.map(|f| f.shares),
+                    }
+                })
+                .collect();
+            // Strengths first; hidden statements (no mean) last.
+            items.sort_by(|a, b| match (a.mean, b.mean) {
+                (Some(x), Some(y)) => y.total_cmp(&x),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
+            items
+        }
+    };
+    Ok(RoundDetail {
+        title,
+        points: r.scale_points().unwrap_or(survey.scale.points),
+        items,
+    })
+}
+
+/// The heatmap of the overview: the organisation, then each department with
+/// its teams under it (indented), every round a column.
+pub fn overview_chart(o: &report::Overview, points: u8) -> charts::Overview {
+    let index: HashMap<&str, usize> = o
+        .teams
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id.as_str(), i))
+        .collect();
+    let mut children: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut roots = Vec::new();
+    for (i, g) in o.teams.iter().enumerate() {
+        match g.parent.as_deref().filter(|p| index.contains_key(p)) {
+            Some(p) => children.entry(p).or_default().push(i),
+            None => roots.push(i),
+        }
+    }
+    // Depth-first, the organisation and top-level groups as headings.
+    let mut order: Vec<(usize, u8)> = Vec::with_capacity(o.teams.len());
+    let mut stack: Vec<(usize, u8)> = roots.iter().rev().map(|&i| (i, 0)).collect();
+    while let Some((i, depth)) = stack.pop() {
+        order.push((i, depth));
+        if let Some(kids) = children.get(o.teams[i].id.as_str()) {
+            stack.extend(kids.iter().rev().map(|&k| (k, 1)));
+        }
+    }
+    let grid = o.grid();
+    charts::Overview {
+        teams: order
+            .iter()
+            .map(|&(i, depth)| OverviewTeam {
+                name: o.teams[i].name.clone(),
+                depth,
+            })
+            .collect(),
+        rounds: o.rounds.iter().map(|r| r.title.clone()).collect(),
+        cells: order
+            .iter()
+            .map(|&(i, _)| {
+                o.rounds
+                    .iter()
+                    .map(|r| match grid.get(&(o.teams[i].id.as_str(), r.id)) {
+                        Some(CellStatus::Released { score, .. }) => Cell::Score(*score),
+                        Some(CellStatus::Suppressed) => Cell::Hidden,
+                        Some(CellStatus::Open { .. }) => Cell::Open,
+                        None => Cell::Empty,
+                    })
+                    .collect()
+            })
+            .collect(),
+        points,
+    }
+}
+
+// ---- loading for a key ----
+
+/// A round's pinned survey, parsed once per distinct text.
+pub fn round_survey(conn: &Connection, round_id: i64) -> Result<Arc<Survey>, StorageError> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Survey>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Mutex::default);
+    let source = storage::round_survey_source(conn, round_id)?;
+    if let Some(s) = cache.lock().ok().and_then(|m| m.get(&source).cloned()) {
+        return Ok(s);
+    }
+    let parsed = Arc::new(
+        survey::parse(&format!("round {round_id}"), &source, None)
+            .map_err(|e| StorageError::Corrupt(e.to_string()))?,
+    );
+    if let Ok(mut m) = cache.lock() {
+        m.insert(source, parsed.clone());
+    }
+    Ok(parsed)
+}
+
+/// The survey pinned by the latest of `trend`'s rounds of `survey_id`.
+fn latest_survey(
+    conn: &Connection,
+    trend: &report::Trend,
+    survey_id: &str,
+) -> Result<Option<Arc<Survey>>, StorageError> {
+    trend
+        .rounds
+        .iter()
+        .rev()
+        .find(|r| r.round.survey == survey_id)
+        .map(|r| round_survey(conn, r.round.id))
+        .transpose()
+}
+
+/// A group's trend for key `p`, within one survey.
+pub fn load_trend(
+    conn: &Connection,
+    p: Principal,
+    team_id: &str,
+    q: &TrendQuery,
+    lang: Lang,
+) -> Result<TrendSelection, ChartError> {
+    let all = report::trend(conn, p, team_id)?;
+    let mut surveys = Vec::new();
+    for id in survey_ids(&all) {
+        if let Some(s) = latest_survey(conn, &all, id)? {
+            surveys.push(SurveyChoice {
+                id: id.to_string(),
+                title: s.title.get(lang).to_string(),
+            });
+        }
+    }
+    let Some(selected) = pick_survey(&all, q.survey.as_deref())?.map(str::to_string) else {
+        return Ok(TrendSelection {
+            trend: all,
+            surveys,
+            selected: None,
+            chart: None,
+        });
+    };
+    let trend = of_survey(&all, &selected);
+    let survey = latest_survey(conn, &trend, &selected)?.ok_or_else(|| ChartError::NoRounds {
+        team: trend.team.name.clone(),
+    })?;
+    let comparison = if p.sees_organisation() && team_id != ORGANISATION_ID {
+        Some(report::trend(conn, p, ORGANISATION_ID)?)
+    } else {
+        None
+    };
+    let chart = trend_chart(
+        &trend,
+        &survey,
+        q.dimension.as_deref(),
+        comparison.as_ref(),
+        lang,
+    )?;
+    Ok(TrendSelection {
+        trend,
+        surveys,
+        selected: Some(selected),
+        chart: Some(chart),
+    })
+}
+
+/// A group's trend chart for key `p` (none without any closed round is an
+/// error here: there is nothing to draw).
+pub fn trend(
+    conn: &Connection,
+    p: Principal,
+    team_id: &str,
+    q: &TrendQuery,
+    lang: Lang,
+) -> Result<charts::Trend, ChartError> {
+    let s = load_trend(conn, p, team_id, q, lang)?;
+    s.chart.ok_or(ChartError::NoRounds {
+        team: s.trend.team.name,
+    })
+}
+
+/// One group's round detail for key `p`.
+pub fn round(
+    conn: &Connection,
+    p: Principal,
+    team_id: &str,
+    round_id: i64,
+    lang: Lang,
+) -> Result<RoundDetail, ChartError> {
+    let r = report::team_round(conn, p, team_id, round_id)?;
+    if matches!(r.view, View::Open { .. }) {
+        return Err(ChartError::Open { round: round_id });
+    }
+    let survey = round_survey(conn, round_id)?;
+    round_chart(&r, &survey, lang)
+}
+
+/// The overview heatmap (advisors only; anyone else: not found).
+pub fn overview(conn: &Connection, p: Principal) -> Result<charts::Overview, ChartError> {
+    let o = report::overview(conn, p)?;
+    Ok(overview_chart(&o, overview_points(conn, &o)?))
+}
+
+/// One scale for the heatmap's colours: the widest of the rounds' surveys.
+pub fn overview_points(conn: &Connection, o: &report::Overview) -> Result<u8, StorageError> {
+    let mut points = 2u8;
+    let mut seen: Vec<&str> = Vec::new();
+    for r in &o.rounds {
+        if !seen.contains(&r.survey.as_str()) {
+            seen.push(&r.survey);
+            points = points.max(round_survey(conn, r.id)?.scale.points);
+        }
+    }
+    Ok(points)
+}
+
+// ---- drawing ----
+
+/// A chart file's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Svg,
+    Png,
+}
+
+impl Format {
+    /// The format a file name's extension asks for (`.svg`, `.png`).
+    pub fn of_path(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "svg" => Some(Format::Svg),
+            "png" => Some(Format::Png),
+            _ => None,
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Svg => "image/svg+xml",
+            Format::Png => "image/png",
+        }
+    }
+}
+
+/// The chart as a file: `width` defaults to a slide's (1,600 px), `height`
+/// to 900 px for a trend and to what the rows need for the others.
+pub fn render(
+    chart: &charts::Chart,
+    format: Format,
+    lang: Lang,
+    width: Option<u32>,
+    height: Option<u32>,
+) -> Result<Vec<u8>, charts::Error> {
+    let width = width.unwrap_or(charts::PNG_SIZE.0);
+    let height = height.unwrap_or_else(|| match chart {
+        charts::Chart::Trend(_) => charts::PNG_SIZE.1,
+        _ => chart.natural_height(width, lang),
+    });
+    match format {
+        Format::Svg => charts::svg(chart, lang, width, height).map(String::into_bytes),
+        Format::Png => charts::png(chart, lang, width, height),
+    }
+}
