@@ -365,6 +365,7 @@ async fn overview_page(
     let body = html! {
         h1 { (tt.overview) }
         p.team { (tt.intro_advisor) }
+        p { a href={ "/beheer/teams?lang=" (lang.code()) } { (super::setup::texts::t(lang).setup_link) } }
         div.scroll {
             table.data.heat {
                 thead {

@@ -11,6 +11,8 @@ use crate::domain::team::{MAX_NAME_CHARS, SizeError, TeamNameError};
 use crate::storage::{Conflict, StorageError, Thing};
 
 pub struct T {
+    /// The link from the advisor's overview to these pages.
+    pub setup_link: &'static str,
     pub nav_label: &'static str,
     pub nav_overview: &'static str,
     pub nav_teams: &'static str,
@@ -326,6 +328,7 @@ fn nl_k(e: &KError) -> String {
 }
 
 pub static NL: T = T {
+    setup_link: "Beheer: teams, rondes, links en sleutels",
     nav_label: "Beheer",
     nav_overview: "Overzicht",
     nav_teams: "Teams",
@@ -458,6 +461,7 @@ pub static NL: T = T {
 };
 
 pub static EN: T = T {
+    setup_link: "Set-up: teams, rounds, links and keys",
     nav_label: "Set-up",
     nav_overview: "Overview",
     nav_teams: "Teams",
