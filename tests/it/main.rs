@@ -10,6 +10,7 @@ mod openapi;
 mod properties;
 mod results;
 mod server;
+mod setup;
 mod support;
 mod upgrade;
 mod words;

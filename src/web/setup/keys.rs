@@ -6,7 +6,6 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
 use maud::{PreEscaped, html};
 
 use super::teams::DoneQuery;
@@ -21,7 +20,7 @@ use crate::storage::{self, StorageError, Thing};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/beheer/sleutels", get(list).post(create))
+        .route("/beheer/sleutels", page_and_action(list, create))
         .route(
             "/beheer/sleutels/{id}/intrekken",
             page_and_action(confirm_revoke, revoke),

@@ -6,18 +6,18 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use maud::html;
 
 use super::{
     Action, AppState, Errors, SLIPS_CSS_HREF, Setup, audit, described, error_page, field_error,
+    page_and_action,
 };
 use crate::domain::org::InviteCount;
 use crate::slips;
 use crate::storage::{self, Conflict, Round, StorageError, Team};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/beheer/rondes/{id}/links", get(form).post(make))
+    Router::new().route("/beheer/rondes/{id}/links", page_and_action(form, make))
 }
 
 #[derive(Default)]

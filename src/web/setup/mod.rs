@@ -52,7 +52,10 @@ pub const TOKEN_FIELD: &str = "form_token";
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/beheer", get(|lang: Language| async move { to(&format!("/beheer/teams?lang={}", lang.0.code())) }))
+        .route(
+            "/beheer",
+            get(|s: Setup| async move { to(&s.href("/beheer/teams")) }),
+        )
         .route(CSS_HREF, get(|| async { css(CSS) }))
         .route(SLIPS_CSS_HREF, get(|| async { css(crate::slips::CSS) }))
         .merge(teams::routes())

@@ -12,7 +12,6 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
 use maud::html;
 
 use super::teams::DoneQuery;
@@ -31,7 +30,7 @@ use crate::storage::{self, Conflict, StorageError, Thing};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/beheer/rondes", get(list).post(open))
+        .route("/beheer/rondes", page_and_action(list, open))
         .route(
             "/beheer/rondes/{id}/sluiten",
             page_and_action(confirm_close, close),

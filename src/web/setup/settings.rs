@@ -11,14 +11,16 @@ use maud::html;
 
 use super::teams::DoneQuery;
 use super::texts::Done;
-use super::{Action, AppState, Errors, Setup, audit, described, error_page, field_error, to};
+use super::{
+    Action, AppState, Errors, Setup, audit, described, error_page, field_error, page_and_action, to,
+};
 use crate::catalog;
 use crate::domain::org::K;
 use crate::storage;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/beheer/instellingen", get(page).post(save))
+        .route("/beheer/instellingen", page_and_action(page, save))
         .route("/beheer/vragenlijsten", get(surveys))
         .route("/beheer/logboek", get(log))
 }

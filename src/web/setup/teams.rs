@@ -19,7 +19,7 @@ use crate::storage::{self, Conflict, StorageError, Team, Thing};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/beheer/teams", get(list).post(add))
+        .route("/beheer/teams", page_and_action(list, add))
         .route("/beheer/teams/{id}", get(edit))
         .route("/beheer/teams/{id}/naam", action(rename))
         .route("/beheer/teams/{id}/afdeling", action(move_to))
