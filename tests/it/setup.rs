@@ -217,6 +217,7 @@ fn every_post_route_refuses_a_request_without_the_token_or_from_another_site() {
                 &good,
             ),
             ("neither Origin nor Sec-Fetch-Site", vec![], &good),
+            ("Origin null alone", vec![("Origin", "null")], &good),
         ];
         for (what, extra, body) in refused {
             let mut headers = vec![

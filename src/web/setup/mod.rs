@@ -304,14 +304,17 @@ impl FromRequest<AppState> for Action {
 
 /// Whether a request comes from this site: `Sec-Fetch-Site` (when the
 /// browser sends it) says `same-origin`, and `Origin` (required when there
-/// is no `Sec-Fetch-Site`) names this server's host or its base URL.
+/// is no `Sec-Fetch-Site`) names this server's host or its base URL. An
+/// `Origin: null` counts only with `Sec-Fetch-Site: same-origin`.
 pub fn same_origin(headers: &HeaderMap, base_url: &str) -> bool {
     let value = |h: &str| headers.get(h).and_then(|v| v.to_str().ok());
     let fetch_site = value("sec-fetch-site");
     if fetch_site.is_some_and(|s| !s.eq_ignore_ascii_case("same-origin")) {
         return false;
     }
-    match value(header::ORIGIN.as_str()) {
+    // Under `Referrer-Policy: no-referrer` browsers send `Origin: null` with
+    // a form's POST; then `Sec-Fetch-Site` (which no page can set) decides.
+    match value(header::ORIGIN.as_str()).filter(|o| *o != "null") {
         Some(origin) => {
             let origin = origin.trim_end_matches('/');
             let host = value(header::HOST.as_str()).unwrap_or("");
