@@ -548,6 +548,14 @@ fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
         );
         let violations = axe(&b);
         assert_eq!(violations, json!([]), "the slips page: {violations}");
+        // Printed: A4 pages, the on-screen instructions left out.
+        let printed = b.print_a4();
+        assert!(
+            pdf::all_pages_a4(&printed),
+            "{:?}",
+            pdf::media_boxes(&printed)
+        );
+        assert_eq!(pdf::page_count(&printed), 1, "five slips fit one A4 page");
         for l in found.as_array().unwrap() {
             links.push(l.as_str().unwrap().to_string());
         }
