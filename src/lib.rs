@@ -15,5 +15,6 @@ pub mod demo;
 pub mod domain;
 pub mod report;
 pub mod server;
+pub mod slips;
 pub mod storage;
 pub mod web;

@@ -29,6 +29,8 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Failed link or key attempts per client per minute before 429 (0: off).
     pub max_failures: u32,
+    /// The organisation's own survey files (`--surveys`), for the set-up pages.
+    pub surveys: Option<PathBuf>,
 }
 
 /// A server bound to its address with its database open, not yet serving.
@@ -38,6 +40,7 @@ pub struct Application {
     addr: SocketAddr,
     base_url: String,
     max_failures: u32,
+    surveys: Option<PathBuf>,
 }
 
 impl Application {
@@ -53,6 +56,7 @@ impl Application {
             addr,
             base_url,
             max_failures: config.max_failures,
+            surveys: config.surveys,
         })
     }
 
@@ -84,6 +88,8 @@ impl Application {
         let closer = tokio::spawn(close_and_erase(self.db.clone()));
         let mut state = AppState::new(self.db, self.max_failures);
         state.secure_cookies = self.base_url.starts_with("https://");
+        state.base_url = std::sync::Arc::from(self.base_url.as_str());
+        state.surveys = self.surveys.as_deref().map(std::sync::Arc::from);
         let served = web::serve(self.listener, state, shutdown).await;
         closer.abort();
         Ok(served?)

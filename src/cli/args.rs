@@ -45,7 +45,7 @@ pub enum Command {
         /// The organisation's name
         #[arg(long, default_value = "Organisatie")]
         org: String,
-        /// Anonymity threshold: results show only when at least k people answered (3 to 50; it cannot be changed later)
+        /// Anonymity threshold: results show only when at least k people answered (3 to 50; a later change applies only to rounds opened after it)
         #[arg(long, default_value_t = 5)]
         k: u32,
         /// The organisation's time zone, an IANA name like Europe/Amsterdam: "today" and the end of a round's closing day are reckoned in it [default: this computer's zone]
@@ -115,6 +115,9 @@ pub enum Command {
         /// Let managers read their team's comments (default: advisors only)
         #[arg(long, value_enum)]
         comments_to_managers: Option<OnOff>,
+        /// The anonymity threshold for rounds opened from now on (3 to 50); open and closed rounds keep theirs
+        #[arg(long)]
+        k: Option<u32>,
         /// The organisation's time zone, an IANA name like Europe/Amsterdam: rounds close at the end of their closing day there
         #[arg(long, value_name = "ZONE")]
         tz: Option<String>,
@@ -122,6 +125,12 @@ pub enum Command {
     /// Draw a chart as an advisor sees it, as SVG or PNG (from --out's extension)
     #[command(subcommand)]
     Chart(ChartCommand),
+    /// Print the audit log of set-up actions (what, which key's label, which day)
+    Audit {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Copy the database to a new file (safe while the server runs)
     Backup {
         /// The new file

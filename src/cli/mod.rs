@@ -147,8 +147,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { round, format, out } => results::export(&g, round, format, out),
         Command::Settings {
             comments_to_managers,
+            k,
             tz,
-        } => setup::settings(&g, comments_to_managers, tz.as_deref()),
+        } => setup::settings(&g, comments_to_managers, k, tz.as_deref()),
+        Command::Audit { json } => setup::audit(&g, json),
         Command::Backup { to } => setup::backup(&g, &to),
         Command::Chart(cmd) => charts::run(&g, cmd),
     }

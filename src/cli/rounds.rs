@@ -193,7 +193,7 @@ pub fn links(g: &Global, args: &LinksArgs) -> anyhow::Result<()> {
     let team = storage::team(&conn, &args.team)?;
     let round = storage::round(&conn, args.round)?;
     let tokens = storage::create_invites(&mut conn, round.id, team.key, count)?;
-    let urls: Vec<String> = tokens.iter().map(|t| format!("{base}/s/{t}")).collect();
+    let urls = crate::slips::shuffled(tokens.iter().map(|t| format!("{base}/s/{t}")).collect());
     let body = match args.format {
         LinkFormat::Text => links::text(&urls),
         LinkFormat::Csv => links::csv(&team.name, &urls),

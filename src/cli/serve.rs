@@ -19,6 +19,7 @@ pub fn serve(g: &Global, addr: &str, max_failures: u32) -> anyhow::Result<()> {
         addr: addr.to_string(),
         base_url: g.served_base_url()?,
         max_failures,
+        surveys: g.surveys.clone(),
     };
     server::runtime()?.block_on(async {
         let app = Application::build(config.clone()).await?;
@@ -50,6 +51,7 @@ pub fn demo(g: &Global, addr: &str, seed: u64) -> anyhow::Result<()> {
         addr: addr.to_string(),
         base_url,
         max_failures: crate::web::DEFAULT_MAX_FAILURES,
+        surveys: g.surveys.clone(),
     };
     let served = server::runtime()?.block_on(async {
         let app = Application::build(config).await?;

@@ -37,14 +37,47 @@ pub fn init(g: &Global, org: &str, k: u32, tz: Option<&str>) -> anyhow::Result<(
             path.display()
         );
     }
+    let base = g.base_url()?;
     let mut conn = storage::open(&path, Mode::Create)?;
     storage::init(&mut conn, &name, k, &zone)?;
+    let today = storage::today(&conn, Timestamp::now())?;
+    let (_, key) = storage::create_key(
+        &mut conn,
+        crate::domain::access::Principal::Advisor,
+        "first advisor",
+        today,
+    )?;
+    storage::record(
+        &conn,
+        today,
+        storage::COMMAND_LINE,
+        "database created, first advisor key made",
+    )?;
     println!(
         "created {} for {:?} with k = {}, time zone {zone}",
         path.display(),
         name.as_str(),
         k.get()
     );
+    println!(
+        "Start the server with `spiegel serve`, then open this address (the first advisor's \
+         key, shown only now; more with `spiegel key advisor`) to set up teams and rounds:"
+    );
+    println!("{base}/a/{key}");
+    Ok(())
+}
+
+/// `spiegel audit`: the log of set-up actions, newest first.
+pub fn audit(g: &Global, json: bool) -> anyhow::Result<()> {
+    let log = storage::audit_log(&g.open()?)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&log)?);
+        return Ok(());
+    }
+    println!("{:<10}  {:<24} WHAT", "DAY", "WHO");
+    for e in log {
+        println!("{:<10}  {:<24} {}", e.day.to_string(), e.actor, e.action);
+    }
     Ok(())
 }
 
@@ -57,10 +90,20 @@ fn parse_zone(tz: &str) -> anyhow::Result<Zone> {
 pub fn settings(
     g: &Global,
     comments_to_managers: Option<OnOff>,
+    k: Option<u32>,
     tz: Option<&str>,
 ) -> anyhow::Result<()> {
     let zone = tz.map(parse_zone).transpose()?;
+    let k = k
+        .map(|k| K::parse(k).map_err(|e| anyhow!("--k: {e}")))
+        .transpose()?;
     let mut conn = g.open()?;
+    if let Some(k) = k {
+        storage::set_k(&mut conn, k)?;
+        let today = storage::today(&conn, Timestamp::now())?;
+        let what = format!("k set to {} for rounds opened from now on", k.get());
+        storage::record(&conn, today, storage::COMMAND_LINE, &what)?;
+    }
     if let Some(v) = comments_to_managers {
         storage::set_comments_to_managers(&mut conn, matches!(v, OnOff::On))?;
     }

@@ -16,6 +16,8 @@ pub struct KeyInfo {
     pub label: String,
     pub created_on: Date,
     pub revoked_on: Option<Date>,
+    /// The last day the key was swapped for a session (day only).
+    pub last_used_on: Option<Date>,
 }
 
 /// Creates a key; returns its id and the secret (which exists only in this
@@ -47,7 +49,7 @@ pub fn create_key(
 
 pub fn keys(conn: &Connection) -> Result<Vec<KeyInfo>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT k.id, k.role, t.slug, k.label, k.created_on, k.revoked_on
+        "SELECT k.id, k.role, t.slug, k.label, k.created_on, k.revoked_on, k.last_used_on
          FROM keys k LEFT JOIN teams t ON t.id = k.team_id ORDER BY k.id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -58,6 +60,7 @@ pub fn keys(conn: &Connection) -> Result<Vec<KeyInfo>> {
             label: r.get(3)?,
             created_on: r.get(4)?,
             revoked_on: r.get(5)?,
+            last_used_on: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

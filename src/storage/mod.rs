@@ -3,6 +3,7 @@
 //! one writer thread (with group commit for submissions) and a pool of
 //! read-only connections.
 
+mod audit;
 mod db;
 mod error;
 mod file;
@@ -15,6 +16,7 @@ mod sessions;
 mod settings;
 mod teams;
 
+pub use audit::*;
 pub use db::Db;
 pub use error::{Conflict, StorageError, Thing};
 pub use file::*;

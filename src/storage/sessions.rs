@@ -26,6 +26,12 @@ pub fn start_session(
         return Ok(None);
     };
     tx.execute("DELETE FROM sessions WHERE expires_at < ?1", [now])?;
+    // The day of last use, in the organisation's time zone (day only).
+    let today = super::zone(&tx)?.today(jiff::Timestamp::from_second(now).unwrap_or_default());
+    tx.execute(
+        "UPDATE keys SET last_used_on = ?2 WHERE id = ?1",
+        params![key_id, today],
+    )?;
     let session = token::new_secret()?;
     let hash = token::hash_secret(&session);
     tx.execute(

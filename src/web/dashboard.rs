@@ -495,6 +495,7 @@ async fn overview_page(
     let body = html! {
         h1 { (tt.overview) }
         p.team { (tt.intro_advisor) }
+        p { a href={ "/beheer/teams?lang=" (lang.code()) } { (super::setup::texts::t(lang).setup_link) } }
         figure.chart.heatmap {
             div.scroll role="region" tabindex="0" aria-label=(tt.heatmap_region) { (PreEscaped(svg)) }
             figcaption {

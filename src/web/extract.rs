@@ -80,7 +80,7 @@ fn bearer_key(value: &str) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| key.trim())
 }
 
-fn session_cookie(parts: &Parts) -> Option<String> {
+pub(super) fn session_cookie(parts: &Parts) -> Option<String> {
     let prefix = format!("{COOKIE}=");
     parts
         .headers

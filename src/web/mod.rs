@@ -8,6 +8,7 @@ mod extract;
 pub mod limit;
 pub mod page_error;
 pub mod pages;
+mod setup;
 mod survey;
 pub mod texts;
 
@@ -58,6 +59,11 @@ pub struct AppState {
     pub limiter: Arc<FailureLimiter>,
     /// Mark the session cookie `Secure` (when served over https).
     pub secure_cookies: bool,
+    /// The address people reach Spiegel at (for links and keys made on the
+    /// set-up pages); empty when unknown.
+    pub base_url: Arc<str>,
+    /// The organisation's own survey files (`--surveys`), besides the shipped ones.
+    pub surveys: Option<Arc<std::path::Path>>,
 }
 
 /// The status a storage failure answers with. Exhaustive, without a `_`
@@ -91,6 +97,8 @@ impl AppState {
             round_surveys: Arc::default(),
             limiter: Arc::new(FailureLimiter::new(max_failures, Duration::from_secs(60))),
             secure_cookies: false,
+            base_url: Arc::from(""),
+            surveys: None,
         }
     }
 }
@@ -100,6 +108,7 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .route("/s/{token}", get(survey::form).post(survey::submit))
         .merge(dashboard::routes())
+        .merge(setup::router())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             limit::guard_pages,

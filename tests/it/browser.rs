@@ -406,3 +406,203 @@ fn an_advisor_opens_the_overview_and_a_team() {
     audit.page(&b, &b.url(), "advisor-team");
     audit.assert_clean();
 }
+
+/// A free port on the loopback interface (for a base URL known before the
+/// server starts).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Sets form fields by CSS selector (WebDriver's scripts run whatever the
+/// page does), then clicks the submit button of the form holding the first.
+fn fill_and_submit(b: &Browser, fields: &[(&str, &str)], button: &str) {
+    for (css, value) in fields {
+        b.execute(
+            "const e = document.querySelector(arguments[0]);
+             if (e.type === 'checkbox' || e.type === 'radio') { e.checked = arguments[1] === 'on'; }
+             else { e.value = arguments[1]; }",
+            json!([css, value]),
+        );
+    }
+    let el = b.find(button);
+    b.click(&el);
+}
+
+fn text(b: &Browser) -> String {
+    b.execute("return document.body.innerText", json!([]))
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
+    if !enabled("browser: set-up") {
+        return;
+    }
+    let dir = TestDir::new();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let printed = dir.ok(&[
+        "init",
+        "--org",
+        "Zorggroep",
+        "--tz",
+        "UTC",
+        "--base-url",
+        &base,
+    ]);
+    let advisor = printed.lines().last().unwrap().to_string();
+    assert!(advisor.starts_with(&format!("{base}/a/")), "{printed}");
+    let cmd = dir.command(&[
+        "serve",
+        "--addr",
+        &format!("127.0.0.1:{port}"),
+        "--base-url",
+        &base,
+    ]);
+    let _server = Server::spawn(&dir, cmd, None);
+    let b = Browser::launch(&dir.path, Js::On, LIMIT);
+    b.viewport(1280, 800);
+    let mut audit = Audit::default();
+
+    // The printed URL opens the overview, which links to the set-up pages.
+    b.goto(&advisor);
+    b.wait_for("the overview", |b| b.url().contains("/overzicht"));
+    let setup = b.find("a[href^='/beheer/teams']");
+    b.click(&setup);
+    b.wait_for("the teams page", |b| b.url().contains("/beheer/teams"));
+
+    // Two teams, through the form.
+    for name in ["Noord", "Zuid"] {
+        fill_and_submit(
+            &b,
+            &[("#name", name), ("#size", "6")],
+            "form[action^='/beheer/teams'] button",
+        );
+        std::thread::sleep(Duration::from_millis(500));
+        if !b.url().contains("done=added") {
+            panic!("not added: {} {}", b.url(), text(&b));
+        }
+    }
+    let teams = b.url();
+    assert!(text(&b).contains("Noord") && text(&b).contains("Zuid"));
+    // An error is shown beside its field, and what was typed stays.
+    fill_and_submit(
+        &b,
+        &[("#name", "noord"), ("#size", "7")],
+        "form[action^='/beheer/teams'] button",
+    );
+    b.wait_for("the error", |b| {
+        b.execute("return !!document.querySelector('#name-error')", json!([])) == json!(true)
+    });
+    let kept = b.execute(
+        "return [document.querySelector('#name').value, document.querySelector('#size').value]",
+        json!([]),
+    );
+    assert_eq!(kept, json!(["noord", "7"]));
+    audit.page(&b, &teams, "setup-teams");
+    audit.page(&b, &format!("{base}/beheer/teams/noord"), "setup-team");
+    audit.page(
+        &b,
+        &format!("{base}/beheer/teams/noord/archiveren"),
+        "setup-archive",
+    );
+
+    // A round for all teams.
+    b.viewport(1280, 800);
+    b.goto(&format!("{base}/beheer/rondes?lang=nl"));
+    fill_and_submit(
+        &b,
+        &[("#title", "Maart")],
+        "form[action^='/beheer/rondes'] button",
+    );
+    b.wait_for("the round opened", |b| b.url().contains("done=opened"));
+    assert!(text(&b).contains("Maart"));
+    audit.page(&b, &format!("{base}/beheer/rondes"), "setup-rounds");
+    audit.page(&b, &format!("{base}/beheer/rondes/1/links"), "setup-links");
+
+    // Links as QR slips for each team, read off the printable page.
+    let mut links = Vec::new();
+    for team in ["noord", "zuid"] {
+        b.viewport(1280, 800);
+        b.goto(&format!("{base}/beheer/rondes/1/links?lang=nl"));
+        fill_and_submit(
+            &b,
+            &[("#team", team), ("#count", "5")],
+            "form[action^='/beheer/rondes/1/links'] button",
+        );
+        b.wait_for("the slips", |b| {
+            b.execute(
+                "return document.querySelectorAll('.slip').length",
+                json!([]),
+            ) == json!(5)
+        });
+        let found = b.execute(
+            "return [...document.querySelectorAll('.slip .link')].map(p => p.textContent)",
+            json!([]),
+        );
+        let violations = axe(&b);
+        assert_eq!(violations, json!([]), "the slips page: {violations}");
+        // Printed: A4 pages, the on-screen instructions left out.
+        let printed = b.print_a4();
+        assert!(
+            pdf::all_pages_a4(&printed),
+            "{:?}",
+            pdf::media_boxes(&printed)
+        );
+        assert_eq!(pdf::page_count(&printed), 1, "five slips fit one A4 page");
+        for l in found.as_array().unwrap() {
+            links.push(l.as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(links.len(), 10);
+
+    // Everyone answers once.
+    for (n, link) in links.iter().enumerate() {
+        assert!(link.starts_with(&format!("{base}/s/")), "{link}");
+        b.goto(link);
+        b.execute(
+            "document.querySelectorAll('fieldset.q').forEach((f, i) => {
+                 const r = f.querySelectorAll('input[type=radio]');
+                 r[(i + arguments[0]) % 5 + 1].checked = true; });",
+            json!([n]),
+        );
+        let submit = b.find("form button[type=submit]");
+        b.click(&submit);
+        b.wait_for("the thank-you page", |b| b.url().contains("/done/"));
+    }
+
+    // Close now, after the confirmation page.
+    b.goto(&format!("{base}/beheer/rondes?lang=nl"));
+    let close = b.find("a[href^='/beheer/rondes/1/sluiten']");
+    b.click(&close);
+    b.wait_for("the confirmation", |b| b.url().contains("/sluiten"));
+    audit.page(&b, &b.url(), "setup-close");
+    b.viewport(1280, 800);
+    b.goto(&format!("{base}/beheer/rondes/1/sluiten?lang=nl"));
+    let confirm = b.find("form button.danger");
+    b.click(&confirm);
+    b.wait_for("the round closed", |b| b.url().contains("done=closed"));
+
+    // The results.
+    b.goto(&format!("{base}/team/noord?lang=nl"));
+    assert_eq!(h1(&b), "Noord");
+    let page = text(&b);
+    assert!(page.contains("5 antwoorden"), "{page}");
+
+    for (path, name) in [
+        ("/beheer/sleutels", "setup-keys"),
+        ("/beheer/sleutels/1/intrekken", "setup-revoke"),
+        ("/beheer/instellingen", "setup-settings"),
+        ("/beheer/vragenlijsten", "setup-surveys"),
+        ("/beheer/logboek", "setup-audit"),
+    ] {
+        audit.page(&b, &format!("{base}{path}"), name);
+    }
+    audit.assert_clean();
+}

@@ -11,6 +11,7 @@ mod openapi;
 mod properties;
 mod results;
 mod server;
+mod setup;
 mod support;
 mod upgrade;
 mod words;

@@ -16,6 +16,7 @@ fn the_application_serves_on_its_port_until_stopped() {
             addr: "127.0.0.1:0".into(),
             base_url: None,
             max_failures: 100,
+            surveys: None,
         }))
         .unwrap();
     assert_ne!(app.port(), 0);
@@ -44,6 +45,7 @@ fn the_application_needs_an_existing_database() {
         addr: "127.0.0.1:0".into(),
         base_url: None,
         max_failures: 100,
+        surveys: None,
     }));
     let err = built.err().unwrap();
     assert!(

@@ -1,0 +1,219 @@
+//! Settings (k for future rounds, comments to managers), the surveys with
+//! their items in both languages and the check of the organisation's own
+//! files, and the audit log.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use maud::html;
+
+use super::teams::DoneQuery;
+use super::texts::Done;
+use super::{
+    Action, AppState, Errors, Setup, audit, described, error_page, field_error, page_and_action, to,
+};
+use crate::catalog;
+use crate::domain::org::K;
+use crate::storage;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/beheer/instellingen", page_and_action(page, save))
+        .route("/beheer/vragenlijsten", get(surveys))
+        .route("/beheer/logboek", get(log))
+}
+
+#[derive(Default)]
+struct SettingsForm {
+    k: Option<String>,
+    comments: Option<bool>,
+    errors: Errors,
+}
+
+async fn page(State(state): State<AppState>, s: Setup, Query(q): Query<DoneQuery>) -> Response {
+    render(&state, &s, SettingsForm::default(), q.done.as_deref()).await
+}
+
+async fn render(state: &AppState, s: &Setup, form: SettingsForm, done: Option<&str>) -> Response {
+    let loaded = state
+        .db
+        .read(|c| Ok((storage::org(c)?, storage::comments_to_managers(c)?)))
+        .await;
+    let (org, comments) = match loaded {
+        Ok(v) => v,
+        Err(e) => return error_page(s.lang, &e),
+    };
+    let tt = s.t();
+    let status = if form.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let k = form.k.clone().unwrap_or_else(|| org.k.to_string());
+    let comments = form.comments.unwrap_or(comments);
+    let (k_by, k_invalid) = described("k", form.errors.get("k"));
+    let body = html! {
+        h1 { (tt.settings_title) }
+        (Done::banner(done, s.lang))
+        p { (tt.organisation) ": " (org.name) " · " (tt.time_zone) ": " (org.zone) }
+        form method="post" action=(s.href("/beheer/instellingen")) {
+            (s.token_field())
+            div.field {
+                label for="k" { (tt.k_field) }
+                input #k type="number" name="k" min=(crate::domain::org::MIN_K) max=(crate::domain::org::MAX_K) inputmode="numeric" required value=(k) aria-describedby={ "k-hint" @if let Some(b) = k_by { " " (b) } } aria-invalid=[k_invalid];
+                p.hint #k-hint { (tt.k_hint) }
+                (field_error("k", form.errors.get("k")))
+            }
+            div.field {
+                label.check { input type="checkbox" name="comments" value="1" checked[comments]; span { (tt.comments_to_managers) } }
+                p.hint { (tt.comments_hint) }
+            }
+            button type="submit" { (tt.save) }
+        }
+    };
+    s.page_with(status, tt.settings_title, body)
+}
+
+async fn save(State(state): State<AppState>, a: Action) -> Response {
+    let s = &a.setup;
+    let tt = s.t();
+    let mut form = SettingsForm {
+        k: Some(a.fields.get("k").to_string()),
+        comments: Some(a.fields.get("comments") == "1"),
+        errors: Errors::new(),
+    };
+    let k = match a.fields.get("k").parse::<u32>() {
+        Ok(n) => K::parse(n).map_err(|e| (tt.k_error)(&e)),
+        Err(_) => Err(tt.not_a_number.to_string()),
+    };
+    let k = match k {
+        Ok(k) => k,
+        Err(e) => {
+            form.errors.insert("k", e);
+            return render(&state, s, form, None).await;
+        }
+    };
+    let comments = form.comments.unwrap_or(false);
+    let actor = s.actor();
+    let saved = state
+        .db
+        .write(move |c| {
+            let org = storage::org(c)?;
+            if org.k != k.get() {
+                storage::set_k(c, k)?;
+                audit(
+                    c,
+                    &actor,
+                    &format!("k set to {} for rounds opened from now on", k.get()),
+                )?;
+            }
+            if storage::comments_to_managers(c)? != comments {
+                storage::set_comments_to_managers(c, comments)?;
+                let on = if comments { "on" } else { "off" };
+                audit(c, &actor, &format!("comments to managers {on}"))?;
+            }
+            Ok(())
+        })
+        .await;
+    match saved {
+        Ok(()) => to(&s.href("/beheer/instellingen?done=saved")),
+        Err(e) => error_page(s.lang, &e),
+    }
+}
+
+async fn surveys(State(state): State<AppState>, s: Setup) -> Response {
+    let (catalog, load_errors) = super::rounds::catalog(&state);
+    let list = super::rounds::surveys(&catalog);
+    // `spiegel check` for the organisation's own folder.
+    let own = state.surveys.as_deref().map(|dir| {
+        let (ok, mut errors) = match catalog::read_surveys_dir(dir) {
+            Ok(_) => catalog::check_paths(&[dir.to_path_buf()]),
+            Err(e) => (Vec::new(), vec![e]),
+        };
+        errors.dedup();
+        (
+            dir.display().to_string(),
+            ok,
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        )
+    });
+    let tt = s.t();
+    let body = html! {
+        h1 { (tt.surveys_title) }
+        h2 { (tt.own_surveys) }
+        @match &own {
+            None => p { (tt.no_own_surveys) },
+            Some((dir, ok, errors)) => {
+                p { (tt.own_folder) ": " code { (dir) } }
+                @if ok.is_empty() && errors.is_empty() { p { (tt.no_files) } }
+                ul {
+                    @for line in ok { li { (line) } }
+                    @for line in errors { li.error { (line) } }
+                }
+            }
+        }
+        @if own.is_none() && !load_errors.is_empty() {
+            ul { @for e in &load_errors { li.error { (e) } } }
+        }
+        @for sv in &list {
+            section aria-labelledby={ "survey-" (sv.id) } {
+                h2 #{ "survey-" (sv.id) } { (sv.title.nl) " / " span lang="en" { (sv.title.en) } }
+                p { "id " code { (sv.id) } ", " (tt.version) " " (sv.version) ", " (sv.items.len()) " " (tt.items) }
+                div.scroll {
+                    table.data {
+                        thead { tr {
+                            th scope="col" { "#" }
+                            th scope="col" { "Nederlands" }
+                            th scope="col" lang="en" { "English" }
+                            th scope="col" { (tt.reversed_col) }
+                        } }
+                        tbody {
+                            @for (n, i) in sv.items.iter().enumerate() {
+                                tr {
+                                    th scope="row" { (n + 1) }
+                                    td lang="nl" { (i.text.nl) }
+                                    td lang="en" { (i.text.en) }
+                                    td { @if i.reverse { (tt.yes) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    s.page(tt.surveys_title, body)
+}
+
+async fn log(State(state): State<AppState>, s: Setup) -> Response {
+    let entries = match state.db.read(storage::audit_log).await {
+        Ok(v) => v,
+        Err(e) => return error_page(s.lang, &e),
+    };
+    let tt = s.t();
+    let body = html! {
+        h1 { (tt.audit_title) }
+        p { (tt.audit_intro) }
+        @if entries.is_empty() {
+            p { (tt.audit_empty) }
+        } @else {
+            div.scroll {
+                table.data {
+                    thead { tr {
+                        th scope="col" { (tt.day) }
+                        th scope="col" { (tt.who) }
+                        th scope="col" { (tt.what) }
+                    } }
+                    tbody {
+                        @for e in &entries {
+                            tr { td { (e.day) } td { (e.actor) } td lang="en" { (e.action) } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    s.page(tt.audit_title, body)
+}
