@@ -107,7 +107,7 @@ fn row<'a>(body: &'a str, statement: &str) -> &'a str {
     &body[start..start + end]
 }
 
-/// The "what goes well" / "where it chafes" line of one statement.
+/// The "strongest" / "weakest points" line of one statement.
 fn line<'a>(body: &'a str, statement: &str) -> &'a str {
     let start = body
         .find(&format!("<li>{statement}"))
@@ -144,6 +144,11 @@ fn a_reversed_statement_everyone_agreed_with_reads_as_unfavourable_not_agree() {
     let concern = line(&en, "I sometimes keep quiet here to avoid trouble.");
     assert!(concern.contains("0 % favourable"), "{concern}");
     assert!(concern.contains("reversed"), "{concern}");
+    // The headings rank, they do not judge: the strongest statement of a
+    // round can still be one few found favourable.
+    assert!(en.contains("Strongest points of this round"), "{en}");
+    assert!(en.contains("Weakest points of this round"), "{en}");
+    assert!(!en.contains("What goes well"), "{en}");
     for wrong in ["% agree", "disagree · neutral · agree", "% disagree"] {
         assert!(!en.contains(wrong), "{wrong:?} on the page:\n{en}");
     }
@@ -159,6 +164,8 @@ fn a_reversed_statement_everyone_agreed_with_reads_as_unfavourable_not_agree() {
     let concern = line(&nl, "Ik houd hier soms mijn mond om gedoe te voorkomen.");
     assert!(concern.contains("0 % gunstig"), "{concern}");
     assert!(concern.contains("omgekeerd"), "{concern}");
+    assert!(nl.contains("Sterkste punten van deze ronde"), "{nl}");
+    assert!(!nl.contains("Wat goed gaat"), "{nl}");
     for wrong in ["% eens", "oneens · neutraal · eens", "% oneens"] {
         assert!(!nl.contains(wrong), "{wrong:?} on the page:\n{nl}");
     }
