@@ -6,7 +6,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use maud::{PreEscaped, html};
+use maud::{Markup, PreEscaped, html};
 
 use super::teams::DoneQuery;
 use super::texts::Done;
@@ -16,7 +16,7 @@ use super::{
 };
 use crate::domain::access::Principal;
 use crate::slips;
-use crate::storage::{self, StorageError, Thing};
+use crate::storage::{self, KeyInfo, StorageError, Team, Thing};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -38,6 +38,7 @@ async fn list(State(state): State<AppState>, s: Setup, Query(q): Query<DoneQuery
     render(&state, &s, KeyForm::default(), q.done.as_deref()).await
 }
 
+/// The keys page: the list of keys and the form to make a manager's key.
 async fn render(state: &AppState, s: &Setup, form: KeyForm, done: Option<&str>) -> Response {
     let loaded = state
         .db
@@ -53,6 +54,19 @@ async fn render(state: &AppState, s: &Setup, form: KeyForm, done: Option<&str>) 
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let body = html! {
+        h1 { (tt.keys_title) }
+        (Done::banner(done, s.lang))
+        p { (tt.keys_intro) }
+        (keys_table(s, &keys, &teams))
+        (key_form(s, &form, &teams))
+    };
+    s.page_with(status, tt.keys_title, body)
+}
+
+/// The table of keys: label, role, team, made, last used, and state.
+fn keys_table(s: &Setup, keys: &[KeyInfo], teams: &[Team]) -> Markup {
+    let tt = s.t();
     let team_name = |id: &Option<String>| {
         id.as_ref()
             .map(|id| {
@@ -64,11 +78,7 @@ async fn render(state: &AppState, s: &Setup, form: KeyForm, done: Option<&str>) 
             })
             .unwrap_or_default()
     };
-    let (team_by, team_invalid) = described("team", form.errors.get("team"));
-    let body = html! {
-        h1 { (tt.keys_title) }
-        (Done::banner(done, s.lang))
-        p { (tt.keys_intro) }
+    html! {
         div.scroll {
             table.data {
                 thead { tr {
@@ -80,7 +90,7 @@ async fn render(state: &AppState, s: &Setup, form: KeyForm, done: Option<&str>) 
                     th scope="col" { (tt.state) }
                 } }
                 tbody {
-                    @for k in &keys {
+                    @for k in keys {
                         tr {
                             th scope="row" { @if k.label.is_empty() { (tt.key_word) " " (k.id) } @else { (k.label) } }
                             td { (if k.role == "advisor" { tt.role_advisor } else { tt.role_manager }) }
@@ -98,6 +108,14 @@ async fn render(state: &AppState, s: &Setup, form: KeyForm, done: Option<&str>) 
                 }
             }
         }
+    }
+}
+
+/// The form to make a manager's key for a live team.
+fn key_form(s: &Setup, form: &KeyForm, teams: &[Team]) -> Markup {
+    let tt = s.t();
+    let (team_by, team_invalid) = described("team", form.errors.get("team"));
+    html! {
         h2 { (tt.new_manager_key) }
         form method="post" action=(s.href("/beheer/sleutels")) {
             (s.token_field())
@@ -117,8 +135,7 @@ async fn render(state: &AppState, s: &Setup, form: KeyForm, done: Option<&str>) 
             }
             button type="submit" { (tt.new_manager_key) }
         }
-    };
-    s.page_with(status, tt.keys_title, body)
+    }
 }
 
 async fn create(State(state): State<AppState>, a: Action) -> Response {

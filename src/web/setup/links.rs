@@ -108,6 +108,8 @@ async fn render(state: &AppState, s: &Setup, id: i64, form: LinksForm) -> Respon
     s.page_with(status, tt.links_title, body)
 }
 
+/// Makes the links from the form: checks the count, stores the invites,
+/// and answers with the CSV or the slips; or shows the form again.
 async fn make(State(state): State<AppState>, Path(id): Path<i64>, a: Action) -> Response {
     let s = &a.setup;
     let tt = s.t();
@@ -117,19 +119,50 @@ async fn make(State(state): State<AppState>, Path(id): Path<i64>, a: Action) -> 
         format: a.fields.get("format").to_string(),
         errors: Errors::new(),
     };
-    let count = match form.count.parse::<u32>() {
-        Ok(n) => InviteCount::parse(n).map_err(|e| (tt.count_error)(&e)),
-        Err(_) => Err(tt.not_a_number.to_string()),
-    };
-    let count = match count {
+    let count = match check_count(s, &form.count) {
         Ok(c) => c,
         Err(e) => {
             form.errors.insert("count", e);
             return render(&state, s, id, form).await;
         }
     };
-    let (team_id, actor) = (form.team.clone(), s.actor());
-    let made = state
+    let (team, round, tokens) = match store_invites(&state, s, id, &form.team, count).await {
+        Ok(v) => v,
+        Err(e) => {
+            let Some(field) = invite_error_field(&e) else {
+                return error_page(s.lang, &e);
+            };
+            form.errors.insert(field, (tt.storage_error)(&e));
+            return render(&state, s, id, form).await;
+        }
+    };
+    let base = state.base_url.trim_end_matches('/');
+    let urls = slips::shuffled(tokens.iter().map(|t| format!("{base}/s/{t}")).collect());
+    if form.format == "csv" {
+        return csv_response(&team, &round, &urls);
+    }
+    slips_response(s, &team, &round, &urls)
+}
+
+/// The posted number of links, or the message saying what is wrong with it.
+fn check_count(s: &Setup, count: &str) -> Result<InviteCount, String> {
+    let tt = s.t();
+    match count.parse::<u32>() {
+        Ok(n) => InviteCount::parse(n).map_err(|e| (tt.count_error)(&e)),
+        Err(_) => Err(tt.not_a_number.to_string()),
+    }
+}
+
+/// Stores `count` invites for the team in round `id` and audits it.
+async fn store_invites(
+    state: &AppState,
+    s: &Setup,
+    id: i64,
+    team: &str,
+    count: InviteCount,
+) -> Result<(Team, Round, Vec<String>), StorageError> {
+    let (team_id, actor) = (team.to_string(), s.actor());
+    state
         .db
         .write(move |c| {
             let team = storage::live_team(c, &team_id)?;
@@ -147,48 +180,48 @@ async fn make(State(state): State<AppState>, Path(id): Path<i64>, a: Action) -> 
             )?;
             Ok((team, round, tokens))
         })
-        .await;
-    let (team, round, tokens) = match made {
-        Ok(v) => v,
-        Err(e) => {
-            let field = match &e {
-                StorageError::Conflict(
-                    Conflict::TeamNotInRound { .. } | Conflict::TeamArchived { .. },
-                )
-                | StorageError::NotFound {
-                    what: storage::Thing::Team,
-                    ..
-                } => "team",
-                StorageError::Conflict(Conflict::RoundClosed { .. }) => "count",
-                _ => return error_page(s.lang, &e),
-            };
-            form.errors.insert(field, (tt.storage_error)(&e));
-            return render(&state, s, id, form).await;
-        }
-    };
-    let base = state.base_url.trim_end_matches('/');
-    let urls = slips::shuffled(tokens.iter().map(|t| format!("{base}/s/{t}")).collect());
-    if form.format == "csv" {
-        let name = format!(
-            "attachment; filename=\"links-{}-round-{}.csv\"",
-            team.id, round.id
-        );
-        return (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, name),
-            ],
-            slips::csv(&team.name, &urls),
-        )
-            .into_response();
+        .await
+}
+
+/// The form field a storage error in making links belongs to, if any.
+fn invite_error_field(e: &StorageError) -> Option<&'static str> {
+    match e {
+        StorageError::Conflict(Conflict::TeamNotInRound { .. } | Conflict::TeamArchived { .. })
+        | StorageError::NotFound {
+            what: storage::Thing::Team,
+            ..
+        } => Some("team"),
+        StorageError::Conflict(Conflict::RoundClosed { .. }) => Some("count"),
+        _ => None,
     }
+}
+
+/// The links as a CSV download for a mail merge.
+fn csv_response(team: &Team, round: &Round, urls: &[String]) -> Response {
+    let name = format!(
+        "attachment; filename=\"links-{}-round-{}.csv\"",
+        team.id, round.id
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        slips::csv(&team.name, urls),
+    )
+        .into_response()
+}
+
+/// The links as a printable page of QR slips.
+fn slips_response(s: &Setup, team: &Team, round: &Round, urls: &[String]) -> Response {
+    let tt = s.t();
     let lines = [tt.slips_print, tt.slips_once];
     let back = s.href("/beheer/rondes");
     let page = slips::page(
         s.lang,
         &team.name,
         &round.title,
-        &urls,
+        urls,
         slips::Style::Link(SLIPS_CSS_HREF),
         Some(slips::Screen {
             heading: &format!("{}: {} · {}", tt.format_slips, team.name, round.title),

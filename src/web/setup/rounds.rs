@@ -6,13 +6,14 @@
 //! boolean [`report::overview`] gives the API, never a count. A closed
 //! round shows the participation band of each released team.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use maud::html;
+use maud::{Markup, html};
 
 use super::teams::DoneQuery;
 use super::texts::Done;
@@ -22,11 +23,11 @@ use super::{
 };
 use crate::catalog::Catalog;
 use crate::domain::access::Principal;
-use crate::domain::date;
+use crate::domain::date::{self, Date};
 use crate::domain::stats::participation_band;
 use crate::domain::survey::Survey;
 use crate::report::{self, CellStatus};
-use crate::storage::{self, Conflict, StorageError, Thing};
+use crate::storage::{self, Conflict, Round, StorageError, Team, Thing};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -54,6 +55,9 @@ pub fn surveys(c: &Catalog) -> Vec<Arc<Survey>> {
     c.ids().into_iter().filter_map(|id| c.get(id)).collect()
 }
 
+/// Each team's state per round, by team id and round id.
+type Grid<'a> = HashMap<(&'a str, i64), CellStatus>;
+
 #[derive(Default)]
 struct OpenForm {
     survey: String,
@@ -73,6 +77,7 @@ async fn list(State(state): State<AppState>, s: Setup, Query(q): Query<DoneQuery
     render(&state, &s, form, q.done.as_deref()).await
 }
 
+/// The rounds page: the list of rounds and the form to open one.
 async fn render(state: &AppState, s: &Setup, form: OpenForm, done: Option<&str>) -> Response {
     let loaded = state
         .db
@@ -90,13 +95,38 @@ async fn render(state: &AppState, s: &Setup, form: OpenForm, done: Option<&str>)
     };
     let (catalog, catalog_errors) = catalog(state);
     let grid = overview.grid();
-    let lang = s.lang;
     let tt = s.t();
     let status = if form.errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let body = html! {
+        h1 { (tt.rounds_title) }
+        (Done::banner(done, s.lang))
+        (rounds_list(s, &rounds, &teams, &grid))
+        (open_form(s, &form, &catalog, &catalog_errors, &teams))
+    };
+    s.page_with(status, tt.rounds_title, body)
+}
+
+/// The list of rounds, newest first.
+fn rounds_list(s: &Setup, rounds: &[Round], teams: &[Team], grid: &Grid<'_>) -> Markup {
+    let tt = s.t();
+    html! {
+        h2 { (tt.rounds_list) }
+        @if rounds.is_empty() {
+            p { (tt.no_rounds) }
+        }
+        @for r in rounds.iter().rev() {
+            (round_section(s, r, teams, grid))
+        }
+    }
+}
+
+/// One round: its facts, each team's state, and the actions while open.
+fn round_section(s: &Setup, r: &Round, teams: &[Team], grid: &Grid<'_>) -> Markup {
+    let tt = s.t();
     let name_of = |id: &str| {
         teams
             .iter()
@@ -104,91 +134,69 @@ async fn render(state: &AppState, s: &Setup, form: OpenForm, done: Option<&str>)
             .map(|t| t.name.clone())
             .unwrap_or_else(|| id.to_string())
     };
-    let (survey_by, survey_invalid) = described("survey", form.errors.get("survey"));
-    let (teams_by, teams_invalid) = described("teams", form.errors.get("teams"));
-    let (closes_by, closes_invalid) = described("closes", form.errors.get("closes"));
-    let live: Vec<_> = teams.iter().filter(|t| t.archived_on.is_none()).collect();
-    let body = html! {
-        h1 { (tt.rounds_title) }
-        (Done::banner(done, lang))
-        h2 { (tt.rounds_list) }
-        @if rounds.is_empty() {
-            p { (tt.no_rounds) }
-        }
-        @for r in rounds.iter().rev() {
-            section.round aria-labelledby={ "round-" (r.id) } {
-                h3 #{ "round-" (r.id) } { (r.title) }
-                p {
-                    (tt.survey) ": " (r.survey) " · k = " (r.k) " · " (tt.opened_on) " " (r.opened_on)
-                    @if let Some(c) = r.closes_on { @if r.closed_on.is_none() { " · " (tt.closes_on) " " (c) } }
-                    " · "
-                    @match r.closed_on {
-                        Some(c) => { strong { (tt.closed) } " " (c) }
-                        None => { strong { (tt.open) } }
-                    }
+    html! {
+        section.round aria-labelledby={ "round-" (r.id) } {
+            h3 #{ "round-" (r.id) } { (r.title) }
+            p {
+                (tt.survey) ": " (r.survey) " · k = " (r.k) " · " (tt.opened_on) " " (r.opened_on)
+                @if let Some(c) = r.closes_on { @if r.closed_on.is_none() { " · " (tt.closes_on) " " (c) } }
+                " · "
+                @match r.closed_on {
+                    Some(c) => { strong { (tt.closed) } " " (c) }
+                    None => { strong { (tt.open) } }
                 }
-                div.scroll {
-                    table.data {
-                        thead { tr { th scope="col" { (tt.team_name) } th scope="col" { (tt.participation) } } }
-                        tbody {
-                            @for id in &r.teams {
-                                tr {
-                                    th scope="row" { (name_of(id)) }
-                                    td { (cell_text(s, grid.get(&(id.as_str(), r.id)).copied(), teams.iter().find(|t| &t.id == id).and_then(|t| t.expected_size), r.k)) }
-                                }
+            }
+            div.scroll {
+                table.data {
+                    thead { tr { th scope="col" { (tt.team_name) } th scope="col" { (tt.participation) } } }
+                    tbody {
+                        @for id in &r.teams {
+                            tr {
+                                th scope="row" { (name_of(id)) }
+                                td { (cell_text(s, grid.get(&(id.as_str(), r.id)).copied(), teams.iter().find(|t| &t.id == id).and_then(|t| t.expected_size), r.k)) }
                             }
                         }
                     }
                 }
-                @if r.closed_on.is_none() {
-                    p.actions {
-                        a href=(s.href(&format!("/beheer/rondes/{}/links", r.id))) { (tt.make_links) }
-                        " "
-                        a href=(s.href(&format!("/beheer/rondes/{}/sluiten", r.id))) { (tt.close_now) "…" }
-                    }
+            }
+            @if r.closed_on.is_none() {
+                p.actions {
+                    a href=(s.href(&format!("/beheer/rondes/{}/links", r.id))) { (tt.make_links) }
+                    " "
+                    a href=(s.href(&format!("/beheer/rondes/{}/sluiten", r.id))) { (tt.close_now) "…" }
                 }
             }
         }
+    }
+}
+
+/// The form to open a round, after a note on a broken own survey file.
+fn open_form(
+    s: &Setup,
+    form: &OpenForm,
+    catalog: &Catalog,
+    catalog_errors: &[String],
+    teams: &[Team],
+) -> Markup {
+    let tt = s.t();
+    let (closes_by, closes_invalid) = described("closes", form.errors.get("closes"));
+    html! {
         h2 #open { (tt.open_round) }
         @if !catalog_errors.is_empty() {
             div.note {
                 p { (tt.own_surveys_broken) }
-                ul { @for e in &catalog_errors { li { (e) } } }
+                ul { @for e in catalog_errors { li { (e) } } }
             }
         }
         form method="post" action=(s.href("/beheer/rondes")) {
             (s.token_field())
-            div.field {
-                fieldset aria-describedby=[survey_by] aria-invalid=[survey_invalid] {
-                    legend { (tt.survey) }
-                    @for sv in surveys(&catalog) {
-                        label.check {
-                            input type="radio" name="survey" value=(sv.id) checked[form.survey == sv.id];
-                            span { (sv.title.get(lang)) " (" (sv.id) ", " (sv.items.len()) " " (tt.items) ")" }
-                        }
-                        details {
-                            summary { (tt.show_items) ": " (sv.title.get(lang)) }
-                            ol.items { @for i in &sv.items { li { (i.text.get(lang)) } } }
-                        }
-                    }
-                }
-                (field_error("survey", form.errors.get("survey")))
-            }
+            (survey_field(s, form, catalog))
             div.field {
                 label for="title" { (tt.round_title) " (" (tt.optional) ")" }
                 input #title type="text" name="title" maxlength="200" value=(form.title) aria-describedby="title-hint";
                 p.hint #title-hint { (tt.round_title_hint) }
             }
-            div.field {
-                fieldset aria-describedby=[teams_by] aria-invalid=[teams_invalid] {
-                    legend { (tt.teams_in_round) }
-                    label.check { input type="checkbox" name="all" value="1" checked[form.all]; span { (tt.all_teams) } }
-                    @for t in &live {
-                        label.check { input type="checkbox" name="teams" value=(t.id) checked[form.teams.contains(&t.id)]; span { (t.name) } }
-                    }
-                }
-                (field_error("teams", form.errors.get("teams")))
-            }
+            (teams_field(s, form, teams))
             div.field {
                 label for="closes" { (tt.closes_field) " (" (tt.optional) ")" }
                 input #closes type="text" name="closes" value=(form.closes) placeholder="2026-06-30 / +14d" aria-describedby={ "closes-hint" @if let Some(b) = closes_by { " " (b) } } aria-invalid=[closes_invalid];
@@ -197,8 +205,49 @@ async fn render(state: &AppState, s: &Setup, form: OpenForm, done: Option<&str>)
             }
             button type="submit" { (tt.open_round) }
         }
-    };
-    s.page_with(status, tt.rounds_title, body)
+    }
+}
+
+/// The survey picker: each survey with its items behind a disclosure.
+fn survey_field(s: &Setup, form: &OpenForm, catalog: &Catalog) -> Markup {
+    let (lang, tt) = (s.lang, s.t());
+    let (survey_by, survey_invalid) = described("survey", form.errors.get("survey"));
+    html! {
+        div.field {
+            fieldset aria-describedby=[survey_by] aria-invalid=[survey_invalid] {
+                legend { (tt.survey) }
+                @for sv in surveys(catalog) {
+                    label.check {
+                        input type="radio" name="survey" value=(sv.id) checked[form.survey == sv.id];
+                        span { (sv.title.get(lang)) " (" (sv.id) ", " (sv.items.len()) " " (tt.items) ")" }
+                    }
+                    details {
+                        summary { (tt.show_items) ": " (sv.title.get(lang)) }
+                        ol.items { @for i in &sv.items { li { (i.text.get(lang)) } } }
+                    }
+                }
+            }
+            (field_error("survey", form.errors.get("survey")))
+        }
+    }
+}
+
+/// The teams picker: all teams, or some of the live ones.
+fn teams_field(s: &Setup, form: &OpenForm, teams: &[Team]) -> Markup {
+    let tt = s.t();
+    let (teams_by, teams_invalid) = described("teams", form.errors.get("teams"));
+    html! {
+        div.field {
+            fieldset aria-describedby=[teams_by] aria-invalid=[teams_invalid] {
+                legend { (tt.teams_in_round) }
+                label.check { input type="checkbox" name="all" value="1" checked[form.all]; span { (tt.all_teams) } }
+                @for t in teams.iter().filter(|t| t.archived_on.is_none()) {
+                    label.check { input type="checkbox" name="teams" value=(t.id) checked[form.teams.contains(&t.id)]; span { (t.name) } }
+                }
+            }
+            (field_error("teams", form.errors.get("teams")))
+        }
+    }
 }
 
 /// A team's state in a round: open, only whether k is reached; closed and
@@ -220,10 +269,32 @@ fn cell_text(s: &Setup, cell: Option<CellStatus>, expected: Option<u32>, k: u32)
     }
 }
 
+/// Opens a round from the form: checks it, stores the round, and
+/// redirects; or shows the form again with what is wrong.
 async fn open(State(state): State<AppState>, a: Action) -> Response {
     let s = &a.setup;
     let tt = s.t();
-    let mut form = OpenForm {
+    let mut form = open_fields(&a);
+    let (survey, closes) = match check_open(&state, s, &mut form).await {
+        Ok(Some(checked)) => checked,
+        Ok(None) => return render(&state, s, form, None).await,
+        Err(e) => return error_page(s.lang, &e),
+    };
+    match store_round(&state, s, &form, survey, closes).await {
+        Ok(_) => to(&s.href("/beheer/rondes?done=opened")),
+        Err(e) => {
+            let Some(field) = open_error_field(&e) else {
+                return error_page(s.lang, &e);
+            };
+            form.errors.insert(field, (tt.storage_error)(&e));
+            render(&state, s, form, None).await
+        }
+    }
+}
+
+/// The open-round form as posted.
+fn open_fields(a: &Action) -> OpenForm {
+    OpenForm {
         survey: a.fields.get("survey").to_string(),
         title: a.fields.get("title").to_string(),
         teams: a
@@ -235,8 +306,18 @@ async fn open(State(state): State<AppState>, a: Action) -> Response {
         all: a.fields.get("all") == "1",
         closes: a.fields.get("closes").to_string(),
         errors: Errors::new(),
-    };
-    let (catalog, _) = catalog(&state);
+    }
+}
+
+/// Checks the posted form, noting what is wrong in its errors: the survey
+/// and closing date when all is well, `None` when not.
+async fn check_open(
+    state: &AppState,
+    s: &Setup,
+    form: &mut OpenForm,
+) -> Result<Option<(Arc<Survey>, Option<Date>)>, StorageError> {
+    let tt = s.t();
+    let (catalog, _) = catalog(state);
     let survey = catalog.get(&form.survey);
     if survey.is_none() {
         form.errors.insert(
@@ -250,10 +331,7 @@ async fn open(State(state): State<AppState>, a: Action) -> Response {
             (tt.storage_error)(&Conflict::RoundWithoutTeams.into()),
         );
     }
-    let today_ = match state.db.read(today).await {
-        Ok(d) => d,
-        Err(e) => return error_page(s.lang, &e),
-    };
+    let today_ = state.db.read(today).await?;
     let closes = if form.closes.is_empty() {
         None
     } else {
@@ -268,11 +346,21 @@ async fn open(State(state): State<AppState>, a: Action) -> Response {
             }
         }
     };
-    let Some(survey) = survey.filter(|_| form.errors.is_empty()) else {
-        return render(&state, s, form, None).await;
-    };
+    Ok(survey
+        .filter(|_| form.errors.is_empty())
+        .map(|survey| (survey, closes)))
+}
+
+/// Stores the round for the chosen teams (or all live ones) and audits it.
+async fn store_round(
+    state: &AppState,
+    s: &Setup,
+    form: &OpenForm,
+    survey: Arc<Survey>,
+    closes: Option<Date>,
+) -> Result<Round, StorageError> {
     let (all, names, title, actor) = (form.all, form.teams.clone(), form.title.clone(), s.actor());
-    let opened = state
+    state
         .db
         .write(move |c| {
             let keys: Vec<i64> = if all {
@@ -307,25 +395,22 @@ async fn open(State(state): State<AppState>, a: Action) -> Response {
             )?;
             Ok(r)
         })
-        .await;
-    match opened {
-        Ok(_) => to(&s.href("/beheer/rondes?done=opened")),
-        Err(e) => {
-            let field = match &e {
-                StorageError::Conflict(Conflict::ClosesInThePast { .. }) => "closes",
-                StorageError::Conflict(
-                    Conflict::RoundWithoutTeams
-                    | Conflict::ArchivedTeamsInRound { .. }
-                    | Conflict::TeamArchived { .. },
-                )
-                | StorageError::NotFound {
-                    what: Thing::Team, ..
-                } => "teams",
-                _ => return error_page(s.lang, &e),
-            };
-            form.errors.insert(field, (tt.storage_error)(&e));
-            render(&state, s, form, None).await
-        }
+        .await
+}
+
+/// The form field a storage error in opening a round belongs to, if any.
+fn open_error_field(e: &StorageError) -> Option<&'static str> {
+    match e {
+        StorageError::Conflict(Conflict::ClosesInThePast { .. }) => Some("closes"),
+        StorageError::Conflict(
+            Conflict::RoundWithoutTeams
+            | Conflict::ArchivedTeamsInRound { .. }
+            | Conflict::TeamArchived { .. },
+        )
+        | StorageError::NotFound {
+            what: Thing::Team, ..
+        } => Some("teams"),
+        _ => None,
     }
 }
 
