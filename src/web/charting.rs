@@ -497,3 +497,59 @@ pub fn render(
         Format::Png => charts::png(chart, lang, width, height),
     }
 }
+
+/// Drawn SVGs by the exact input they were drawn from, so a page that many
+/// people reload is not redrawn each time (a team page inlines four).
+///
+/// The key is a blake3 hash of the chart's full input (every value, label
+/// and note, which is already what this viewer may see), the language and
+/// the size. An entry can therefore only ever be served for the identical
+/// input: the cache cannot show one viewer what another was shown, and
+/// nothing goes stale when results or releases change, because then the
+/// input changes. Bounded: at [`SVG_CACHE_ENTRIES`] it starts afresh.
+pub fn svg_cached(
+    chart: &charts::Chart,
+    lang: Lang,
+    width: u32,
+    height: u32,
+) -> Result<Arc<str>, charts::Error> {
+    static CACHE: OnceLock<Mutex<HashMap<[u8; 32], Arc<str>>>> = OnceLock::new();
+    let key = *blake3::hash(format!("{chart:?}|{lang:?}|{width}|{height}").as_bytes()).as_bytes();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(svg) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(svg);
+    }
+    let svg: Arc<str> = charts::svg(chart, lang, width, height)?.into();
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= SVG_CACHE_ENTRIES {
+            c.clear();
+        }
+        c.insert(key, svg.clone());
+    }
+    Ok(svg)
+}
+
+/// At most this many drawn SVGs are kept (a team page's are 10–25 KB each).
+const SVG_CACHE_ENTRIES: usize = 256;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::samples;
+
+    #[test]
+    fn a_cached_svg_is_served_only_for_the_identical_input() {
+        let a: charts::Chart = samples::trend(12, "Team Cache A").into();
+        let b: charts::Chart = samples::trend(12, "Team Cache B").into();
+        let first = svg_cached(&a, Lang::Nl, 672, 400).unwrap();
+        let again = svg_cached(&a, Lang::Nl, 672, 400).unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "the same input is drawn once");
+        assert_eq!(&*first, charts::svg(&a, Lang::Nl, 672, 400).unwrap());
+        let other = svg_cached(&b, Lang::Nl, 672, 400).unwrap();
+        assert!(other.contains("Team Cache B") && !other.contains("Team Cache A"));
+        let english = svg_cached(&a, Lang::En, 672, 400).unwrap();
+        assert_ne!(&*english, &*first, "the language is part of the key");
+        let narrow = svg_cached(&a, Lang::Nl, 328, 400).unwrap();
+        assert_ne!(&*narrow, &*first, "the size is part of the key");
+    }
+}

@@ -212,7 +212,7 @@ fn chart_figure(
     caption: Option<Markup>,
 ) -> Result<Markup, PageError> {
     let draw = |w: u32| {
-        charts::svg(chart, lang, w, chart.natural_height(w, lang))
+        charting::svg_cached(chart, lang, w, chart.natural_height(w, lang))
             .map_err(|e| PageError::new(lang, PageFailure::Chart(e)))
     };
     let (narrow, wide) = (draw(NARROW)?, draw(WIDE)?);
@@ -488,7 +488,7 @@ async fn overview_page(
         .in_lang(lang)?;
     let heat = Chart::Overview(charting::overview_chart(&overview, points));
     let width = heatmap_width(overview.rounds.len());
-    let svg = charts::svg(&heat, lang, width, heat.natural_height(width, lang))
+    let svg = charting::svg_cached(&heat, lang, width, heat.natural_height(width, lang))
         .map_err(|e| PageError::new(lang, PageFailure::Chart(e)))?;
     let tt = t(lang);
     let grid = overview.grid();
