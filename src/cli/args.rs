@@ -136,6 +136,15 @@ pub enum Command {
         /// The new file
         to: PathBuf,
     },
+    /// Ask a running server's /healthz (for a container's HEALTHCHECK); exit 0 on 200
+    Healthcheck {
+        /// The server's address as `serve --addr` takes it (0.0.0.0 and :: are asked on loopback)
+        #[arg(long, env = "SPIEGEL_ADDR", default_value = DEFAULT_ADDR)]
+        addr: String,
+        /// Seconds to wait for the answer
+        #[arg(long, default_value_t = 5)]
+        timeout: u64,
+    },
 }
 
 #[derive(Subcommand)]

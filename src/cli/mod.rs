@@ -24,6 +24,7 @@ macro_rules! print {
 mod address;
 mod args;
 mod charts;
+mod health;
 mod keys;
 pub mod links;
 mod outfile;
@@ -153,5 +154,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit { json } => setup::audit(&g, json),
         Command::Backup { to } => setup::backup(&g, &to),
         Command::Chart(cmd) => charts::run(&g, cmd),
+        Command::Healthcheck { addr, timeout } => health::check(&addr, timeout),
     }
 }
