@@ -1,0 +1,8 @@
+-- Spiegel schema: retention. The raw responses (answers and comments) of a
+-- closed round can be purged (`spiegel purge`), keeping the released results
+-- computed at close; `purged_on` records the day. `retain_months` is the
+-- organisation's automatic retention: the server purges rounds closed more
+-- than that many months ago, daily (0: off).
+ALTER TABLE org ADD COLUMN retain_months INTEGER NOT NULL DEFAULT 0
+    CHECK (retain_months >= 0 AND retain_months <= 1200);
+ALTER TABLE rounds ADD COLUMN purged_on TEXT;
