@@ -5,6 +5,7 @@ mod anonymity;
 mod browser;
 mod charts;
 mod cli;
+mod csv;
 mod form;
 mod hardening;
 mod openapi;
