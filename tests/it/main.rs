@@ -7,6 +7,7 @@ mod charts;
 mod cli;
 mod csv;
 mod form;
+mod fuzz;
 mod hardening;
 mod openapi;
 mod properties;
