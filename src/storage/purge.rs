@@ -6,8 +6,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, TransactionBehavior, params};
 use serde::Serialize;
 
-use super::rounds::compact;
-use super::{Result, StorageError, org, zone};
+use super::{Conflict, Result, StorageError, erase_closed_rounds, org, zone};
 use crate::domain::date::{Date, add_months};
 
 /// Longest retention period accepted (100 years).
@@ -74,7 +73,13 @@ pub fn purge_plan(conn: &Connection, before: Date) -> Result<PurgePlan> {
 /// then rewrites the file (VACUUM) and empties the write-ahead log, so the
 /// deleted answers survive neither in free pages nor in the log. Released
 /// results (stored at close) stay. Open rounds are never touched. Returns
-/// what went; an empty plan changes nothing.
+/// what went.
+///
+/// The rewrite is the erasure of closed rounds ([`erase_closed_rounds`]):
+/// the purged rounds are marked not erased in the deleting transaction, so
+/// when the rewrite cannot complete (a full disk, a reader holding the log)
+/// the error says so and the next purge, `spiegel round close`, or the
+/// server (every minute) completes it.
 pub fn purge(conn: &mut Connection, before: Date, today: Date) -> Result<PurgePlan> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let plan = purge_plan(&tx, before)?;
@@ -86,29 +91,23 @@ pub fn purge(conn: &mut Connection, before: Date, today: Date) -> Result<PurgePl
             [r.round],
         )?;
         tx.execute(
-            "UPDATE rounds SET purged_on = ?2 WHERE id = ?1",
+            "UPDATE rounds SET purged_on = ?2, erased_on = NULL WHERE id = ?1",
             params![r.round, today],
         )?;
     }
     tx.commit()?;
-    if !plan.rounds.is_empty() {
-        compact(conn).map_err(|reason| {
-            StorageError::Corrupt(format!(
-                "the responses were deleted, but rewriting the file did not complete \
-                 ({reason}); run `spiegel purge` again when no other program reads the \
-                 database"
-            ))
-        })?;
-    }
+    // Also a retry of an earlier purge whose rewrite did not complete.
+    erase_closed_rounds(conn, today).map_err(|e| match e {
+        StorageError::Conflict(Conflict::NotErased { round, reason }) => {
+            let mut rounds: Vec<i64> = plan.rounds.iter().map(|r| r.round).collect();
+            if rounds.is_empty() {
+                rounds.push(round);
+            }
+            Conflict::NotPurgedFromFile { rounds, reason }.into()
+        }
+        e => e,
+    })?;
     Ok(plan)
-}
-
-/// Like [`purge`] with nothing to delete: rewrites the file and empties the
-/// log (a retry after a purge whose rewrite failed).
-pub fn compact_file(conn: &Connection) -> Result<()> {
-    compact(conn).map_err(|reason| {
-        StorageError::Corrupt(format!("rewriting the file did not complete ({reason})"))
-    })
 }
 
 /// The automatic retention period in months (0: off).

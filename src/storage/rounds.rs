@@ -223,7 +223,7 @@ fn erase_pending(conn: &mut Connection, today: Date, round: Option<i64>) -> Resu
 /// VACUUM (rows in key order, free pages gone), then a checkpoint that
 /// empties the WAL. Any step that does not complete is an error, with what
 /// SQLite reported.
-pub(super) fn compact(conn: &Connection) -> std::result::Result<(), String> {
+fn compact(conn: &Connection) -> std::result::Result<(), String> {
     conn.execute_batch("VACUUM")
         .map_err(|e| format!("rewriting the file (VACUUM) failed: {e}"))?;
     let (busy, log, done): (i64, i64, i64) = conn

@@ -221,3 +221,41 @@ fn the_server_applies_retention_at_start() {
     let off = dir.ok(&["settings", "--retain-months", "0"]);
     assert!(off.contains("retention: off"), "{off}");
 }
+
+#[test]
+fn a_purge_whose_rewrite_cannot_complete_says_so_and_the_next_one_completes_it() {
+    let (dir, _) = organisation();
+    // A reader in the middle of a read: the log cannot be emptied.
+    let reader = dir.sqlite();
+    reader.execute_batch("BEGIN").unwrap();
+    let _: i64 = reader
+        .query_row("SELECT count(*) FROM teams", [], |r| r.get(0))
+        .unwrap();
+    let err = dir.fails(&["purge", "--before", "2025-06-01"]);
+    assert!(
+        err.contains("raw responses of round(s) 1 were deleted"),
+        "{err}"
+    );
+    assert!(err.contains("run `spiegel purge` again"), "{err}");
+    drop(reader);
+    assert_eq!(
+        count(&dir, "SELECT count(*) FROM responses WHERE round_id = 1"),
+        0
+    );
+    assert_eq!(
+        count(
+            &dir,
+            "SELECT count(*) FROM rounds WHERE id = 1 AND erased_on IS NULL"
+        ),
+        1
+    );
+    // Nothing left to delete, but the rewrite is done now.
+    let again = dir.ok(&["purge", "--before", "2025-06-01"]);
+    assert!(again.contains("nothing to purge"), "{again}");
+    assert_eq!(
+        count(&dir, "SELECT count(*) FROM rounds WHERE erased_on IS NULL"),
+        1,
+        "only the open round"
+    );
+    assert!(!contains(&file_bytes(&dir), SECRET.as_bytes()));
+}

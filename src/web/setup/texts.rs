@@ -281,6 +281,14 @@ fn nl_conflict(c: &Conflict) -> String {
         Conflict::NotErased { round, reason } => format!(
             "Ronde {round} is gesloten en de uitkomsten zijn berekend, maar de volgorde van antwoorden is nog niet gewist ({reason}). Maak schijfruimte vrij en sluit de ronde opnieuw."
         ),
+        Conflict::NotPurgedFromFile { rounds, reason } => format!(
+            "De ruwe antwoorden van ronde(s) {} zijn verwijderd, maar het bestand kon nog niet worden herschreven ({reason}). Maak schijfruimte vrij; de server probeert het elke minuut opnieuw.",
+            rounds
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Conflict::KeyRevokedAlready { id, on } => {
             format!("Sleutel {id} was al ingetrokken op {on}.")
         }
