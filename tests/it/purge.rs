@@ -166,6 +166,18 @@ fn purge_deletes_raw_answers_from_the_file_and_keeps_results_trend_and_charts() 
     assert!(!contains(&bytes, RARE_BYTES), "the answers survived");
     assert!(contains(&bytes, OPEN_SECRET.as_bytes()), "the open round's");
 
+    let list = dir.ok(&["round", "list"]);
+    let line = list
+        .lines()
+        .find(|l| l.trim_start().starts_with("1 "))
+        .unwrap();
+    assert!(line.contains(" purged "), "{list}");
+    let json: serde_json::Value =
+        serde_json::from_str(&dir.ok(&["round", "list", "--json"])).unwrap();
+    assert_eq!(json[0]["state"], "closed");
+    assert!(json[0]["purged_on"].is_string(), "{json}");
+    assert!(json[1]["purged_on"].is_null(), "{json}");
+
     let after = outputs(&dir, &advisor, "1");
     for ((name, a), (_, b)) in before.iter().zip(&after) {
         assert!(a == b, "{name} changed by the purge");
