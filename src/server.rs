@@ -129,11 +129,16 @@ async fn bind(addr: &str) -> anyhow::Result<TcpListener> {
 async fn close_and_erase(db: Db) {
     const EVERY: Duration = Duration::from_secs(60);
     const FIRST_RETRY: Duration = Duration::from_secs(10);
+    const DAILY: Duration = Duration::from_secs(24 * 60 * 60);
     let mut retry = FIRST_RETRY;
     let mut wait = Duration::ZERO;
+    let mut retention_ran: Option<tokio::time::Instant> = None;
     loop {
         tokio::time::sleep(wait).await;
         wait = EVERY;
+        if retention_ran.is_none_or(|t| t.elapsed() >= DAILY) {
+            retention_ran = retention(&db).await.then(tokio::time::Instant::now);
+        }
         match db
             .write(|c| storage::close_due_rounds(c, Timestamp::now()))
             .await
@@ -166,6 +171,45 @@ async fn close_and_erase(db: Db) {
                 wait = retry;
                 retry = (retry * 2).min(EVERY);
             }
+        }
+    }
+}
+
+/// Applies the organisation's retention (`spiegel settings --retain-months`):
+/// purges the raw responses of rounds closed long enough ago, and logs which
+/// rounds and how many responses (never anything of their content).
+/// Whether it succeeded (a failure is tried again a minute later).
+async fn retention(db: &Db) -> bool {
+    match db
+        .write(|c| {
+            let plan = storage::apply_retention(c, Timestamp::now())?;
+            if !plan.rounds.is_empty() {
+                let today = storage::today(c, Timestamp::now())?;
+                let ids: Vec<String> = plan.rounds.iter().map(|r| r.round.to_string()).collect();
+                let what = format!(
+                    "retention purged {} raw responses of rounds {}",
+                    plan.responses(),
+                    ids.join(", ")
+                );
+                storage::record(c, today, "(retention)", &what)?;
+            }
+            Ok(plan)
+        })
+        .await
+    {
+        Ok(plan) => {
+            for r in &plan.rounds {
+                tracing::info!(
+                    round = r.round,
+                    responses = r.responses,
+                    "retention: purged the raw responses of a closed round"
+                );
+            }
+            true
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "applying retention failed; trying again in a minute");
+            false
         }
     }
 }

@@ -40,9 +40,13 @@ pub fn csv(team: &str, links: &[String]) -> String {
     out
 }
 
-/// Quotes a CSV field when needed, and defuses spreadsheet formulas.
+/// Quotes a CSV text field when needed, and defuses spreadsheet formulas: a
+/// cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets
+/// a single quote in front, so a spreadsheet shows it as text instead of
+/// running it (team names and round titles are free text). Only for text
+/// cells: numbers are written as they are, so `-0.5` stays a number.
 pub fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -175,6 +179,15 @@ mod tests {
         assert_eq!(csv_field("Zorg & Welzijn"), "Zorg & Welzijn");
         assert_eq!(csv_field("Team \"A\", Noord"), "\"Team \"\"A\"\", Noord\"");
         assert_eq!(csv_field("=cmd()"), "'=cmd()");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        for bad in ["+1+1", "-2+3", "@SUM(A1)", "\tx", "\r=1"] {
+            let cell = csv_field(bad);
+            let unquoted = cell.trim_start_matches('"');
+            assert!(unquoted.starts_with('\''), "{bad:?} became {cell:?}");
+        }
+        // Ordinary text stays as it is.
+        assert_eq!(csv_field("Noord-Oost"), "Noord-Oost");
+        assert_eq!(csv_field("a+b"), "a+b");
     }
 
     #[test]

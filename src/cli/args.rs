@@ -121,6 +121,18 @@ pub enum Command {
         /// The organisation's time zone, an IANA name like Europe/Amsterdam: rounds close at the end of their closing day there
         #[arg(long, value_name = "ZONE")]
         tz: Option<String>,
+        /// Automatic retention: the server purges the raw responses (answers and comments) of rounds closed more than N months ago, daily and at start, keeping their released results; 0 turns it off
+        #[arg(long, value_name = "N")]
+        retain_months: Option<u32>,
+    },
+    /// Delete the raw responses (answers and comments) of rounds closed before a date, keeping their released results; open rounds are never purged
+    Purge {
+        /// Rounds closed before this day (YYYY-MM-DD) lose their raw responses
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        before: String,
+        /// Only say which rounds and how many responses would go; change nothing
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Draw a chart as an advisor sees it, as SVG or PNG (from --out's extension)
     #[command(subcommand)]

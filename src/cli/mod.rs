@@ -29,6 +29,7 @@ mod keys;
 pub mod links;
 mod outfile;
 mod output;
+mod purge;
 mod results;
 mod rounds;
 mod serve;
@@ -150,7 +151,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             comments_to_managers,
             k,
             tz,
-        } => setup::settings(&g, comments_to_managers, k, tz.as_deref()),
+            retain_months,
+        } => setup::settings(&g, comments_to_managers, k, tz.as_deref(), retain_months),
+        Command::Purge { before, dry_run } => purge::purge(&g, &before, dry_run),
         Command::Audit { json } => setup::audit(&g, json),
         Command::Backup { to } => setup::backup(&g, &to),
         Command::Chart(cmd) => charts::run(&g, cmd),

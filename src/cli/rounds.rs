@@ -119,11 +119,17 @@ fn list(g: &Global, json: bool) -> anyhow::Result<()> {
     );
     let mut not_erased = false;
     for r in rounds {
+        // A purged round is closed, and its raw responses are gone.
+        let name = if r.purged_on.is_some() {
+            "purged"
+        } else {
+            r.state
+        };
         let state = if r.closed_on.is_some() && r.erased_on.is_none() {
             not_erased = true;
-            format!("{}!", r.state)
+            format!("{name}!")
         } else {
-            r.state.to_string()
+            name.to_string()
         };
         println!(
             "{:>4}  {:<22} {:<28} {:<7} {:<10} {:<10} {:<10} {}",

@@ -92,8 +92,18 @@ pub fn settings(
     comments_to_managers: Option<OnOff>,
     k: Option<u32>,
     tz: Option<&str>,
+    retain_months: Option<u32>,
 ) -> anyhow::Result<()> {
     let zone = tz.map(parse_zone).transpose()?;
+    if let Some(n) = retain_months
+        && n > storage::MAX_RETAIN_MONTHS
+    {
+        bail!(
+            "--retain-months {n} is too long: use at most {} (100 years), or 0 to turn \
+             automatic retention off",
+            storage::MAX_RETAIN_MONTHS
+        );
+    }
     let k = k
         .map(|k| K::parse(k).map_err(|e| anyhow!("--k: {e}")))
         .transpose()?;
@@ -109,6 +119,16 @@ pub fn settings(
     }
     if let Some(zone) = &zone {
         storage::set_time_zone(&mut conn, zone)?;
+    }
+    if let Some(n) = retain_months {
+        storage::set_retain_months(&mut conn, n)?;
+        let today = storage::today(&conn, Timestamp::now())?;
+        let what = if n == 0 {
+            "automatic retention turned off".to_string()
+        } else {
+            format!("automatic retention set to {n} months")
+        };
+        storage::record(&conn, today, storage::COMMAND_LINE, &what)?;
     }
     let org = storage::org(&conn)?;
     println!("organisation: {}", org.name);
@@ -126,6 +146,14 @@ pub fn settings(
         org.zone,
         org.zone.today(Timestamp::now())
     );
+    match storage::retain_months(&conn)? {
+        0 => println!("retention: off (raw responses are kept until `spiegel purge`)"),
+        n => println!(
+            "retention: {n} months (the server purges the raw responses of rounds closed \
+             before {})",
+            storage::retention_cutoff(org.zone.today(Timestamp::now()), n)
+        ),
+    }
     Ok(())
 }
 

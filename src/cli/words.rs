@@ -58,6 +58,10 @@ fn conflict(c: &Conflict) -> String {
             "{c}. Free disk space (and end other programs that hold the database open), then \
              run `spiegel round close {round}` again"
         ),
+        Conflict::NotPurgedFromFile { .. } => format!(
+            "{c}. Free disk space (and end other programs that read the database), then run \
+             `spiegel purge` again; a running server also retries every minute"
+        ),
         Conflict::FileExists { .. } => format!("{c}; choose a new file name"),
         Conflict::TeamNameTaken { .. }
         | Conflict::TeamArchived { .. }

@@ -60,6 +60,12 @@ pub enum Conflict {
          not yet erased ({reason})"
     )]
     NotErased { round: i64, reason: String },
+    #[error(
+        "the raw responses of round(s) {} were deleted, but the file could not be rewritten \
+         yet, so their bytes may remain in free pages or the write-ahead log ({reason})",
+        rounds.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    NotPurgedFromFile { rounds: Vec<i64>, reason: String },
     #[error("key {id} was revoked already on {on}")]
     KeyRevokedAlready { id: i64, on: Date },
     #[error("{} exists already", path.display())]

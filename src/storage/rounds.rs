@@ -23,6 +23,9 @@ pub struct Round {
     /// When the order of answering of a closed round was erased (the file
     /// rewritten, the write-ahead log emptied); `None` until that succeeded.
     pub erased_on: Option<Date>,
+    /// When the raw responses were purged (`spiegel purge`, retention);
+    /// its released results stay.
+    pub purged_on: Option<Date>,
     pub k: u32,
     /// `open` or `closed`.
     pub state: &'static str,
@@ -86,7 +89,7 @@ pub fn open_round(
 
 const ROUND_SELECT: &str = "SELECT r.id, r.survey_id, r.survey_hash, r.title, r.opened_on, r.closes_on, r.closed_on, r.k,
         (SELECT group_concat(t.slug, ',') FROM round_teams rt JOIN teams t ON t.id = rt.team_id WHERE rt.round_id = r.id),
-        r.erased_on
+        r.erased_on, r.purged_on
      FROM rounds r";
 
 fn round_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Round> {
@@ -110,6 +113,7 @@ fn round_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Round> {
         },
         closed_on,
         erased_on: r.get(9)?,
+        purged_on: r.get(10)?,
         k: r.get(7)?,
         teams,
     })
@@ -118,7 +122,8 @@ fn round_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Round> {
 /// Every round without its list of teams (cheaper; `teams` is empty).
 pub fn rounds_brief(conn: &Connection) -> Result<Vec<Round>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT r.id, r.survey_id, r.survey_hash, r.title, r.opened_on, r.closes_on, r.closed_on, r.k, NULL, r.erased_on
+        "SELECT r.id, r.survey_id, r.survey_hash, r.title, r.opened_on, r.closes_on, r.closed_on, r.k, NULL, r.erased_on,
+                r.purged_on
          FROM rounds r ORDER BY r.id",
     )?;
     let rows = stmt.query_map([], round_row)?;

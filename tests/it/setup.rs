@@ -703,3 +703,36 @@ fn init_prints_a_working_advisor_url_last() {
     session(&server, &format!("/a/{key}"));
     assert!(dir.ok(&["audit"]).contains("(command line)"));
 }
+
+#[test]
+fn retention_is_set_on_the_settings_page() {
+    let a = Admin::new();
+    let page = a.get("/beheer/instellingen?lang=en");
+    assert!(page.body.contains("name=\"retain\""), "{}", page.body);
+    assert!(page.body.contains("value=\"0\""), "{}", page.body);
+    expect_error(
+        &a,
+        "/beheer/instellingen",
+        "k=5&retain=5000",
+        "retain",
+        "from 0 (off) to 1200",
+        "value=\"5000\"",
+    );
+    assert!(a.dir.ok(&["settings"]).contains("retention: off"));
+    let res = a.post("/beheer/instellingen", "k=5&retain=12");
+    assert_eq!(res.status, 303, "{}", res.body);
+    let shown = a.dir.ok(&["settings"]);
+    assert!(shown.contains("retention: 12 months"), "{shown}");
+    assert!(
+        a.get("/beheer/instellingen").body.contains("value=\"12\""),
+        "the page shows the setting"
+    );
+    assert!(
+        a.dir
+            .ok(&["audit"])
+            .contains("automatic retention set to 12 months")
+    );
+    // A form without the field leaves it alone.
+    assert_eq!(a.post("/beheer/instellingen", "k=5").status, 303);
+    assert!(a.dir.ok(&["settings"]).contains("retention: 12 months"));
+}

@@ -1,4 +1,4 @@
-//! Settings (k for future rounds, comments to managers), the surveys with
+//! Settings (k for future rounds, comments to managers, retention), the surveys with
 //! their items in both languages and the check of the organisation's own
 //! files, and the audit log.
 
@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
 struct SettingsForm {
     k: Option<String>,
     comments: Option<bool>,
+    retain: Option<String>,
     errors: Errors,
 }
 
@@ -39,9 +40,15 @@ async fn page(State(state): State<AppState>, s: Setup, Query(q): Query<DoneQuery
 async fn render(state: &AppState, s: &Setup, form: SettingsForm, done: Option<&str>) -> Response {
     let loaded = state
         .db
-        .read(|c| Ok((storage::org(c)?, storage::comments_to_managers(c)?)))
+        .read(|c| {
+            Ok((
+                storage::org(c)?,
+                storage::comments_to_managers(c)?,
+                storage::retain_months(c)?,
+            ))
+        })
         .await;
-    let (org, comments) = match loaded {
+    let (org, comments, retain) = match loaded {
         Ok(v) => v,
         Err(e) => return error_page(s.lang, &e),
     };
@@ -54,6 +61,8 @@ async fn render(state: &AppState, s: &Setup, form: SettingsForm, done: Option<&s
     let k = form.k.clone().unwrap_or_else(|| org.k.to_string());
     let comments = form.comments.unwrap_or(comments);
     let (k_by, k_invalid) = described("k", form.errors.get("k"));
+    let retain = form.retain.clone().unwrap_or_else(|| retain.to_string());
+    let (r_by, r_invalid) = described("retain", form.errors.get("retain"));
     let body = html! {
         h1 { (tt.settings_title) }
         (Done::banner(done, s.lang))
@@ -70,6 +79,12 @@ async fn render(state: &AppState, s: &Setup, form: SettingsForm, done: Option<&s
                 label.check { input type="checkbox" name="comments" value="1" checked[comments]; span { (tt.comments_to_managers) } }
                 p.hint { (tt.comments_hint) }
             }
+            div.field {
+                label for="retain" { (tt.retain_field) }
+                input #retain type="number" name="retain" min="0" max=(storage::MAX_RETAIN_MONTHS) inputmode="numeric" required value=(retain) aria-describedby={ "retain-hint" @if let Some(b) = r_by { " " (b) } } aria-invalid=[r_invalid];
+                p.hint #retain-hint { (tt.retain_hint) }
+                (field_error("retain", form.errors.get("retain")))
+            }
             button type="submit" { (tt.save) }
         }
     };
@@ -82,7 +97,19 @@ async fn save(State(state): State<AppState>, a: Action) -> Response {
     let mut form = SettingsForm {
         k: Some(a.fields.get("k").to_string()),
         comments: Some(a.fields.get("comments") == "1"),
+        retain: Some(a.fields.get("retain").to_string()).filter(|v| !v.is_empty()),
         errors: Errors::new(),
+    };
+    // Absent (an older form): unchanged.
+    let retain = match a.fields.get("retain").trim() {
+        "" => None,
+        v => match v.parse::<u32>() {
+            Ok(n) if n <= storage::MAX_RETAIN_MONTHS => Some(n),
+            _ => {
+                form.errors.insert("retain", tt.retain_error.to_string());
+                return render(&state, s, form, None).await;
+            }
+        },
     };
     let k = match a.fields.get("k").parse::<u32>() {
         Ok(n) => K::parse(n).map_err(|e| (tt.k_error)(&e)),
@@ -113,6 +140,17 @@ async fn save(State(state): State<AppState>, a: Action) -> Response {
                 storage::set_comments_to_managers(c, comments)?;
                 let on = if comments { "on" } else { "off" };
                 audit(c, &actor, &format!("comments to managers {on}"))?;
+            }
+            if let Some(n) = retain
+                && storage::retain_months(c)? != n
+            {
+                storage::set_retain_months(c, n)?;
+                let what = if n == 0 {
+                    "automatic retention turned off".to_string()
+                } else {
+                    format!("automatic retention set to {n} months")
+                };
+                audit(c, &actor, &what)?;
             }
             Ok(())
         })

@@ -121,6 +121,9 @@ pub struct T {
     pub k_hint: &'static str,
     pub comments_to_managers: &'static str,
     pub comments_hint: &'static str,
+    pub retain_field: &'static str,
+    pub retain_hint: &'static str,
+    pub retain_error: &'static str,
     pub save: &'static str,
     pub surveys_title: &'static str,
     pub own_surveys: &'static str,
@@ -281,6 +284,14 @@ fn nl_conflict(c: &Conflict) -> String {
         Conflict::NotErased { round, reason } => format!(
             "Ronde {round} is gesloten en de uitkomsten zijn berekend, maar de volgorde van antwoorden is nog niet gewist ({reason}). Maak schijfruimte vrij en sluit de ronde opnieuw."
         ),
+        Conflict::NotPurgedFromFile { rounds, reason } => format!(
+            "De ruwe antwoorden van ronde(s) {} zijn verwijderd, maar het bestand kon nog niet worden herschreven ({reason}). Maak schijfruimte vrij; de server probeert het elke minuut opnieuw.",
+            rounds
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Conflict::KeyRevokedAlready { id, on } => {
             format!("Sleutel {id} was al ingetrokken op {on}.")
         }
@@ -432,6 +443,9 @@ pub static NL: T = T {
     k_hint: "Uitkomsten verschijnen alleen als minstens k mensen antwoordden (3 tot 50). Een nieuwe k geldt alleen voor rondes die vanaf nu openen; open en gesloten rondes houden hun k.",
     comments_to_managers: "Managers mogen de opmerkingen van hun team lezen",
     comments_hint: "Standaard uit: alleen de vertrouwenspersoon leest opmerkingen, en alleen bij minstens max(k, 10) antwoorden.",
+    retain_field: "Ruwe antwoorden bewaren (maanden)",
+    retain_hint: "De server wist elke dag de ruwe antwoorden en opmerkingen van rondes die langer dan zoveel maanden geleden sloten; de uitkomsten, trends en grafieken blijven. 0 = uit: bewaren tot `spiegel purge`.",
+    retain_error: "Vul een aantal maanden in van 0 (uit) tot 1200.",
     save: "Opslaan",
     surveys_title: "Vragenlijsten",
     own_surveys: "Eigen vragenlijsten (spiegel check)",
@@ -565,6 +579,9 @@ pub static EN: T = T {
     k_hint: "Results show only when at least k people answered (3 to 50). A new k applies only to rounds opened from now on; open and closed rounds keep theirs.",
     comments_to_managers: "Managers may read their team's comments",
     comments_hint: "Off by default: only the advisor reads comments, and only with at least max(k, 10) answers.",
+    retain_field: "Keep raw answers (months)",
+    retain_hint: "Every day the server deletes the raw answers and comments of rounds that closed more than this many months ago; results, trends and charts stay. 0 = off: kept until `spiegel purge`.",
+    retain_error: "Enter a number of months from 0 (off) to 1200.",
     save: "Save",
     surveys_title: "Surveys",
     own_surveys: "The organisation's own surveys (spiegel check)",
