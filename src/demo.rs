@@ -155,7 +155,16 @@ pub fn seed_demo(
                 conn, &mut rng, survey, round.id, team.key, answering, *climate, progress, now,
             )?;
         }
-        storage::close_round(conn, round.id, add_days(opened, 14))?;
+        let closed = add_days(opened, 14);
+        storage::close_round(conn, round.id, closed)?;
+        // Advisor-first release: every team's round was discussed and
+        // released, except the latest one of the managed team, which
+        // awaits its conversation (its manager sees it as pending).
+        for (team, _) in &teams {
+            if m < months - 1 || team.name != MANAGED_TEAM {
+                storage::release(conn, round.id, Some(team.key), "demo advisor", closed)?;
+            }
+        }
     }
     // The open round: some answers in already, one fresh link per team.
     let round = storage::open_round(

@@ -121,6 +121,9 @@ pub enum Command {
         /// The organisation's time zone, an IANA name like Europe/Amsterdam: rounds close at the end of their closing day there
         #[arg(long, value_name = "ZONE")]
         tz: Option<String>,
+        /// When a closed round's results reach a team's manager: after the advisor releases them (`spiegel round release`), or at close
+        #[arg(long, value_enum)]
+        release: Option<ReleaseArg>,
     },
     /// Draw a chart as an advisor sees it, as SVG or PNG (from --out's extension)
     #[command(subcommand)]
@@ -271,6 +274,14 @@ pub enum RoundCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Release a closed round's results to the teams' managers (recorded, cannot be undone)
+    Release {
+        /// The round's id
+        id: i64,
+        /// Only this team (name or id) [default: every team of the round]
+        #[arg(long)]
+        team: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -307,6 +318,12 @@ pub enum KeyCommand {
 pub enum ExportFormat {
     /// One row per group and figure
     Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReleaseArg {
+    AfterAdvisor,
+    AtClose,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -192,7 +192,8 @@ impl From<ChartError> for ApiError {
             ChartError::UnknownSurvey { .. }
             | ChartError::UnknownDimension { .. }
             | ChartError::NoRounds { .. }
-            | ChartError::Open { .. } => ApiError(StatusCode::NOT_FOUND, "not found"),
+            | ChartError::Open { .. }
+            | ChartError::Pending { .. } => ApiError(StatusCode::NOT_FOUND, "not found"),
         }
     }
 }

@@ -41,6 +41,9 @@ pub enum ChartError {
     /// A round that still takes answers has nothing to draw.
     #[error("round {round} is still open; its chart exists only after it closes")]
     Open { round: i64 },
+    /// A closed round not yet released to this manager: nothing to draw.
+    #[error("round {round} is not yet released to this team's manager")]
+    Pending { round: i64 },
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -176,6 +179,7 @@ pub fn trend_chart(
         .map(|r| TrendRound {
             label: r.round.title.clone(),
             value: match r.released().map(|res| figure(res, dimension)) {
+                _ if r.view == View::Pending => TrendValue::Pending,
                 Some(Some(f)) => TrendValue::Released {
                     mean: f.mean,
                     ci: f.ci,
@@ -220,6 +224,7 @@ pub fn round_chart(r: &TeamRound, survey: &Survey, lang: Lang) -> Result<RoundDe
     };
     let items = match &r.view {
         View::Open { .. } => return Err(ChartError::Open { round: r.round.id }),
+        View::Pending => return Err(ChartError::Pending { round: r.round.id }),
         View::Suppressed => survey
             .items
             .iter()
@@ -424,8 +429,10 @@ pub fn round(
     lang: Lang,
 ) -> Result<RoundDetail, ChartError> {
     let r = report::team_round(conn, p, team_id, round_id)?;
-    if matches!(r.view, View::Open { .. }) {
-        return Err(ChartError::Open { round: round_id });
+    match r.view {
+        View::Open { .. } => return Err(ChartError::Open { round: round_id }),
+        View::Pending => return Err(ChartError::Pending { round: round_id }),
+        View::Released { .. } | View::Suppressed => {}
     }
     let survey = round_survey(conn, round_id)?;
     round_chart(&r, &survey, lang)

@@ -238,20 +238,55 @@ fn chart_figure(
     })
 }
 
+/// What the advisor's team page offers for advisor-first release: the
+/// closed rounds not yet released to the team's manager, and the releases
+/// made (round title, day, who).
+#[derive(Default)]
+struct Releasing {
+    unreleased: Vec<(i64, String)>,
+    done: Vec<(String, String, String)>,
+}
+
+fn releasing(
+    c: &rusqlite::Connection,
+    team_id: &str,
+    rounds: &[TeamRound],
+) -> storage::Result<Releasing> {
+    let Ok(team) = storage::team(c, team_id) else {
+        // The organisation has no manager: nothing to release.
+        return Ok(Releasing::default());
+    };
+    let released = storage::released_rounds(c, team.key)?;
+    let mut out = Releasing::default();
+    for r in rounds.iter().filter(|r| r.round.closed_on.is_some()) {
+        if released.contains(&r.round.id) {
+            if let Some(rel) = storage::team_release(c, team.key, r.round.id)? {
+                out.done
+                    .push((r.round.title.clone(), rel.released_on, rel.released_by));
+            }
+        } else if storage::release_mode(c)? == storage::ReleaseMode::AfterAdvisor {
+            out.unreleased.push((r.round.id, r.round.title.clone()));
+        }
+    }
+    Ok(out)
+}
+
 async fn team_page(
     State(state): State<AppState>,
     Viewer(p): Viewer,
+    setup: Result<super::setup::Setup, Response>,
     Path(id): Path<String>,
     Language(lang): Language,
     query: Result<Query<TeamQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
+    let form_token = setup.ok().map(|s| s.token());
     let q = query.map(|Query(q)| q).unwrap_or_default();
     let tq = TrendQuery {
         survey: q.survey.clone(),
         dimension: None,
     };
     let team_id = id.clone();
-    let (sel, open, latest) = state
+    let (sel, open, latest, rel) = state
         .db
         .read(move |c| {
             let sel = match charting::load_trend(c, p, &team_id, &tq, lang) {
@@ -272,7 +307,12 @@ async fn team_page(
                 Some(r) => Some((r.clone(), charting::round_survey(c, r.round.id)?)),
                 None => None,
             };
-            Ok((sel, open, latest))
+            let rel = if p.sees_organisation() {
+                releasing(c, &team_id, &sel.trend.rounds)?
+            } else {
+                Releasing::default()
+            };
+            Ok((sel, open, latest, rel))
         })
         .await
         .in_lang(lang)?;
@@ -328,6 +368,25 @@ async fn team_page(
                 p.status { (o.round.title) ": " (tt.open) ", " (open_text(k_reached, lang)) }
             }
         }
+        @for r in rounds.iter().filter(|r| r.view == View::Pending) {
+            p.status.pending { (r.round.title) ": " (tt.pending_notice) }
+        }
+        @if let Some(token) = &form_token {
+            @for (round, title) in &rel.unreleased {
+                form.release method="post" action={ "/beheer/vrijgeven?lang=" (lang.code()) } {
+                    input type="hidden" name=(super::setup::TOKEN_FIELD) value=(token);
+                    input type="hidden" name="team" value=(id);
+                    input type="hidden" name="round" value=(round);
+                    p { (title) ": " (tt.release_explain) }
+                    button type="submit" { (tt.release_button) ": " (title) }
+                }
+            }
+        }
+        @if p.sees_organisation() {
+            @for (title, day, who) in &rel.done {
+                p.status { (title) ": " ((tt.released_on)(day, who)) }
+            }
+        }
         h2 {
             (tt.trend)
             @if let Some(s) = sel.surveys.iter().find(|s| Some(&s.id) == sel.selected.as_ref()) { ": " (s.title) }
@@ -361,6 +420,7 @@ async fn team_page(
                                     }
                                     View::Suppressed => { td.hidden colspan="3" { (hidden_text(lang)) } }
                                     View::Open { k_reached } => { td.hidden colspan="3" { (open_text(*k_reached, lang)) } }
+                                    View::Pending => { td.hidden colspan="3" { (tt.pending) } }
                                 }
                             }
                         }
@@ -406,7 +466,7 @@ fn round_detail(
     let score = score_heading(r.scale_points(), lang);
     let comments = match &r.view {
         View::Released { comments, .. } => comments.as_ref(),
-        View::Suppressed | View::Open { .. } => None,
+        View::Suppressed | View::Open { .. } | View::Pending => None,
     };
     html! {
         h2 { (tt.latest) ": " (r.round.title) }

@@ -9,6 +9,7 @@ mod form;
 mod hardening;
 mod openapi;
 mod properties;
+mod release;
 mod results;
 mod server;
 mod setup;

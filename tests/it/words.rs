@@ -89,6 +89,7 @@ fn setup() -> Setup {
     answer(&server, &dir, &round, "Alpha", &[ALL_AGREE; 6]);
     answer(&server, &dir, &round, "Groot", &[ALL_AGREE; 10]);
     dir.ok(&["round", "close", &round]);
+    dir.ok(&["round", "release", &round]);
     Setup {
         dir,
         server,
@@ -315,6 +316,7 @@ fn no_comment_question_no_word_about_comments() {
     let body = body.join("&");
     answer(&server, &dir, &round, "A", &[body.as_str(); 5]);
     dir.ok(&["round", "close", &round]);
+    dir.ok(&["round", "release", &round]);
     let v = json(&api(&server, &advisor, &format!("/teams/a/rounds/{round}")));
     check_response("/teams/{id}/rounds/{round}", &v).unwrap();
     assert!(v["comments_withheld"].is_null(), "{v}");

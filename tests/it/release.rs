@@ -1,0 +1,318 @@
+//! Advisor-first release: after close a team's manager sees the round as
+//! `pending` (no number, on the page, in the API, in the trend and its
+//! chart) until an advisor releases it with `spiegel round release` or the
+//! button on the advisor's team page; `spiegel settings --release at-close`
+//! shows results at close. Every route stays isolated per manager key.
+
+use crate::openapi::check_response;
+use crate::results::{answer, api, json, key};
+use crate::support::{Response, Server, TestDir, request};
+
+const ALL: &str =
+    "pulse-speak=5&pulse-keep-quiet=3&pulse-mistakes=6&pulse-heard=4&pulse-unwanted-behaviour=5";
+
+struct Fixture {
+    dir: TestDir,
+    server: Server,
+    round: String,
+    advisor: String,
+    alfa: String,
+    beta: String,
+}
+
+/// Teams Alfa and Beta with 5 answers each in a closed pulse round.
+fn closed_round(release: Option<&str>) -> Fixture {
+    let dir = TestDir::new();
+    dir.ok(&["init", "--org", "Test BV", "--tz", "UTC"]);
+    if let Some(r) = release {
+        dir.ok(&["settings", "--release", r]);
+    }
+    dir.ok(&["team", "add", "Alfa"]);
+    dir.ok(&["team", "add", "Beta"]);
+    let round = dir.open_round(&["round", "open", "--survey", "pulse", "--all"]);
+    let advisor = key(&dir, &["key", "advisor", "--label", "vp"]);
+    let alfa = key(&dir, &["key", "manager", "--team", "Alfa"]);
+    let beta = key(&dir, &["key", "manager", "--team", "Beta"]);
+    let server = Server::start(&dir, None);
+    answer(&server, &dir, &round, "Alfa", &[ALL; 5]);
+    answer(&server, &dir, &round, "Beta", &[ALL; 5]);
+    dir.ok(&["round", "close", &round]);
+    Fixture {
+        dir,
+        server,
+        round,
+        advisor,
+        alfa,
+        beta,
+    }
+}
+
+fn page(server: &Server, key: &str, path: &str) -> Response {
+    request(
+        &server.addr,
+        "GET",
+        path,
+        &[("Authorization", &format!("Bearer {key}"))],
+        b"",
+    )
+}
+
+impl Fixture {
+    fn status(&self, key: &str, team: &str) -> String {
+        let res = api(
+            &self.server,
+            key,
+            &format!("/teams/{team}/rounds/{}", self.round),
+        );
+        assert_eq!(res.status, 200, "{}", res.body);
+        let v = json(&res);
+        check_response("/teams/{id}/rounds/{round}", &v).unwrap();
+        v["status"].as_str().unwrap().to_string()
+    }
+}
+
+/// What a pending round may carry: nothing but its status, round, team, k.
+fn assert_pending_without_numbers(v: &serde_json::Value) {
+    assert_eq!(v["status"], "pending", "{v}");
+    let mut keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["k", "round", "status", "team"], "{v}");
+}
+
+#[test]
+fn after_close_a_manager_sees_pending_until_the_advisor_releases() {
+    let f = closed_round(None);
+    assert!(
+        f.dir.ok(&["settings"]).contains("release: after-advisor"),
+        "the default for a new database"
+    );
+    // The advisor sees everything; the manager: pending, without numbers.
+    assert_eq!(f.status(&f.advisor, "alfa"), "released");
+    let res = api(
+        &f.server,
+        &f.alfa,
+        &format!("/teams/alfa/rounds/{}", f.round),
+    );
+    assert_pending_without_numbers(&json(&res));
+    let trend = json(&api(&f.server, &f.alfa, "/teams/alfa/trend"));
+    check_response("/teams/{id}/trend", &trend).unwrap();
+    assert_pending_without_numbers(&trend["rounds"][0]);
+    // The raw trend bytes carry no number of the round either.
+    let raw = api(&f.server, &f.alfa, "/teams/alfa/trend").body;
+    assert!(
+        !raw.contains("respondents") && !raw.contains("score"),
+        "{raw}"
+    );
+    // Charts: no round detail, and the trend draws the round as pending.
+    let detail = api(
+        &f.server,
+        &f.alfa,
+        &format!("/teams/alfa/rounds/{}/chart.svg", f.round),
+    );
+    assert_eq!(detail.status, 404);
+    let svg = api(&f.server, &f.alfa, "/teams/alfa/trend/chart.svg?lang=en");
+    assert_eq!(svg.status, 200, "{}", svg.body);
+    assert!(svg.body.contains("not yet released"), "{}", svg.body);
+    // The manager's page: the notice, no figure of the round, no button.
+    let p = page(&f.server, &f.alfa, "/team/alfa?lang=en");
+    assert_eq!(p.status, 200);
+    assert!(
+        p.body
+            .contains("first discuss its results with your advisor")
+    );
+    assert!(!p.body.contains("class=\"num\""), "{}", p.body);
+    assert!(!p.body.contains("/beheer/vrijgeven") && !p.body.contains("form_token"));
+    // Isolation: another manager's key sees nothing of Alfa.
+    for path in [
+        format!("/teams/alfa/rounds/{}", f.round),
+        "/teams/alfa/trend".to_string(),
+        "/teams/alfa/trend/chart.svg".to_string(),
+        format!("/teams/alfa/rounds/{}/chart.svg", f.round),
+    ] {
+        assert_eq!(api(&f.server, &f.beta, &path).status, 404, "{path}");
+    }
+    assert_eq!(page(&f.server, &f.beta, "/team/alfa").status, 404);
+
+    // Releasing one team leaves the other pending.
+    let out = f.dir.ok(&["round", "release", &f.round, "--team", "Alfa"]);
+    assert!(out.contains("released to the manager of alfa"), "{out}");
+    assert_eq!(f.status(&f.alfa, "alfa"), "released");
+    assert_eq!(f.status(&f.beta, "beta"), "pending");
+    let p = page(&f.server, &f.alfa, "/team/alfa?lang=en");
+    assert!(p.body.contains("class=\"num\""), "{}", p.body);
+    assert!(!p.body.contains("first discuss"));
+    assert_eq!(
+        api(
+            &f.server,
+            &f.alfa,
+            &format!("/teams/alfa/rounds/{}/chart.svg", f.round)
+        )
+        .status,
+        200
+    );
+    // Without --team: every team of the round; a release is never redone.
+    let out = f.dir.ok(&["round", "release", &f.round]);
+    assert!(
+        out.contains("alfa") && out.contains("was released already"),
+        "{out}"
+    );
+    assert!(out.contains("released to the manager of beta"), "{out}");
+    assert_eq!(f.status(&f.beta, "beta"), "released");
+    // Recorded (who, when), in the audit log, and never undone.
+    let conn = f.dir.sqlite();
+    let by: Vec<String> = conn
+        .prepare("SELECT released_by FROM releases ORDER BY team_id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(by, ["(command line)", "(command line)"]);
+    assert!(conn.execute("DELETE FROM releases", []).is_err());
+    assert!(
+        conn.execute("UPDATE releases SET released_by = 'x'", [])
+            .is_err()
+    );
+    assert!(f.dir.ok(&["audit"]).contains("released to the managers of"));
+}
+
+#[test]
+fn an_open_round_cannot_be_released_and_a_team_must_take_part() {
+    let dir = TestDir::new();
+    dir.ok(&["init"]);
+    dir.ok(&["team", "add", "Alfa"]);
+    dir.ok(&["team", "add", "Beta"]);
+    let round = dir.open_round(&["round", "open", "--survey", "pulse", "--teams", "Alfa"]);
+    let err = dir.fails(&["round", "release", &round]);
+    assert!(err.contains("still open"), "{err}");
+    dir.ok(&["round", "close", &round]);
+    let err = dir.fails(&["round", "release", &round, "--team", "Beta"]);
+    assert!(err.contains("does not take part"), "{err}");
+}
+
+#[test]
+fn with_release_at_close_a_manager_sees_results_at_close() {
+    let f = closed_round(Some("at-close"));
+    assert!(f.dir.ok(&["settings"]).contains("release: at-close"));
+    assert_eq!(f.status(&f.alfa, "alfa"), "released");
+    assert_eq!(f.status(&f.beta, "beta"), "released");
+    // Switching back takes away nothing a manager could already see.
+    f.dir.ok(&["settings", "--release", "after-advisor"]);
+    assert_eq!(f.status(&f.alfa, "alfa"), "released");
+}
+
+/// The session cookie `/a/{key}` or `/m/{key}` sets.
+fn session(server: &Server, path: &str) -> String {
+    let res = server.get(path);
+    assert_eq!(res.status, 303, "{path}: {}", res.body);
+    res.header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+fn post(f: &Fixture, cookie: &str, headers: &[(&str, &str)], body: &str) -> Response {
+    let mut h = vec![
+        ("Cookie", cookie),
+        ("Content-Type", "application/x-www-form-urlencoded"),
+    ];
+    h.extend_from_slice(headers);
+    request(
+        &f.server.addr,
+        "POST",
+        "/beheer/vrijgeven",
+        &h,
+        body.as_bytes(),
+    )
+}
+
+#[test]
+fn the_release_button_on_the_advisor_team_page_is_csrf_protected() {
+    let f = closed_round(None);
+    let cookie = session(&f.server, &format!("/a/{}", f.advisor));
+    let p = request(
+        &f.server.addr,
+        "GET",
+        "/team/alfa?lang=en",
+        &[("Cookie", &cookie)],
+        b"",
+    );
+    assert_eq!(p.status, 200);
+    assert!(p.body.contains("Release to the manager"), "{}", p.body);
+    let at = p.body.find("name=\"form_token\" value=\"").unwrap();
+    let token = &p.body[at + 25..at + 25 + 64];
+    let origin = format!("http://{}", f.server.addr);
+    let good = format!("form_token={token}&team=alfa&round={}", f.round);
+    let before = f
+        .dir
+        .sqlite()
+        .query_row("SELECT count(*) FROM releases", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    // Cross-site, or without the token: 403 and nothing released.
+    for (headers, body) in [
+        (vec![("Origin", "https://evil.example")], good.clone()),
+        (
+            vec![
+                ("Origin", origin.as_str()),
+                ("Sec-Fetch-Site", "cross-site"),
+            ],
+            good.clone(),
+        ),
+        (
+            vec![
+                ("Origin", origin.as_str()),
+                ("Sec-Fetch-Site", "same-origin"),
+            ],
+            format!("team=alfa&round={}", f.round),
+        ),
+        (vec![], good.clone()),
+    ] {
+        assert_eq!(post(&f, &cookie, &headers, &body).status, 403);
+    }
+    // A manager's session: the action does not exist for it.
+    let manager = session(&f.server, &format!("/m/{}", f.alfa));
+    let m = request(
+        &f.server.addr,
+        "GET",
+        "/team/alfa",
+        &[("Cookie", &manager)],
+        b"",
+    );
+    assert!(!m.body.contains("form_token"));
+    let res = post(
+        &f,
+        &manager,
+        &[("Origin", &origin), ("Sec-Fetch-Site", "same-origin")],
+        &good,
+    );
+    assert_eq!(res.status, 404);
+    let after = f
+        .dir
+        .sqlite()
+        .query_row("SELECT count(*) FROM releases", [], |r| r.get::<_, i64>(0))
+        .unwrap();
+    assert_eq!(before, after);
+    assert_eq!(f.status(&f.alfa, "alfa"), "pending");
+    // From the page: released, recorded with the key's label.
+    let res = post(
+        &f,
+        &cookie,
+        &[("Origin", &origin), ("Sec-Fetch-Site", "same-origin")],
+        &good,
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(f.status(&f.alfa, "alfa"), "released");
+    assert_eq!(f.status(&f.beta, "beta"), "pending");
+    let p = request(
+        &f.server.addr,
+        "GET",
+        "/team/alfa?lang=en",
+        &[("Cookie", &cookie)],
+        b"",
+    );
+    assert!(p.body.contains("released to the manager on"), "{}", p.body);
+    assert!(p.body.contains("by vp"), "{}", p.body);
+    assert!(!p.body.contains("/beheer/vrijgeven"));
+}
