@@ -6,6 +6,7 @@
 mod audit;
 mod db;
 mod error;
+mod expectations;
 mod file;
 mod invites;
 mod keys;
@@ -20,6 +21,7 @@ mod teams;
 pub use audit::*;
 pub use db::Db;
 pub use error::{Conflict, StorageError, Thing};
+pub use expectations::*;
 pub use file::*;
 pub use invites::*;
 pub use keys::*;

@@ -19,6 +19,7 @@ use super::extract::{COOKIE, Language, Refusal, identify, now};
 use super::limit::UnknownSecret;
 use super::page_error::{InLang, PageError, PageFailure};
 use super::pages::{self, layout};
+use super::reflection::{self, SessionToken};
 use super::texts::{Texts, texts};
 use super::{AppState, STYLE_HREF};
 use crate::charts::{self, Chart};
@@ -193,6 +194,8 @@ fn page(lang: Lang, title: &str, body: Markup) -> Response {
 #[derive(Debug, Default, serde::Deserialize)]
 struct TeamQuery {
     survey: Option<String>,
+    /// Show the manager's reflection form again (to change it).
+    reflect: Option<String>,
 }
 
 /// The widths a chart is drawn at in a page: a phone's column (360 px less
@@ -277,16 +280,18 @@ async fn team_page(
     setup: Result<super::setup::Setup, Response>,
     Path(id): Path<String>,
     Language(lang): Language,
+    SessionToken(session_token): SessionToken,
     query: Result<Query<TeamQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let form_token = setup.ok().map(|s| s.token());
+    let self_check = reflection::self_check(&state);
     let q = query.map(|Query(q)| q).unwrap_or_default();
     let tq = TrendQuery {
         survey: q.survey.clone(),
         dimension: None,
     };
     let team_id = id.clone();
-    let (sel, open, latest, rel) = state
+    let (sel, open, latest, rel, expectation) = state
         .db
         .read(move |c| {
             let sel = match charting::load_trend(c, p, &team_id, &tq, lang) {
@@ -312,12 +317,28 @@ async fn team_page(
             } else {
                 Releasing::default()
             };
-            Ok((sel, open, latest, rel))
+            let expectation = match (&latest, storage::team(c, &team_id)) {
+                (Some((r, _)), Ok(t)) => storage::expectation(c, t.key, r.round.id)?,
+                _ => None,
+            };
+            Ok((sel, open, latest, rel, expectation))
         })
         .await
         .in_lang(lang)?;
     let tt = t(lang);
     let name = &sel.trend.team.name;
+    // A manager meets a released round first with the reflection step
+    // (browser sessions only: the form needs the session's token).
+    if let (Principal::Manager { .. }, Some((r, survey)), Some(token)) =
+        (p, &latest, &session_token)
+        && (expectation.is_none() || q.reflect.is_some())
+    {
+        let body = html! {
+            h1 { (name) }
+            (reflection::form(lang, &id, &r.round, survey, self_check.as_deref(), token, expectation.as_ref()))
+        };
+        return Ok(page(lang, &format!("{} · {name}", tt.team), body));
+    }
     let rounds = &sel.trend.rounds;
     // Rounds of surveys with different scales: each score names its own.
     let scale = common_scale(rounds);
@@ -426,6 +447,12 @@ async fn team_page(
                         }
                     }
                 }
+            }
+        }
+        @if let (Some(e), Some((_, survey))) = (&expectation, &latest) {
+            (reflection::summary(lang, e, Some(survey), self_check.as_deref()))
+            @if !p.sees_organisation() && session_token.is_some() {
+                p { a href={ "/team/" (id) "?reflect=1&lang=" (lang.code()) } { (tt.reflection_change) } }
             }
         }
         @if let Some(d) = detail { (d) }

@@ -8,6 +8,7 @@ mod extract;
 pub mod limit;
 pub mod page_error;
 pub mod pages;
+mod reflection;
 mod setup;
 mod survey;
 pub mod texts;
@@ -109,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .route("/s/{token}", get(survey::form).post(survey::submit))
         .merge(dashboard::routes())
         .merge(setup::router())
+        .merge(reflection::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             limit::guard_pages,

@@ -317,6 +317,7 @@ fn charts_draw_only_what_is_released() {
 #[test]
 fn the_team_page_inlines_escaped_charts_and_one_survey_per_table() {
     let o = organisation();
+    o.dir.skip_reflections();
     let cookie = cookie_of(&o.server.get(&format!("/m/{}", o.manager)));
     let page = request(
         &o.server.addr,

@@ -596,6 +596,10 @@ fn demo_serves_a_live_survey_link() {
         12,
         "a year of monthly rounds"
     );
+    // Advisor-first release: the latest round awaits its conversation.
+    let rounds = trend["rounds"].as_array().unwrap();
+    assert_eq!(rounds[11]["status"], "pending", "{}", rounds[11]);
+    assert!(rounds[..11].iter().all(|r| r["status"] != "pending"));
     assert_eq!(bearer(&manager, "/api/v1/overview").status, 404);
     let _ = child.kill();
     let _ = child.wait();

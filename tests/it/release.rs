@@ -316,3 +316,153 @@ fn the_release_button_on_the_advisor_team_page_is_csrf_protected() {
     assert!(p.body.contains("by vp"), "{}", p.body);
     assert!(!p.body.contains("/beheer/vrijgeven"));
 }
+
+fn get_with(f: &Fixture, cookie: &str, path: &str) -> Response {
+    request(&f.server.addr, "GET", path, &[("Cookie", cookie)], b"")
+}
+
+fn post_to(
+    f: &Fixture,
+    path: &str,
+    cookie: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Response {
+    let mut h = vec![
+        ("Cookie", cookie),
+        ("Content-Type", "application/x-www-form-urlencoded"),
+    ];
+    h.extend_from_slice(headers);
+    request(&f.server.addr, "POST", path, &h, body.as_bytes())
+}
+
+fn expectations(f: &Fixture) -> Vec<String> {
+    let conn = f.dir.sqlite();
+    let mut st = conn
+        .prepare("SELECT team_id || '|' || skipped || '|' || answers || '|' || best FROM expectations ORDER BY team_id")
+        .unwrap();
+    st.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_manager_meets_a_released_round_with_the_reflection_step() {
+    let f = closed_round(None);
+    f.dir.ok(&["round", "release", &f.round]);
+    let alfa = session(&f.server, &format!("/m/{}", f.alfa));
+    let beta = session(&f.server, &format!("/m/{}", f.beta));
+    let origin = format!("http://{}", f.server.addr);
+    let same = [
+        ("Origin", origin.as_str()),
+        ("Sec-Fetch-Site", "same-origin"),
+    ];
+    // First visit: the reflection form, no result yet.
+    let p = get_with(&f, &alfa, "/team/alfa?lang=en");
+    assert_eq!(p.status, 200);
+    assert!(
+        p.body.contains("What do you expect your team answered?"),
+        "{}",
+        p.body
+    );
+    assert!(p.body.contains("name=\"skip\""));
+    assert!(p.body.contains("When was the team at its best this period"));
+    assert!(p.body.contains("name=\"e-ms-"), "the self-check survey");
+    assert!(!p.body.contains("class=\"num\""), "{}", p.body);
+    let at = p.body.find("name=\"form_token\" value=\"").unwrap();
+    let token = p.body[at + 25..at + 25 + 64].to_string();
+    let path = format!("/team/alfa/rounds/{}/reflectie", f.round);
+    let good = format!(
+        "form_token={token}&e-pulse-speak=6&e-ms-name-behaviour=3&best=de+verhuizing&learn=meer&save=1"
+    );
+    // Cross-site, without token, another manager, an advisor, GET: refused.
+    assert_eq!(
+        post_to(
+            &f,
+            &path,
+            &alfa,
+            &[("Origin", "https://evil.example")],
+            &good
+        )
+        .status,
+        403
+    );
+    assert_eq!(
+        post_to(
+            &f,
+            &path,
+            &alfa,
+            &[("Origin", &origin), ("Sec-Fetch-Site", "cross-site")],
+            &good
+        )
+        .status,
+        403
+    );
+    assert_eq!(
+        post_to(&f, &path, &alfa, &same, "e-pulse-speak=6&save=1").status,
+        403
+    );
+    assert_eq!(post_to(&f, &path, &alfa, &[], &good).status, 403);
+    let beta_page = get_with(&f, &beta, "/team/beta");
+    let at = beta_page.body.find("name=\"form_token\" value=\"").unwrap();
+    let beta_token = &beta_page.body[at + 25..at + 25 + 64];
+    let beta_body = format!("form_token={beta_token}&e-pulse-speak=1&save=1");
+    assert_eq!(post_to(&f, &path, &beta, &same, &beta_body).status, 404);
+    let advisor = session(&f.server, &format!("/a/{}", f.advisor));
+    assert_ne!(post_to(&f, &path, &advisor, &same, &good).status, 303);
+    assert_eq!(get_with(&f, &alfa, &path).status, 403);
+    assert!(
+        expectations(&f).is_empty(),
+        "a refused request stored nothing"
+    );
+    // From the page: stored, then the results.
+    let res = post_to(&f, &path, &alfa, &same, &good);
+    assert_eq!(res.status, 303, "{}", res.body);
+    let stored = expectations(&f);
+    assert_eq!(stored.len(), 1);
+    assert!(
+        stored[0].contains("|0|")
+            && stored[0].contains("\"pulse-speak\":6")
+            && stored[0].contains("de verhuizing"),
+        "{stored:?}"
+    );
+    let p = get_with(&f, &alfa, "/team/alfa?lang=en");
+    assert!(p.body.contains("class=\"num\""), "{}", p.body);
+    assert!(p.body.contains("The manager's reflection") && p.body.contains("de verhuizing"));
+    // Editable: the form again, with what was given.
+    let p = get_with(&f, &alfa, "/team/alfa?reflect=1&lang=en");
+    assert!(p.body.contains("value=\"6\" checked"), "{}", p.body);
+    // The advisor reads it; the other manager does not.
+    let a = get_with(&f, &advisor, "/team/alfa?lang=en");
+    assert!(a.body.contains("de verhuizing"), "{}", a.body);
+    assert_eq!(get_with(&f, &beta, "/team/alfa").status, 404);
+    // Skip: stored as skipped, straight to the results.
+    let res = post_to(
+        &f,
+        &format!("/team/beta/rounds/{}/reflectie", f.round),
+        &beta,
+        &same,
+        &format!("form_token={beta_token}&skip=1"),
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    let p = get_with(&f, &beta, "/team/beta?lang=en");
+    assert!(p.body.contains("class=\"num\""), "{}", p.body);
+    assert!(
+        expectations(&f)[1].contains("|1|{}|"),
+        "{:?}",
+        expectations(&f)
+    );
+}
+
+#[test]
+fn the_reflection_step_waits_for_the_release() {
+    let f = closed_round(None);
+    let alfa = session(&f.server, &format!("/m/{}", f.alfa));
+    let p = get_with(&f, &alfa, "/team/alfa?lang=en");
+    assert!(!p.body.contains("What do you expect"), "{}", p.body);
+    assert!(p.body.contains("first discuss"));
+    // Even with a token, a pending round takes no reflection.
+    let at = p.body.find("name=\"form_token\" value=\"");
+    assert!(at.is_none());
+}

@@ -24,3 +24,17 @@ CREATE TRIGGER releases_never_change BEFORE UPDATE ON releases
 BEGIN SELECT RAISE(ABORT, 'a release cannot be undone'); END;
 CREATE TRIGGER releases_never_deleted BEFORE DELETE ON releases
 BEGIN SELECT RAISE(ABORT, 'a release cannot be undone'); END;
+-- The manager's own reflection before seeing a released round: per item
+-- what they expect the team answered, their self-check, two open answers,
+-- or that they skipped it. Not anonymous: the manager's own, per team and
+-- round, seen by that team's manager and by advisors.
+CREATE TABLE expectations (
+    team_id INTEGER NOT NULL REFERENCES teams(id),
+    round_id INTEGER NOT NULL REFERENCES rounds(id),
+    skipped INTEGER NOT NULL CHECK (skipped IN (0, 1)),
+    answers TEXT NOT NULL DEFAULT '{}',
+    best TEXT NOT NULL DEFAULT '',
+    learn TEXT NOT NULL DEFAULT '',
+    saved_on TEXT NOT NULL,
+    PRIMARY KEY (team_id, round_id)
+) WITHOUT ROWID;
