@@ -73,3 +73,30 @@ pub fn save_expectation(
     )?;
     Ok(())
 }
+
+/// Marks the conversation about a team-round as held (once; the first mark
+/// stays). Returns whether it was newly marked.
+pub fn mark_held(
+    conn: &Connection,
+    team_id: i64,
+    round_id: i64,
+    by: &str,
+    today: Date,
+) -> Result<bool> {
+    let n = conn.execute(
+        "INSERT OR IGNORE INTO conversations (team_id, round_id, held_by, held_on)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![team_id, round_id, by, today.to_string()],
+    )?;
+    Ok(n > 0)
+}
+
+/// Who marked the conversation held, and which day.
+pub fn held(conn: &Connection, team_id: i64, round_id: i64) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT held_by, held_on FROM conversations WHERE team_id = ?1 AND round_id = ?2",
+        )?
+        .query_row([team_id, round_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}

@@ -291,7 +291,7 @@ async fn team_page(
         dimension: None,
     };
     let team_id = id.clone();
-    let (sel, open, latest, rel, expectation) = state
+    let (sel, open, latest, rel, expectation, held) = state
         .db
         .read(move |c| {
             let sel = match charting::load_trend(c, p, &team_id, &tq, lang) {
@@ -317,11 +317,14 @@ async fn team_page(
             } else {
                 Releasing::default()
             };
-            let expectation = match (&latest, storage::team(c, &team_id)) {
-                (Some((r, _)), Ok(t)) => storage::expectation(c, t.key, r.round.id)?,
-                _ => None,
+            let (expectation, held) = match (&latest, storage::team(c, &team_id)) {
+                (Some((r, _)), Ok(t)) => (
+                    storage::expectation(c, t.key, r.round.id)?,
+                    storage::held(c, t.key, r.round.id)?,
+                ),
+                _ => (None, None),
             };
-            Ok((sel, open, latest, rel, expectation))
+            Ok((sel, open, latest, rel, expectation, held))
         })
         .await
         .in_lang(lang)?;
@@ -331,6 +334,7 @@ async fn team_page(
     // (browser sessions only: the form needs the session's token).
     if let (Principal::Manager { .. }, Some((r, survey)), Some(token)) =
         (p, &latest, &session_token)
+        && held.is_none()
         && (expectation.is_none() || q.reflect.is_some())
     {
         let body = html! {
@@ -451,8 +455,20 @@ async fn team_page(
         }
         @if let (Some(e), Some((_, survey))) = (&expectation, &latest) {
             (reflection::summary(lang, e, Some(survey), self_check.as_deref()))
-            @if !p.sees_organisation() && session_token.is_some() {
+            @if !p.sees_organisation() && session_token.is_some() && held.is_none() {
                 p { a href={ "/team/" (id) "?reflect=1&lang=" (lang.code()) } { (tt.reflection_change) } }
+            }
+        }
+        @if let (Some((r, _)), true) = (&latest, id != report::ORGANISATION_ID) {
+            @if let Some((who, day)) = &held {
+                p.status { (r.round.title) ": " ((tt.held_on)(day, who)) }
+            } @else if let Some(token) = &form_token {
+                form.held method="post" action={ "/beheer/gesprek-gehouden?lang=" (lang.code()) } {
+                    input type="hidden" name=(super::setup::TOKEN_FIELD) value=(token);
+                    input type="hidden" name="team" value=(id);
+                    input type="hidden" name="round" value=(r.round.id);
+                    button type="submit" { (tt.held_button) ": " (r.round.title) }
+                }
             }
         }
         @if let Some(d) = detail { (d) }

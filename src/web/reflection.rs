@@ -261,6 +261,10 @@ async fn save(
             if !matches!(r.view, View::Released { .. } | View::Suppressed) {
                 return Err(storage::StorageError::not_found(storage::Thing::Result, ""));
             }
+            if storage::held(c, t.key, round)?.is_some() {
+                // The conversation was held: the reflection stays as it was.
+                return Err(storage::Conflict::RoundClosed { round }.into());
+            }
             let survey = super::charting::round_survey(c, round)?;
             let mut answers = BTreeMap::new();
             if !skipped {
@@ -293,6 +297,11 @@ async fn save(
         .await;
     match saved {
         Ok(id) => Redirect::to(&format!("/team/{id}?lang={}", lang.code())).into_response(),
+        Err(storage::StorageError::Conflict(_)) => {
+            let mut res = forbidden(lang);
+            *res.status_mut() = axum::http::StatusCode::CONFLICT;
+            res
+        }
         Err(_) => not_found(lang),
     }
 }

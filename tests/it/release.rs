@@ -437,6 +437,49 @@ fn a_manager_meets_a_released_round_with_the_reflection_step() {
     let a = get_with(&f, &advisor, "/team/alfa?lang=en");
     assert!(a.body.contains("de verhuizing"), "{}", a.body);
     assert_eq!(get_with(&f, &beta, "/team/alfa").status, 404);
+    // The advisor marks the conversation held (not cross-site): from then
+    // on the reflection is final.
+    let at = a.body.find("name=\"form_token\" value=\"").unwrap();
+    let advisor_token = a.body[at + 25..at + 25 + 64].to_string();
+    assert!(a.body.contains("Conversation with the manager held"));
+    let held = format!("form_token={advisor_token}&team=alfa&round={}", f.round);
+    assert_eq!(
+        post_to(
+            &f,
+            "/beheer/gesprek-gehouden",
+            &advisor,
+            &[("Origin", "https://evil.example")],
+            &held
+        )
+        .status,
+        403
+    );
+    assert_eq!(
+        post_to(&f, "/beheer/gesprek-gehouden", &alfa, &same, &held).status,
+        404
+    );
+    assert_eq!(
+        post_to(&f, &path, &alfa, &same, &good.replace("=6", "=2")).status,
+        303
+    );
+    assert_eq!(
+        post_to(&f, "/beheer/gesprek-gehouden", &advisor, &same, &held).status,
+        303
+    );
+    let final_ = expectations(&f);
+    assert_eq!(post_to(&f, &path, &alfa, &same, &good).status, 409);
+    assert_eq!(
+        expectations(&f),
+        final_,
+        "a held conversation's reflection stays"
+    );
+    let p = get_with(&f, &alfa, "/team/alfa?reflect=1&lang=en");
+    assert!(!p.body.contains("What do you expect"), "{}", p.body);
+    assert!(
+        get_with(&f, &advisor, "/team/alfa?lang=en")
+            .body
+            .contains("conversation held on")
+    );
     // Skip: stored as skipped, straight to the results.
     let res = post_to(
         &f,

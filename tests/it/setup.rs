@@ -131,6 +131,7 @@ fn post_routes() -> Vec<(&'static str, &'static str)> {
         ("/beheer/instellingen", "k=6&comments=1"),
         ("/beheer/rondes/1/sluiten", ""),
         ("/beheer/vrijgeven", "team=noord&round=1"),
+        ("/beheer/gesprek-gehouden", "team=noord&round=1"),
         ("/beheer/teams/zuid/archiveren", ""),
     ]
 }
@@ -182,6 +183,7 @@ fn snapshot(a: &Admin) -> Vec<String> {
         dump("SELECT * FROM audit ORDER BY id"),
         dump("SELECT * FROM releases ORDER BY round_id, team_id"),
         dump("SELECT release FROM org"),
+        dump("SELECT * FROM conversations ORDER BY round_id, team_id"),
     ]
 }
 

@@ -38,3 +38,12 @@ CREATE TABLE expectations (
     saved_on TEXT NOT NULL,
     PRIMARY KEY (team_id, round_id)
 ) WITHOUT ROWID;
+-- The conversation about a team-round, marked held by an advisor: from then
+-- on the manager's reflection can no longer be changed.
+CREATE TABLE conversations (
+    team_id INTEGER NOT NULL REFERENCES teams(id),
+    round_id INTEGER NOT NULL REFERENCES rounds(id),
+    held_by TEXT NOT NULL,
+    held_on TEXT NOT NULL,
+    PRIMARY KEY (team_id, round_id)
+) WITHOUT ROWID;
