@@ -168,6 +168,17 @@ pub enum ChartCommand {
         #[command(flatten)]
         file: ChartFile,
     },
+    /// The manager's expectation against the team's answers in a released round (the mirror)
+    Mirror {
+        /// The team (name or id)
+        #[arg(long)]
+        team: String,
+        /// The round's id
+        #[arg(long)]
+        round: i64,
+        #[command(flatten)]
+        file: ChartFile,
+    },
     /// Every team × round as a heatmap
     Overview {
         #[command(flatten)]

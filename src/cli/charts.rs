@@ -35,6 +35,17 @@ pub fn run(g: &Global, cmd: ChartCommand) -> anyhow::Result<()> {
                 Err(e) => Err(e.into()),
             }
         }),
+        ChartCommand::Mirror { team, round, file } => draw(g, &file, |conn, lang| {
+            let id = team_id(conn, &team)?;
+            storage::round(conn, round).with_context(|| format!("there is no round {round}"))?;
+            match charting::mirror(conn, Principal::Advisor, &id, round, lang) {
+                Ok(c) => Ok(c.into()),
+                Err(ChartError::Storage(StorageError::NotFound { .. })) => {
+                    bail!("{team} has no result in round {round} (it did not take part)")
+                }
+                Err(e) => Err(e.into()),
+            }
+        }),
         ChartCommand::Overview { file } => draw(g, &file, |conn, _| {
             Ok(charting::overview(conn, Principal::Advisor)?.into())
         }),

@@ -291,7 +291,7 @@ async fn team_page(
         dimension: None,
     };
     let team_id = id.clone();
-    let (sel, open, latest, rel, expectation, held) = state
+    let (sel, open, latest, rel, expectation, held, mirror) = state
         .db
         .read(move |c| {
             let sel = match charting::load_trend(c, p, &team_id, &tq, lang) {
@@ -324,7 +324,11 @@ async fn team_page(
                 ),
                 _ => (None, None),
             };
-            Ok((sel, open, latest, rel, expectation, held))
+            let mirror = match &latest {
+                Some((r, _)) => charting::mirror(c, p, &team_id, r.round.id, lang).ok(),
+                None => None,
+            };
+            Ok((sel, open, latest, rel, expectation, held, mirror))
         })
         .await
         .in_lang(lang)?;
@@ -381,6 +385,13 @@ async fn team_page(
                 .map(|result| round_detail(r, result, Some(survey), figure, lang))
         }
         None => None,
+    };
+    let mirror_figure = match (mirror, &latest) {
+        (Some(m), Some((r, _))) => {
+            let base = format!("/api/v1/teams/{id}/rounds/{}/mirror/chart", r.round.id);
+            Some(chart_figure(&Chart::Mirror(m), lang, &base, "", None)?)
+        }
+        _ => None,
     };
     let body = html! {
         @if p.sees_organisation() {
@@ -455,6 +466,7 @@ async fn team_page(
         }
         @if let (Some(e), Some((_, survey))) = (&expectation, &latest) {
             (reflection::summary(lang, e, Some(survey), self_check.as_deref()))
+            @if let Some(f) = mirror_figure { (f) }
             @if !p.sees_organisation() && session_token.is_some() && held.is_none() {
                 p { a href={ "/team/" (id) "?reflect=1&lang=" (lang.code()) } { (tt.reflection_change) } }
             }

@@ -509,3 +509,84 @@ fn the_reflection_step_waits_for_the_release() {
     let at = p.body.find("name=\"form_token\" value=\"");
     assert!(at.is_none());
 }
+
+#[test]
+fn the_mirror_chart_shows_expectation_against_the_team_only_where_given() {
+    let f = closed_round(None);
+    let mirror = |key: &str, team: &str, ext: &str| {
+        api(
+            &f.server,
+            key,
+            &format!(
+                "/teams/{team}/rounds/{}/mirror/chart.{ext}?lang=en",
+                f.round
+            ),
+        )
+    };
+    // Pending: no mirror.
+    assert_eq!(mirror(&f.alfa, "alfa", "svg").status, 404);
+    f.dir.ok(&["round", "release", &f.round]);
+    // Released, but no expectation given yet: no mirror either.
+    assert_eq!(mirror(&f.alfa, "alfa", "svg").status, 404);
+    let alfa = session(&f.server, &format!("/m/{}", f.alfa));
+    let p = get_with(&f, &alfa, "/team/alfa");
+    let at = p.body.find("name=\"form_token\" value=\"").unwrap();
+    let token = &p.body[at + 25..at + 25 + 64];
+    let origin = format!("http://{}", f.server.addr);
+    let same = [
+        ("Origin", origin.as_str()),
+        ("Sec-Fetch-Site", "same-origin"),
+    ];
+    // The team answered 5 to pulse-speak and 6 to pulse-mistakes; the
+    // manager expected 2 (a hidden strength) and 6 (no gap flagged).
+    let body = format!("form_token={token}&e-pulse-speak=2&e-pulse-mistakes=6&save=1");
+    let path = format!("/team/alfa/rounds/{}/reflectie", f.round);
+    assert_eq!(post_to(&f, &path, &alfa, &same, &body).status, 303);
+    let svg = mirror(&f.alfa, "alfa", "svg");
+    assert_eq!(svg.status, 200, "{}", svg.body);
+    assert!(svg.body.contains("hidden strength"), "{}", svg.body);
+    assert!(svg.body.contains("1 hidden strengths"), "{}", svg.body);
+    let png = request(
+        &f.server.addr,
+        "GET",
+        &format!("/api/v1/teams/alfa/rounds/{}/mirror/chart.png", f.round),
+        &[("Authorization", &format!("Bearer {}", f.alfa))],
+        b"",
+    );
+    assert_eq!(png.status, 200);
+    assert_eq!(png.header("content-type"), Some("image/png"));
+    // The advisor sees it; another manager does not; the page inlines it.
+    assert_eq!(mirror(&f.advisor, "alfa", "svg").status, 200);
+    assert_eq!(mirror(&f.beta, "alfa", "svg").status, 404);
+    assert_eq!(mirror(&f.beta, "alfa", "png").status, 404);
+    assert_eq!(mirror(&f.beta, "beta", "svg").status, 404, "Beta gave none");
+    let p = get_with(&f, &alfa, "/team/alfa?lang=en");
+    assert!(p.body.contains("/mirror/chart.svg"), "{}", p.body);
+    // And on the command line.
+    let out = f.dir.path.join("mirror.svg");
+    f.dir.ok(&[
+        "chart",
+        "mirror",
+        "--team",
+        "Alfa",
+        "--round",
+        &f.round,
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.starts_with("<svg") && written.contains("hidden strength"));
+    let err = f.dir.fails(&[
+        "chart",
+        "mirror",
+        "--team",
+        "Beta",
+        "--round",
+        &f.round,
+        "--out",
+        f.dir.path.join("b.svg").to_str().unwrap(),
+    ]);
+    assert!(err.contains("no expectation"), "{err}");
+}
