@@ -128,6 +128,21 @@ pub enum Command {
     /// Draw a chart as an advisor sees it, as SVG or PNG (from --out's extension)
     #[command(subcommand)]
     Chart(ChartCommand),
+    /// Write the conversation sheet of a team and round (one A4 page, self-contained HTML)
+    Sheet {
+        /// The team (name or id)
+        #[arg(long)]
+        team: String,
+        /// The round's id
+        #[arg(long)]
+        round: i64,
+        /// The new .html file to write
+        #[arg(long)]
+        out: PathBuf,
+        /// The sheet's language: nl or en
+        #[arg(long, default_value = "nl", value_parser = ["nl", "en"])]
+        lang: String,
+    },
     /// Print the audit log of set-up actions (what, which key's label, which day)
     Audit {
         /// Print JSON

@@ -154,5 +154,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit { json } => setup::audit(&g, json),
         Command::Backup { to } => setup::backup(&g, &to),
         Command::Chart(cmd) => charts::run(&g, cmd),
+        Command::Sheet {
+            team,
+            round,
+            out,
+            lang,
+        } => charts::sheet(&g, &team, round, &out, &lang),
     }
 }

@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/m/{key}", get(manager_entry))
         .route("/overzicht", get(overview_page))
         .route("/team/{id}", get(team_page))
+        .route("/team/{id}/rounds/{round}/sheet", get(sheet_page))
 }
 
 async fn advisor_entry(state: State<AppState>, path: Path<String>, lang: Language) -> Response {
@@ -274,6 +275,34 @@ fn releasing(
     Ok(out)
 }
 
+/// The conversation sheet (advisors only; anyone else: not found).
+async fn sheet_page(
+    State(state): State<AppState>,
+    Viewer(p): Viewer,
+    Path((id, round)): Path<(String, i64)>,
+    Language(lang): Language,
+) -> Result<Response, PageError> {
+    if !p.sees_organisation() {
+        return Err(PageError::new(lang, PageFailure::NotFound));
+    }
+    let self_check = reflection::self_check(&state);
+    let html = state
+        .db
+        .read(move |c| {
+            Ok(super::sheet::sheet(
+                c,
+                &id,
+                round,
+                lang,
+                self_check.as_deref(),
+            ))
+        })
+        .await
+        .in_lang(lang)?
+        .map_err(|_| PageError::new(lang, PageFailure::NotFound))?;
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+}
+
 async fn team_page(
     State(state): State<AppState>,
     Viewer(p): Viewer,
@@ -472,6 +501,9 @@ async fn team_page(
             }
         }
         @if let (Some((r, _)), true) = (&latest, id != report::ORGANISATION_ID) {
+            @if p.sees_organisation() {
+                p { a href={ "/team/" (id) "/rounds/" (r.round.id) "/sheet?lang=" (lang.code()) } { (tt.sheet_link) ": " (r.round.title) } }
+            }
             @if let Some((who, day)) = &held {
                 p.status { (r.round.title) ": " ((tt.held_on)(day, who)) }
             } @else if let Some(token) = &form_token {

@@ -8,8 +8,9 @@ mod extract;
 pub mod limit;
 pub mod page_error;
 pub mod pages;
-mod reflection;
+pub mod reflection;
 mod setup;
+pub mod sheet;
 mod survey;
 pub mod texts;
 

@@ -83,6 +83,8 @@ pub struct Texts {
     pub reflection_change: &'static str,
     /// The advisor's button: the conversation about the round was held.
     pub held_button: &'static str,
+    /// The advisor's link to the printable conversation sheet.
+    pub sheet_link: &'static str,
     /// "conversation held on {day} ({who}); the manager's reflection is final".
     pub held_on: fn(&str, &str) -> String,
     /// The manager's notice for such a round, after its title.
@@ -213,6 +215,7 @@ pub const NL: Texts = Texts {
     pending: "nog niet vrijgegeven",
     reflection_change: "Mijn verwachting en reflectie aanpassen",
     held_button: "Gesprek met de manager gehouden",
+    sheet_link: "Gesprekskaart (afdrukken)",
     held_on: |day, who| {
         format!("gesprek gehouden op {day} ({who}); de reflectie van de manager ligt vast")
     },
@@ -307,6 +310,7 @@ pub const EN: Texts = Texts {
     pending: "not yet released",
     reflection_change: "Change my expectation and reflection",
     held_button: "Conversation with the manager held",
+    sheet_link: "Conversation sheet (print)",
     held_on: |day, who| {
         format!("conversation held on {day} ({who}); the manager's reflection is final")
     },

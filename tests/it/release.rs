@@ -590,3 +590,100 @@ fn the_mirror_chart_shows_expectation_against_the_team_only_where_given() {
     ]);
     assert!(err.contains("no expectation"), "{err}");
 }
+
+#[test]
+fn the_conversation_sheet_is_self_contained_for_advisors_only() {
+    let f = closed_round(None);
+    // Gamma: 3 answers, suppressed.
+    f.dir.ok(&["round", "release", &f.round]);
+    let sheet_path = format!("/team/alfa/rounds/{}/sheet?lang=en", f.round);
+    let s = page(&f.server, &f.advisor, &sheet_path);
+    assert_eq!(s.status, 200, "{}", s.body);
+    let html = &s.body;
+    for section in [
+        "What goes well",
+        "Where it chafes",
+        "Open questions",
+        "Trend and mirror",
+        "Where to learn more",
+        "meant for this conversation with this manager only",
+    ] {
+        assert!(html.contains(section), "{section}: {html}");
+    }
+    assert!(html.contains("<svg"), "the trend inline");
+    assert!(html.contains("@page { size: A4"));
+    // Self-contained: no external request.
+    for external in ["<link", "src=\"", "http://", "https://", "@import", "url("] {
+        let outside_svg = html.replace("http://www.w3.org/2000/svg", "");
+        assert!(!outside_svg.contains(external), "{external}");
+    }
+    // Managers: not found, also for their own team.
+    assert_eq!(page(&f.server, &f.alfa, &sheet_path).status, 404);
+    assert_eq!(page(&f.server, &f.beta, &sheet_path).status, 404);
+    // The advisor's team page links it.
+    assert!(
+        page(&f.server, &f.advisor, "/team/alfa?lang=en")
+            .body
+            .contains("/sheet?lang=en")
+    );
+    // On the command line.
+    let out = f.dir.path.join("sheet.html");
+    f.dir.ok(&[
+        "sheet",
+        "--team",
+        "Alfa",
+        "--round",
+        &f.round,
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.starts_with("<!DOCTYPE html>") && written.contains("What goes well"));
+}
+
+#[test]
+fn a_suppressed_rounds_sheet_has_no_number() {
+    let dir = TestDir::new();
+    dir.ok(&["init", "--tz", "UTC"]);
+    dir.ok(&["team", "add", "Klein"]);
+    let round = dir.open_round(&["round", "open", "--survey", "pulse", "--all"]);
+    let server = Server::start(&dir, None);
+    answer(&server, &dir, &round, "Klein", &[ALL; 2]);
+    dir.ok(&["round", "close", &round]);
+    let out = dir.path.join("klein.html");
+    dir.ok(&[
+        "sheet",
+        "--team",
+        "Klein",
+        "--round",
+        &round,
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("cannot be shown"), "{html}");
+    let body = &html[html.find("<body>").unwrap()..];
+    let text = body.replace("k = 5", "");
+    let without_title = text.replace("Pulse", "");
+    assert!(!without_title.contains("What goes well"));
+    // No digit except in the title's date and k.
+    let footer_free: String = without_title
+        .split("<h1>")
+        .nth(1)
+        .unwrap()
+        .split("</h1>")
+        .nth(1)
+        .unwrap()
+        .split("<footer>")
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        !footer_free.chars().any(|c| c.is_ascii_digit()),
+        "{footer_free}"
+    );
+}
