@@ -72,7 +72,13 @@ pub struct Demo {
     pub manager_key: String,
     /// The id of the manager's team.
     pub managed_team_id: String,
+    /// The conversation sheet's address of the team whose manager already
+    /// gave an expectation for its latest round.
+    pub sheet_path: String,
 }
+
+/// The team whose manager gave an expectation for the latest round.
+pub const REFLECTED_TEAM: &str = "Verpleging Zuid";
 
 /// The team whose manager gets a demo key.
 pub const MANAGED_TEAM: &str = "Verpleging Noord";
@@ -104,11 +110,34 @@ pub fn create(
         &format!("demo manager {MANAGED_TEAM}"),
         today,
     )?;
+    // One team released with the manager's expectation filled in.
+    let reflected = storage::team(&conn, REFLECTED_TEAM)?;
+    let latest = storage::rounds_brief(&conn)?
+        .into_iter()
+        .filter(|r| r.closed_on.is_some())
+        .map(|r| r.id)
+        .max()
+        .unwrap_or(1);
+    let answers = survey
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item.id.clone(), if i % 2 == 0 { 4 } else { 5 }))
+        .collect();
+    let e = storage::Expectation {
+        skipped: false,
+        answers,
+        best: "Tijdens de verbouwing hielpen we elkaar zonder dat iemand het vroeg.".into(),
+        learn: "Of iedereen in overleggen durft te zeggen wat hij denkt.".into(),
+        saved_on: String::new(),
+    };
+    storage::save_expectation(&conn, reflected.key, latest, &e, today)?;
     Ok(Demo {
         live_links,
         advisor_key,
         manager_key,
         managed_team_id: team.id,
+        sheet_path: format!("/team/{}/rounds/{latest}/sheet", reflected.id),
     })
 }
 

@@ -80,6 +80,11 @@ fn print_demo(path: &Path, temporary: bool, base: &str, d: &Demo) {
     println!("Advisor (vertrouwenspersoon), sees every released result:");
     println!("  {base}/a/{}", d.advisor_key);
     println!(
+        "Conversation sheet of {} (its manager gave an expectation; open after the advisor link):",
+        demo::REFLECTED_TEAM
+    );
+    println!("  {base}{}", d.sheet_path);
+    println!(
         "Manager of {}, sees only that team (its latest closed round awaits the advisor's release):",
         demo::MANAGED_TEAM
     );
