@@ -72,7 +72,13 @@ pub struct Demo {
     pub manager_key: String,
     /// The id of the manager's team.
     pub managed_team_id: String,
+    /// The conversation sheet's address of the team whose manager already
+    /// gave an expectation for its latest round.
+    pub sheet_path: String,
 }
+
+/// The team whose manager gave an expectation for the latest round.
+pub const REFLECTED_TEAM: &str = "Verpleging Zuid";
 
 /// The team whose manager gets a demo key.
 pub const MANAGED_TEAM: &str = "Verpleging Noord";
@@ -104,11 +110,34 @@ pub fn create(
         &format!("demo manager {MANAGED_TEAM}"),
         today,
     )?;
+    // One team released with the manager's expectation filled in.
+    let reflected = storage::team(&conn, REFLECTED_TEAM)?;
+    let latest = storage::rounds_brief(&conn)?
+        .into_iter()
+        .filter(|r| r.closed_on.is_some())
+        .map(|r| r.id)
+        .max()
+        .unwrap_or(1);
+    let answers = survey
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item.id.clone(), if i % 2 == 0 { 4 } else { 5 }))
+        .collect();
+    let e = storage::Expectation {
+        skipped: false,
+        answers,
+        best: "Tijdens de verbouwing hielpen we elkaar zonder dat iemand het vroeg.".into(),
+        learn: "Of iedereen in overleggen durft te zeggen wat hij denkt.".into(),
+        saved_on: String::new(),
+    };
+    storage::save_expectation(&conn, reflected.key, latest, &e, today)?;
     Ok(Demo {
         live_links,
         advisor_key,
         manager_key,
         managed_team_id: team.id,
+        sheet_path: format!("/team/{}/rounds/{latest}/sheet", reflected.id),
     })
 }
 
@@ -155,7 +184,16 @@ pub fn seed_demo(
                 conn, &mut rng, survey, round.id, team.key, answering, *climate, progress, now,
             )?;
         }
-        storage::close_round(conn, round.id, add_days(opened, 14))?;
+        let closed = add_days(opened, 14);
+        storage::close_round(conn, round.id, closed)?;
+        // Advisor-first release: every team's round was discussed and
+        // released, except the latest one of the managed team, which
+        // awaits its conversation (its manager sees it as pending).
+        for (team, _) in &teams {
+            if m < months - 1 || team.name != MANAGED_TEAM {
+                storage::release(conn, round.id, Some(team.key), "demo advisor", closed)?;
+            }
+        }
     }
     // The open round: some answers in already, one fresh link per team.
     let round = storage::open_round(

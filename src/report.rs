@@ -117,6 +117,10 @@ pub enum View {
     Suppressed,
     /// A round still open: only whether k has been reached.
     Open { k_reached: bool },
+    /// A closed round that the advisor has not yet released to this
+    /// manager (advisor-first release): no number at all, not even whether
+    /// it was suppressed.
+    Pending,
 }
 
 /// The comments of a released result, for a key that may read them.
@@ -144,7 +148,7 @@ impl TeamRound {
     pub fn released(&self) -> Option<&Released> {
         match &self.view {
             View::Released { result, .. } => Some(result),
-            View::Suppressed | View::Open { .. } => None,
+            View::Suppressed | View::Open { .. } | View::Pending => None,
         }
     }
 
@@ -152,7 +156,7 @@ impl TeamRound {
     pub fn scale_points(&self) -> Option<u8> {
         match &self.view {
             View::Released { scale_points, .. } => Some(*scale_points),
-            View::Suppressed | View::Open { .. } => None,
+            View::Suppressed | View::Open { .. } | View::Pending => None,
         }
     }
 
@@ -160,7 +164,7 @@ impl TeamRound {
     pub fn is_reversed(&self, item: &str) -> bool {
         match &self.view {
             View::Released { reversed_items, .. } => reversed_items.iter().any(|i| i == item),
-            View::Suppressed | View::Open { .. } => false,
+            View::Suppressed | View::Open { .. } | View::Pending => false,
         }
     }
 }
@@ -205,6 +209,12 @@ impl Serialize for TeamRound {
             #[serde(flatten)]
             common: Common<'a>,
         }
+        #[derive(Serialize)]
+        struct PendingJson<'a> {
+            status: &'static str,
+            #[serde(flatten)]
+            common: Common<'a>,
+        }
         let common = Common {
             round: &self.round,
             team: &self.team,
@@ -234,6 +244,11 @@ impl Serialize for TeamRound {
             View::Open { k_reached } => OpenJson {
                 status: "open",
                 k_reached: *k_reached,
+                common,
+            }
+            .serialize(s),
+            View::Pending => PendingJson {
+                status: "pending",
                 common,
             }
             .serialize(s),
@@ -531,12 +546,37 @@ struct Reader<'a> {
     conn: &'a Connection,
     org: &'a Org,
     with_comments: bool,
+    /// For a manager under advisor-first release: the rounds released to
+    /// the team. None when every closed round is shown.
+    released: Option<HashSet<i64>>,
+}
+
+/// The rounds a key may see the results of, when not all: a manager under
+/// advisor-first release sees only the rounds released to their team.
+fn released_filter(conn: &Connection, p: Principal, group: &Group) -> Result<Option<HashSet<i64>>> {
+    match p {
+        Principal::Advisor => Ok(None),
+        Principal::Manager { .. } => match storage::release_mode(conn)? {
+            storage::ReleaseMode::AtClose => Ok(None),
+            storage::ReleaseMode::AfterAdvisor => {
+                Ok(Some(storage::released_rounds(conn, group.key)?))
+            }
+        },
+    }
 }
 
 impl Reader<'_> {
     /// A stored result as a typed value.
+    fn pending(&self, round: &Round) -> bool {
+        self.released
+            .as_ref()
+            .is_some_and(|set| !set.contains(&round.id))
+    }
+
     fn stored(&self, round: &Round, group: &Group, row: &ResultRow) -> Result<TeamRound> {
-        let view = if row.released {
+        let view = if self.pending(round) {
+            View::Pending
+        } else if row.released {
             let outcome: Outcome =
                 serde_json::from_str(&row.body).map_err(|e| invalid("stored result", e))?;
             let Outcome::Released(result) = outcome else {
@@ -587,6 +627,16 @@ impl Reader<'_> {
         row: &ResultRow,
         out: &mut String,
     ) -> Result<()> {
+        if self.pending(round) {
+            let _ = write!(
+                out,
+                "{{\"status\":\"pending\",\"round\":{},\"team\":{},\"k\":{}}}",
+                json_text(&round_ref(round))?,
+                json_text(&group.reference())?,
+                round.k
+            );
+            return Ok(());
+        }
         // A hidden group reads the one status and reason, also when an older
         // version stored a reason per cause.
         let hidden;
@@ -696,6 +746,7 @@ pub fn team_round(
         conn,
         org: &org,
         with_comments: sees_comments(conn, p)?,
+        released: released_filter(conn, p, &group)?,
     };
     reader.stored(&round, &group, &row)
 }
@@ -748,6 +799,7 @@ pub fn trend(conn: &Connection, p: Principal, team_id: &str) -> Result<Trend> {
         conn,
         org: &org,
         with_comments: sees_comments(conn, p)?,
+        released: released_filter(conn, p, &group)?,
     };
     let rounds = rows
         .iter()
@@ -767,6 +819,7 @@ pub fn trend_json(conn: &Connection, p: Principal, team_id: &str) -> Result<Stri
         conn,
         org: &org,
         with_comments: sees_comments(conn, p)?,
+        released: released_filter(conn, p, &group)?,
     };
     let mut out = String::with_capacity(
         256 + rows

@@ -1,9 +1,10 @@
 //! Charts: pure, values in, bytes out.
 //!
-//! Three charts, each from its own small input type that knows nothing of
+//! Four charts, each from its own small input type that knows nothing of
 //! JSON or storage: the team's [`Trend`] over rounds (with the run-chart
 //! verdict), the [`RoundDetail`] of one round (diverging stacked bars per
-//! statement) and the advisor's [`Overview`] heatmap of every team × round.
+//! statement), the advisor's [`Overview`] heatmap of every team × round and
+//! the [`Mirror`] of the manager's expectation against the team.
 //! A caller builds the input from what the results layer released to the
 //! viewer and nothing else; hidden rounds, items and cells carry no number.
 //!
@@ -18,6 +19,7 @@
 //! content (the heatmap of 200 teams is a tall, scrolling image).
 
 mod draw;
+mod mirror;
 mod overview;
 mod round;
 pub mod samples;
@@ -31,6 +33,7 @@ use plotters::style::FontStyle;
 
 use crate::domain::lang::Lang;
 
+pub use mirror::{Mirror, MirrorItem};
 pub use overview::{Cell, Overview, OverviewTeam};
 pub use round::{ItemBar, RoundDetail};
 pub use trend::{Trend, TrendRound, TrendValue};
@@ -48,12 +51,19 @@ const MIN_HEIGHT: u32 = 200;
 pub const MAX_SIDE: u32 = 12_000;
 pub const MAX_PIXELS: u64 = 30_000_000;
 
-/// One of the three charts.
+/// One of the four charts.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Chart {
     Trend(Trend),
     Round(RoundDetail),
     Overview(Overview),
+    Mirror(Mirror),
+}
+
+impl From<Mirror> for Chart {
+    fn from(m: Mirror) -> Self {
+        Chart::Mirror(m)
+    }
 }
 
 impl From<Trend> for Chart {
@@ -81,6 +91,7 @@ impl Chart {
             Chart::Trend(t) => t.heading(lang),
             Chart::Round(r) => r.title.clone(),
             Chart::Overview(o) => o.heading(lang),
+            Chart::Mirror(m) => m.title.clone(),
         }
     }
 
@@ -90,6 +101,7 @@ impl Chart {
             Chart::Trend(t) => t.describe(lang),
             Chart::Round(r) => r.describe(lang),
             Chart::Overview(o) => o.describe(lang),
+            Chart::Mirror(m) => m.describe(lang),
         }
     }
 
@@ -101,6 +113,7 @@ impl Chart {
             Chart::Trend(t) => trend::natural_height(t, width, lang),
             Chart::Round(r) => round::natural_height(r, width, s, lang),
             Chart::Overview(o) => overview::natural_height(o, width, s),
+            Chart::Mirror(m) => mirror::natural_height(m, width, lang),
         }
     }
 }
@@ -160,6 +173,7 @@ fn render<DB: DrawingBackend>(
         Chart::Trend(t) => trend::draw(&pen, t, lang)?,
         Chart::Round(r) => round::draw(&pen, r, lang)?,
         Chart::Overview(o) => overview::draw(&pen, o, lang)?,
+        Chart::Mirror(m) => mirror::draw(&pen, m, lang)?,
     }
     area.present().map_err(draw::fail)
 }

@@ -121,6 +121,9 @@ pub enum Command {
         /// The organisation's time zone, an IANA name like Europe/Amsterdam: rounds close at the end of their closing day there
         #[arg(long, value_name = "ZONE")]
         tz: Option<String>,
+        /// When a closed round's results reach a team's manager: after the advisor releases them (`spiegel round release`), or at close
+        #[arg(long, value_enum)]
+        release: Option<ReleaseArg>,
         /// Automatic retention: the server purges the raw responses (answers and comments) of rounds closed more than N months ago, daily and at start, keeping their released results; 0 turns it off
         #[arg(long, value_name = "N")]
         retain_months: Option<u32>,
@@ -137,6 +140,21 @@ pub enum Command {
     /// Draw a chart as an advisor sees it, as SVG or PNG (from --out's extension)
     #[command(subcommand)]
     Chart(ChartCommand),
+    /// Write the conversation sheet of a team and round (one A4 page, self-contained HTML)
+    Sheet {
+        /// The team (name or id)
+        #[arg(long)]
+        team: String,
+        /// The round's id
+        #[arg(long)]
+        round: i64,
+        /// The new .html file to write
+        #[arg(long)]
+        out: PathBuf,
+        /// The sheet's language: nl or en
+        #[arg(long, default_value = "nl", value_parser = ["nl", "en"])]
+        lang: String,
+    },
     /// Print the audit log of set-up actions (what, which key's label, which day)
     Audit {
         /// Print JSON
@@ -178,6 +196,17 @@ pub enum ChartCommand {
     /// One team's closed round, statement by statement
     Round {
         /// The team (name or id; `organisation` for the whole organisation)
+        #[arg(long)]
+        team: String,
+        /// The round's id
+        #[arg(long)]
+        round: i64,
+        #[command(flatten)]
+        file: ChartFile,
+    },
+    /// The manager's expectation against the team's answers in a released round (the mirror)
+    Mirror {
+        /// The team (name or id)
         #[arg(long)]
         team: String,
         /// The round's id
@@ -292,6 +321,14 @@ pub enum RoundCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Release a closed round's results to the teams' managers (recorded, cannot be undone)
+    Release {
+        /// The round's id
+        id: i64,
+        /// Only this team (name or id) [default: every team of the round]
+        #[arg(long)]
+        team: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -328,6 +365,12 @@ pub enum KeyCommand {
 pub enum ExportFormat {
     /// One row per group and figure
     Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReleaseArg {
+    AfterAdvisor,
+    AtClose,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -35,6 +35,17 @@ pub fn run(g: &Global, cmd: ChartCommand) -> anyhow::Result<()> {
                 Err(e) => Err(e.into()),
             }
         }),
+        ChartCommand::Mirror { team, round, file } => draw(g, &file, |conn, lang| {
+            let id = team_id(conn, &team)?;
+            storage::round(conn, round).with_context(|| format!("there is no round {round}"))?;
+            match charting::mirror(conn, Principal::Advisor, &id, round, lang) {
+                Ok(c) => Ok(c.into()),
+                Err(ChartError::Storage(StorageError::NotFound { .. })) => {
+                    bail!("{team} has no result in round {round} (it did not take part)")
+                }
+                Err(e) => Err(e.into()),
+            }
+        }),
         ChartCommand::Overview { file } => draw(g, &file, |conn, _| {
             Ok(charting::overview(conn, Principal::Advisor)?.into())
         }),
@@ -69,5 +80,33 @@ fn draw(
     let body = charting::render(&chart, format, lang, file.width, file.height)?;
     sink.finish(&body)?;
     println!("wrote {} ({})", file.out.display(), chart.title(lang));
+    Ok(())
+}
+
+/// `spiegel sheet`: the conversation sheet as a self-contained HTML file.
+pub fn sheet(
+    g: &Global,
+    team: &str,
+    round: i64,
+    out: &std::path::Path,
+    lang: &str,
+) -> anyhow::Result<()> {
+    let lang = Lang::from_code(lang).unwrap_or_default();
+    let sink = outfile::Output::create(Some(out))?;
+    let conn = g.open()?;
+    let id = storage::team(&conn, team)?.id;
+    storage::round(&conn, round).with_context(|| format!("there is no round {round}"))?;
+    let self_check = crate::catalog::Catalog::load(g.surveys.as_deref())
+        .ok()
+        .and_then(|c| c.get(crate::web::reflection::SELF_CHECK));
+    let html = match crate::web::sheet::sheet(&conn, &id, round, lang, self_check.as_deref()) {
+        Ok(h) => h,
+        Err(ChartError::Storage(StorageError::NotFound { .. })) => {
+            bail!("{team} has no result in round {round} (it did not take part)")
+        }
+        Err(e) => return Err(e.into()),
+    };
+    sink.finish(html.as_bytes())?;
+    println!("wrote {}", out.display());
     Ok(())
 }

@@ -151,12 +151,26 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             comments_to_managers,
             k,
             tz,
+            release,
             retain_months,
-        } => setup::settings(&g, comments_to_managers, k, tz.as_deref(), retain_months),
+        } => setup::settings(
+            &g,
+            comments_to_managers,
+            k,
+            tz.as_deref(),
+            release,
+            retain_months,
+        ),
         Command::Purge { before, dry_run } => purge::purge(&g, &before, dry_run),
         Command::Audit { json } => setup::audit(&g, json),
         Command::Backup { to } => setup::backup(&g, &to),
         Command::Chart(cmd) => charts::run(&g, cmd),
         Command::Healthcheck { addr, timeout } => health::check(&addr, timeout),
+        Command::Sheet {
+            team,
+            round,
+            out,
+            lang,
+        } => charts::sheet(&g, &team, round, &out, &lang),
     }
 }

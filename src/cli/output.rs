@@ -60,6 +60,9 @@ pub fn results_table(results: &[TeamRound]) -> String {
             View::Suppressed => {
                 let _ = writeln!(out, "{team}: suppressed ({HIDDEN})");
             }
+            View::Pending => {
+                let _ = writeln!(out, "{team}: pending (not yet released by the advisor)");
+            }
             View::Open { k_reached } => {
                 let reached = if *k_reached {
                     "k reached"
@@ -198,6 +201,10 @@ pub fn export_csv(results: &[TeamRound]) -> String {
             }
             View::Open { .. } => {
                 let _ = writeln!(out, "{prefix},open,group,,,,,,,,,,,,");
+                continue;
+            }
+            View::Pending => {
+                let _ = writeln!(out, "{prefix},pending,group,,,,,,,,,,,,");
                 continue;
             }
         };

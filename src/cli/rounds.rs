@@ -19,7 +19,57 @@ pub fn run(g: &Global, cmd: RoundCommand) -> anyhow::Result<()> {
         } => open(g, &survey, title, &teams, all, closes.as_deref()),
         RoundCommand::Close { id } => close(g, id),
         RoundCommand::List { json } => list(g, json),
+        RoundCommand::Release { id, team } => release(g, id, team.as_deref()),
     }
+}
+
+fn release(g: &Global, id: i64, team: Option<&str>) -> anyhow::Result<()> {
+    let mut conn = g.open()?;
+    let round = storage::round(&conn, id)?;
+    let team = team.map(|t| storage::team(&conn, t)).transpose()?;
+    let today = today(&conn)?;
+    let newly = storage::release(
+        &mut conn,
+        id,
+        team.as_ref().map(|t| t.key),
+        storage::COMMAND_LINE,
+        today,
+    )?;
+    let teams = storage::teams(&conn)?;
+    let name = |key: i64| {
+        teams
+            .iter()
+            .find(|t| t.key == key)
+            .map(|t| t.id.clone())
+            .unwrap_or_else(|| key.to_string())
+    };
+    for rel in storage::round_releases(&conn, id)? {
+        if team.as_ref().is_some_and(|t| t.key != rel.team_id) {
+            continue;
+        }
+        let word = if newly.contains(&rel.team_id) {
+            "released"
+        } else {
+            "was released already"
+        };
+        println!(
+            "round {} ({:?}) {word} to the manager of {} on {} by {}",
+            round.id,
+            round.title,
+            name(rel.team_id),
+            rel.released_on,
+            rel.released_by
+        );
+    }
+    if !newly.is_empty() {
+        let names: Vec<String> = newly.iter().map(|k| name(*k)).collect();
+        let what = format!(
+            "round {id} released to the managers of {}",
+            names.join(", ")
+        );
+        storage::record(&conn, today, storage::COMMAND_LINE, &what)?;
+    }
+    Ok(())
 }
 
 fn open(

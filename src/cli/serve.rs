@@ -79,7 +79,15 @@ fn print_demo(path: &Path, temporary: bool, base: &str, d: &Demo) {
     println!();
     println!("Advisor (vertrouwenspersoon), sees every released result:");
     println!("  {base}/a/{}", d.advisor_key);
-    println!("Manager of {}, sees only that team:", demo::MANAGED_TEAM);
+    println!(
+        "Conversation sheet of {} (its manager gave an expectation; open after the advisor link):",
+        demo::REFLECTED_TEAM
+    );
+    println!("  {base}{}", d.sheet_path);
+    println!(
+        "Manager of {}, sees only that team (its latest closed round awaits the advisor's release):",
+        demo::MANAGED_TEAM
+    );
     println!("  {base}/m/{}", d.manager_key);
     println!();
     println!("The JSON API takes the same keys:");

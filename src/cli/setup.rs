@@ -92,6 +92,7 @@ pub fn settings(
     comments_to_managers: Option<OnOff>,
     k: Option<u32>,
     tz: Option<&str>,
+    release: Option<super::ReleaseArg>,
     retain_months: Option<u32>,
 ) -> anyhow::Result<()> {
     let zone = tz.map(parse_zone).transpose()?;
@@ -130,6 +131,18 @@ pub fn settings(
         };
         storage::record(&conn, today, storage::COMMAND_LINE, &what)?;
     }
+    if let Some(r) = release {
+        let mode = match r {
+            super::ReleaseArg::AfterAdvisor => storage::ReleaseMode::AfterAdvisor,
+            super::ReleaseArg::AtClose => storage::ReleaseMode::AtClose,
+        };
+        if storage::release_mode(&conn)? != mode {
+            let today = storage::today(&conn, Timestamp::now())?;
+            storage::set_release_mode(&mut conn, mode, storage::COMMAND_LINE, today)?;
+            let what = format!("release to managers set to {}", mode.word());
+            storage::record(&conn, today, storage::COMMAND_LINE, &what)?;
+        }
+    }
     let org = storage::org(&conn)?;
     println!("organisation: {}", org.name);
     println!("k: {}", org.k);
@@ -139,6 +152,17 @@ pub fn settings(
             "on"
         } else {
             "off"
+        }
+    );
+    let mode = storage::release_mode(&conn)?;
+    println!(
+        "release: {} ({})",
+        mode.word(),
+        match mode {
+            storage::ReleaseMode::AfterAdvisor => {
+                "a closed round reaches a team's manager once an advisor releases it"
+            }
+            storage::ReleaseMode::AtClose => "a closed round reaches a team's manager at close",
         }
     );
     println!(

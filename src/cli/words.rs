@@ -54,6 +54,9 @@ fn conflict(c: &Conflict) -> String {
         }
         Conflict::RoundWithoutTeams => format!("{c}; add teams with `spiegel team add`"),
         Conflict::RoundClosed { .. } => format!("{c}; open a new round with `spiegel round open`"),
+        Conflict::RoundStillOpen { round } => {
+            format!("{c}; close it first with `spiegel round close {round}`")
+        }
         Conflict::NotErased { round, .. } => format!(
             "{c}. Free disk space (and end other programs that hold the database open), then \
              run `spiegel round close {round}` again"

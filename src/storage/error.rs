@@ -51,6 +51,8 @@ pub enum Conflict {
     ClosesInThePast { closes_on: Date, today: Date },
     #[error("round {round} is closed")]
     RoundClosed { round: i64 },
+    #[error("round {round} is still open: only a closed round can be released")]
+    RoundStillOpen { round: i64 },
     #[error("round {round} was closed already on {on}")]
     RoundClosedAlready { round: i64, on: Date },
     #[error("this team does not take part in round {round} (teams: {})", teams.join(", "))]

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_erased.sql"),
     include_str!("migrations/007_time_zone.sql"),
     include_str!("migrations/008_audit.sql"),
+    include_str!("migrations/009_conversation.sql"),
     include_str!("migrations/010_retention.sql"),
 ];
 

@@ -44,6 +44,14 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/teams/{id}/rounds/{round}/chart.png",
             get(round_png),
         )
+        .route(
+            "/api/v1/teams/{id}/rounds/{round}/mirror/chart.svg",
+            get(mirror_svg),
+        )
+        .route(
+            "/api/v1/teams/{id}/rounds/{round}/mirror/chart.png",
+            get(mirror_png),
+        )
         .route("/api/v1/overview/chart.svg", get(overview_svg))
         .route("/api/v1/overview/chart.png", get(overview_png))
 }
@@ -192,7 +200,9 @@ impl From<ChartError> for ApiError {
             ChartError::UnknownSurvey { .. }
             | ChartError::UnknownDimension { .. }
             | ChartError::NoRounds { .. }
-            | ChartError::Open { .. } => ApiError(StatusCode::NOT_FOUND, "not found"),
+            | ChartError::Open { .. }
+            | ChartError::Pending { .. }
+            | ChartError::NoMirror { .. } => ApiError(StatusCode::NOT_FOUND, "not found"),
         }
     }
 }
@@ -296,6 +306,44 @@ async fn round_chart(
         .read(move |c| Ok(charting::round(c, p, &id, round, lang)))
         .await??;
     chart_response(chart.into(), format, lang, &q).await
+}
+
+async fn mirror_chart(
+    state: AppState,
+    p: Principal,
+    (id, round): (String, String),
+    lang: Lang,
+    q: ChartQuery,
+    format: Format,
+) -> Result<Response, ApiError> {
+    let round: i64 = round
+        .parse()
+        .map_err(|_| ApiError(StatusCode::NOT_FOUND, "not found"))?;
+    let chart = state
+        .db
+        .read(move |c| Ok(charting::mirror(c, p, &id, round, lang)))
+        .await??;
+    chart_response(chart.into(), format, lang, &q).await
+}
+
+async fn mirror_svg(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(path): Path<(String, String)>,
+    Language(lang): Language,
+    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    mirror_chart(state, p, path, lang, query(q)?, Format::Svg).await
+}
+
+async fn mirror_png(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(path): Path<(String, String)>,
+    Language(lang): Language,
+    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    mirror_chart(state, p, path, lang, query(q)?, Format::Png).await
 }
 
 async fn round_svg(

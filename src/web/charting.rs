@@ -41,6 +41,12 @@ pub enum ChartError {
     /// A round that still takes answers has nothing to draw.
     #[error("round {round} is still open; its chart exists only after it closes")]
     Open { round: i64 },
+    /// A closed round not yet released to this manager: nothing to draw.
+    #[error("round {round} is not yet released to this team's manager")]
+    Pending { round: i64 },
+    /// No mirror: the manager gave no expectation (or skipped the step).
+    #[error("the manager of {team} gave no expectation for round {round}")]
+    NoMirror { team: String, round: i64 },
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -176,6 +182,7 @@ pub fn trend_chart(
         .map(|r| TrendRound {
             label: r.round.title.clone(),
             value: match r.released().map(|res| figure(res, dimension)) {
+                _ if r.view == View::Pending => TrendValue::Pending,
                 Some(Some(f)) => TrendValue::Released {
                     mean: f.mean,
                     ci: f.ci,
@@ -220,6 +227,7 @@ pub fn round_chart(r: &TeamRound, survey: &Survey, lang: Lang) -> Result<RoundDe
     };
     let items = match &r.view {
         View::Open { .. } => return Err(ChartError::Open { round: r.round.id }),
+        View::Pending => return Err(ChartError::Pending { round: r.round.id }),
         View::Suppressed => survey
             .items
             .iter()
@@ -424,8 +432,10 @@ pub fn round(
     lang: Lang,
 ) -> Result<RoundDetail, ChartError> {
     let r = report::team_round(conn, p, team_id, round_id)?;
-    if matches!(r.view, View::Open { .. }) {
-        return Err(ChartError::Open { round: round_id });
+    match r.view {
+        View::Open { .. } => return Err(ChartError::Open { round: round_id }),
+        View::Pending => return Err(ChartError::Pending { round: round_id }),
+        View::Released { .. } | View::Suppressed => {}
     }
     let survey = round_survey(conn, round_id)?;
     round_chart(&r, &survey, lang)
@@ -496,6 +506,80 @@ pub fn render(
         Format::Svg => charts::svg(chart, lang, width, height).map(String::into_bytes),
         Format::Png => charts::png(chart, lang, width, height),
     }
+}
+
+/// A gap of at least this many scale points is flagged in the mirror.
+pub const MIRROR_THRESHOLD: f64 = 0.5;
+
+/// The mirror of one team-round for key `p`: the manager's expectation per
+/// statement of the team survey against the team's mean (both
+/// reverse-scored: higher is more favourable). Absent when the round is
+/// not released to `p`, or the manager gave no expectation.
+pub fn mirror(
+    conn: &Connection,
+    p: Principal,
+    team_id: &str,
+    round_id: i64,
+    lang: Lang,
+) -> Result<charts::Mirror, ChartError> {
+    let r = report::team_round(conn, p, team_id, round_id)?;
+    let result = match &r.view {
+        View::Released { result, .. } => result.clone(),
+        View::Open { .. } => return Err(ChartError::Open { round: round_id }),
+        View::Pending => return Err(ChartError::Pending { round: round_id }),
+        View::Suppressed => {
+            return Err(ChartError::NoMirror {
+                team: r.team.name.clone(),
+                round: round_id,
+            });
+        }
+    };
+    let no_mirror = || ChartError::NoMirror {
+        team: r.team.name.clone(),
+        round: round_id,
+    };
+    let team = storage::team(conn, team_id).map_err(|_| no_mirror())?;
+    let e = storage::expectation(conn, team.key, round_id)?
+        .filter(|e| !e.skipped)
+        .ok_or_else(no_mirror)?;
+    let survey = round_survey(conn, round_id)?;
+    let points = survey.scale.points;
+    let items: Vec<charts::MirrorItem> = survey
+        .items
+        .iter()
+        .filter_map(|item| {
+            let given = f64::from(*e.answers.get(&item.id)?);
+            let expected = if item.reverse {
+                f64::from(points) + 1.0 - given
+            } else {
+                given
+            };
+            let team = result
+                .items
+                .iter()
+                .find(|i| i.id() == item.id)
+                .and_then(Part::figure)
+                .map(|f| f.mean);
+            Some(charts::MirrorItem {
+                text: item.text.get(lang).to_string(),
+                expected,
+                team,
+            })
+        })
+        .collect();
+    if items.is_empty() {
+        return Err(no_mirror());
+    }
+    let title = format!(
+        "{} — {}: {}",
+        r.team.name,
+        r.round.title,
+        match lang {
+            Lang::Nl => "verwachting en team",
+            Lang::En => "expectation and team",
+        }
+    );
+    Ok(charts::Mirror::new(title, points, MIRROR_THRESHOLD, items))
 }
 
 /// Drawn SVGs by the exact input they were drawn from, so a page that many

@@ -19,6 +19,7 @@ use super::extract::{COOKIE, Language, Refusal, identify, now};
 use super::limit::UnknownSecret;
 use super::page_error::{InLang, PageError, PageFailure};
 use super::pages::{self, layout};
+use super::reflection::{self, SessionToken};
 use super::texts::{Texts, texts};
 use super::{AppState, STYLE_HREF};
 use crate::charts::{self, Chart};
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/m/{key}", get(manager_entry))
         .route("/overzicht", get(overview_page))
         .route("/team/{id}", get(team_page))
+        .route("/team/{id}/rounds/{round}/sheet", get(sheet_page))
 }
 
 async fn advisor_entry(state: State<AppState>, path: Path<String>, lang: Language) -> Response {
@@ -193,6 +195,8 @@ fn page(lang: Lang, title: &str, body: Markup) -> Response {
 #[derive(Debug, Default, serde::Deserialize)]
 struct TeamQuery {
     survey: Option<String>,
+    /// Show the manager's reflection form again (to change it).
+    reflect: Option<String>,
 }
 
 /// The widths a chart is drawn at in a page: a phone's column (360 px less
@@ -238,20 +242,85 @@ fn chart_figure(
     })
 }
 
+/// What the advisor's team page offers for advisor-first release: the
+/// closed rounds not yet released to the team's manager, and the releases
+/// made (round title, day, who).
+#[derive(Default)]
+struct Releasing {
+    unreleased: Vec<(i64, String)>,
+    done: Vec<(String, String, String)>,
+}
+
+fn releasing(
+    c: &rusqlite::Connection,
+    team_id: &str,
+    rounds: &[TeamRound],
+) -> storage::Result<Releasing> {
+    let Ok(team) = storage::team(c, team_id) else {
+        // The organisation has no manager: nothing to release.
+        return Ok(Releasing::default());
+    };
+    let released = storage::released_rounds(c, team.key)?;
+    let mut out = Releasing::default();
+    for r in rounds.iter().filter(|r| r.round.closed_on.is_some()) {
+        if released.contains(&r.round.id) {
+            if let Some(rel) = storage::team_release(c, team.key, r.round.id)? {
+                out.done
+                    .push((r.round.title.clone(), rel.released_on, rel.released_by));
+            }
+        } else if storage::release_mode(c)? == storage::ReleaseMode::AfterAdvisor {
+            out.unreleased.push((r.round.id, r.round.title.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// The conversation sheet (advisors only; anyone else: not found).
+async fn sheet_page(
+    State(state): State<AppState>,
+    Viewer(p): Viewer,
+    Path((id, round)): Path<(String, i64)>,
+    Language(lang): Language,
+) -> Result<Response, PageError> {
+    if !p.sees_organisation() {
+        return Err(PageError::new(lang, PageFailure::NotFound));
+    }
+    let self_check = reflection::self_check(&state);
+    let html = state
+        .db
+        .read(move |c| {
+            Ok(super::sheet::sheet(
+                c,
+                &id,
+                round,
+                lang,
+                self_check.as_deref(),
+            ))
+        })
+        .await
+        .in_lang(lang)?
+        .map_err(|_| PageError::new(lang, PageFailure::NotFound))?;
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+}
+
 async fn team_page(
     State(state): State<AppState>,
     Viewer(p): Viewer,
+    setup: Result<super::setup::Setup, Response>,
     Path(id): Path<String>,
     Language(lang): Language,
+    SessionToken(session_token): SessionToken,
     query: Result<Query<TeamQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
+    let form_token = setup.ok().map(|s| s.token());
+    let self_check = reflection::self_check(&state);
     let q = query.map(|Query(q)| q).unwrap_or_default();
     let tq = TrendQuery {
         survey: q.survey.clone(),
         dimension: None,
     };
     let team_id = id.clone();
-    let (sel, open, latest) = state
+    let (sel, open, latest, rel, expectation, held, mirror) = state
         .db
         .read(move |c| {
             let sel = match charting::load_trend(c, p, &team_id, &tq, lang) {
@@ -272,12 +341,41 @@ async fn team_page(
                 Some(r) => Some((r.clone(), charting::round_survey(c, r.round.id)?)),
                 None => None,
             };
-            Ok((sel, open, latest))
+            let rel = if p.sees_organisation() {
+                releasing(c, &team_id, &sel.trend.rounds)?
+            } else {
+                Releasing::default()
+            };
+            let (expectation, held) = match (&latest, storage::team(c, &team_id)) {
+                (Some((r, _)), Ok(t)) => (
+                    storage::expectation(c, t.key, r.round.id)?,
+                    storage::held(c, t.key, r.round.id)?,
+                ),
+                _ => (None, None),
+            };
+            let mirror = match &latest {
+                Some((r, _)) => charting::mirror(c, p, &team_id, r.round.id, lang).ok(),
+                None => None,
+            };
+            Ok((sel, open, latest, rel, expectation, held, mirror))
         })
         .await
         .in_lang(lang)?;
     let tt = t(lang);
     let name = &sel.trend.team.name;
+    // A manager meets a released round first with the reflection step
+    // (browser sessions only: the form needs the session's token).
+    if let (Principal::Manager { .. }, Some((r, survey)), Some(token)) =
+        (p, &latest, &session_token)
+        && held.is_none()
+        && (expectation.is_none() || q.reflect.is_some())
+    {
+        let body = html! {
+            h1 { (name) }
+            (reflection::form(lang, &id, &r.round, survey, self_check.as_deref(), token, expectation.as_ref()))
+        };
+        return Ok(page(lang, &format!("{} · {name}", tt.team), body));
+    }
     let rounds = &sel.trend.rounds;
     // Rounds of surveys with different scales: each score names its own.
     let scale = common_scale(rounds);
@@ -317,6 +415,13 @@ async fn team_page(
         }
         None => None,
     };
+    let mirror_figure = match (mirror, &latest) {
+        (Some(m), Some((r, _))) => {
+            let base = format!("/api/v1/teams/{id}/rounds/{}/mirror/chart", r.round.id);
+            Some(chart_figure(&Chart::Mirror(m), lang, &base, "", None)?)
+        }
+        _ => None,
+    };
     let body = html! {
         @if p.sees_organisation() {
             p { a href={ "/overzicht?lang=" (lang.code()) } { "← " (tt.overview) } }
@@ -326,6 +431,25 @@ async fn team_page(
         @for o in &open {
             @if let View::Open { k_reached } = o.view {
                 p.status { (o.round.title) ": " (tt.open) ", " (open_text(k_reached, lang)) }
+            }
+        }
+        @for r in rounds.iter().filter(|r| r.view == View::Pending) {
+            p.status.pending { (r.round.title) ": " (tt.pending_notice) }
+        }
+        @if let Some(token) = &form_token {
+            @for (round, title) in &rel.unreleased {
+                form.release method="post" action={ "/beheer/vrijgeven?lang=" (lang.code()) } {
+                    input type="hidden" name=(super::setup::TOKEN_FIELD) value=(token);
+                    input type="hidden" name="team" value=(id);
+                    input type="hidden" name="round" value=(round);
+                    p { (title) ": " (tt.release_explain) }
+                    button type="submit" { (tt.release_button) ": " (title) }
+                }
+            }
+        }
+        @if p.sees_organisation() {
+            @for (title, day, who) in &rel.done {
+                p.status { (title) ": " ((tt.released_on)(day, who)) }
             }
         }
         h2 {
@@ -361,10 +485,33 @@ async fn team_page(
                                     }
                                     View::Suppressed => { td.hidden colspan="3" { (hidden_text(lang)) } }
                                     View::Open { k_reached } => { td.hidden colspan="3" { (open_text(*k_reached, lang)) } }
+                                    View::Pending => { td.hidden colspan="3" { (tt.pending) } }
                                 }
                             }
                         }
                     }
+                }
+            }
+        }
+        @if let (Some(e), Some((_, survey))) = (&expectation, &latest) {
+            (reflection::summary(lang, e, Some(survey), self_check.as_deref()))
+            @if let Some(f) = mirror_figure { (f) }
+            @if !p.sees_organisation() && session_token.is_some() && held.is_none() {
+                p { a href={ "/team/" (id) "?reflect=1&lang=" (lang.code()) } { (tt.reflection_change) } }
+            }
+        }
+        @if let (Some((r, _)), true) = (&latest, id != report::ORGANISATION_ID) {
+            @if p.sees_organisation() {
+                p { a href={ "/team/" (id) "/rounds/" (r.round.id) "/sheet?lang=" (lang.code()) } { (tt.sheet_link) ": " (r.round.title) } }
+            }
+            @if let Some((who, day)) = &held {
+                p.status { (r.round.title) ": " ((tt.held_on)(day, who)) }
+            } @else if let Some(token) = &form_token {
+                form.held method="post" action={ "/beheer/gesprek-gehouden?lang=" (lang.code()) } {
+                    input type="hidden" name=(super::setup::TOKEN_FIELD) value=(token);
+                    input type="hidden" name="team" value=(id);
+                    input type="hidden" name="round" value=(r.round.id);
+                    button type="submit" { (tt.held_button) ": " (r.round.title) }
                 }
             }
         }
@@ -406,7 +553,7 @@ fn round_detail(
     let score = score_heading(r.scale_points(), lang);
     let comments = match &r.view {
         View::Released { comments, .. } => comments.as_ref(),
-        View::Suppressed | View::Open { .. } => None,
+        View::Suppressed | View::Open { .. } | View::Pending => None,
     };
     html! {
         h2 { (tt.latest) ": " (r.round.title) }

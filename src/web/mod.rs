@@ -8,7 +8,9 @@ mod extract;
 pub mod limit;
 pub mod page_error;
 pub mod pages;
+pub mod reflection;
 mod setup;
+pub mod sheet;
 mod survey;
 pub mod texts;
 
@@ -109,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .route("/s/{token}", get(survey::form).post(survey::submit))
         .merge(dashboard::routes())
         .merge(setup::router())
+        .merge(reflection::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             limit::guard_pages,

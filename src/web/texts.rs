@@ -77,6 +77,23 @@ pub struct Texts {
     pub latest: &'static str,
     pub participation: &'static str,
     pub intro_manager: &'static str,
+    /// A closed round not yet released to the manager (advisor-first).
+    pub pending: &'static str,
+    /// The manager's link to change their reflection.
+    pub reflection_change: &'static str,
+    /// The advisor's button: the conversation about the round was held.
+    pub held_button: &'static str,
+    /// The advisor's link to the printable conversation sheet.
+    pub sheet_link: &'static str,
+    /// "conversation held on {day} ({who}); the manager's reflection is final".
+    pub held_on: fn(&str, &str) -> String,
+    /// The manager's notice for such a round, after its title.
+    pub pending_notice: &'static str,
+    /// The advisor's release button and its explanation.
+    pub release_button: &'static str,
+    pub release_explain: &'static str,
+    /// "released to the manager on {day} by {who}".
+    pub released_on: fn(&str, &str) -> String,
     pub intro_advisor: &'static str,
 
     // ---- charts ----
@@ -195,6 +212,17 @@ pub const NL: Texts = Texts {
     latest: "Laatste ronde met uitkomsten",
     participation: "deelname",
     intro_manager: "Wat je team heeft geantwoord, alleen als minstens k collega's antwoordden en pas na het sluiten van een ronde.",
+    pending: "nog niet vrijgegeven",
+    reflection_change: "Mijn verwachting en reflectie aanpassen",
+    held_button: "Gesprek met de manager gehouden",
+    sheet_link: "Gesprekskaart (afdrukken)",
+    held_on: |day, who| {
+        format!("gesprek gehouden op {day} ({who}); de reflectie van de manager ligt vast")
+    },
+    pending_notice: "deze ronde is gesloten. De uitkomsten bespreek je eerst met je vertrouwenspersoon; daarna zie je ze hier.",
+    release_button: "Vrijgeven aan de manager",
+    release_explain: "De manager van dit team ziet deze uitkomsten pas na vrijgeven, bij voorkeur in of na jullie gesprek. Vrijgeven kan niet worden teruggedraaid.",
+    released_on: |day, who| format!("vrijgegeven aan de manager op {day} door {who}"),
     intro_advisor: "Elke cel is een team in een ronde. Verborgen cellen hebben te weinig antwoorden, of beschermen een kleinere groep tegen aftrekken.",
 
     overall_score: "Totaalscore",
@@ -279,6 +307,17 @@ pub const EN: Texts = Texts {
     latest: "Latest round with results",
     participation: "participation",
     intro_manager: "What your team answered, only when at least k colleagues answered and only after a round has closed.",
+    pending: "not yet released",
+    reflection_change: "Change my expectation and reflection",
+    held_button: "Conversation with the manager held",
+    sheet_link: "Conversation sheet (print)",
+    held_on: |day, who| {
+        format!("conversation held on {day} ({who}); the manager's reflection is final")
+    },
+    pending_notice: "this round has closed. You will first discuss its results with your advisor; after that you will see them here.",
+    release_button: "Release to the manager",
+    release_explain: "This team's manager sees these results only once they are released, preferably in or after your conversation. A release cannot be undone.",
+    released_on: |day, who| format!("released to the manager on {day} by {who}"),
     intro_advisor: "Each cell is a team in a round. Hidden cells have too few answers, or protect a smaller group from subtraction.",
 
     overall_score: "Overall score",

@@ -532,6 +532,7 @@ fn demo_serves_a_live_survey_link() {
     use std::io::BufRead;
     let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut link = None;
+    let mut sheet: Option<String> = None;
     let mut keys: Vec<(String, String)> = Vec::new();
     let mut line = String::new();
     while reader.read_line(&mut line).unwrap() > 0 {
@@ -541,6 +542,11 @@ fn demo_serves_a_live_survey_link() {
             {
                 keys.push((role.to_string(), line[pos + 3..].trim().to_string()));
             }
+        }
+        if let Some(pos) = line.find("/team/")
+            && line.contains("/sheet")
+        {
+            sheet = Some(line[pos..].trim().to_string());
         }
         if let Some(pos) = line.find("http://")
             && line.contains("/s/")
@@ -596,6 +602,18 @@ fn demo_serves_a_live_survey_link() {
         12,
         "a year of monthly rounds"
     );
+    // Advisor-first release: the latest round awaits its conversation.
+    let rounds = trend["rounds"].as_array().unwrap();
+    assert_eq!(rounds[11]["status"], "pending", "{}", rounds[11]);
+    assert!(rounds[..11].iter().all(|r| r["status"] != "pending"));
+    let sheet = sheet.expect("the demo prints the sheet URL");
+    let s = bearer(&key("/a/"), &sheet);
+    assert_eq!(s.status, 200, "{}", s.body);
+    assert!(s.body.contains("Gesprekskaart") && s.body.contains("verbouwing"));
+    let mirror = sheet
+        .replace("/team/", "/api/v1/teams/")
+        .replace("/sheet", "/mirror/chart.svg");
+    assert_eq!(bearer(&key("/a/"), &mirror).status, 200, "{mirror}");
     assert_eq!(bearer(&manager, "/api/v1/overview").status, 404);
     let _ = child.kill();
     let _ = child.wait();

@@ -13,6 +13,7 @@ mod hardening;
 mod openapi;
 mod properties;
 mod purge;
+mod release;
 mod results;
 mod server;
 mod setup;

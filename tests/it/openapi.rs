@@ -468,6 +468,15 @@ fn open() -> Value {
     })
 }
 
+fn pending() -> Value {
+    json!({
+        "status": "pending",
+        "round": round_ref(),
+        "team": team_ref(),
+        "k": 5
+    })
+}
+
 fn cell_released() -> Value {
     json!({"team": "support-north", "round": 7, "status": "released", "respondents": 8, "score": 5.4})
 }
@@ -537,7 +546,13 @@ fn examples() -> Vec<(&'static str, Value)> {
         ("TeamRoundResult", unreleased_parts),
         ("TeamRoundResult", suppressed()),
         ("TeamRoundResult", open()),
+        ("TeamRoundPending", pending()),
+        ("TeamRoundResult", pending()),
         ("Trend", trend()),
+        (
+            "Trend",
+            json!({"team": team_ref(), "rounds": [pending(), released()]}),
+        ),
         ("Trend", json!({"team": team_ref(), "rounds": []})),
         ("CellReleased", cell_released()),
         ("CellSuppressed", cell_suppressed()),
@@ -664,6 +679,7 @@ fn openapi_valid_examples_pass() {
         ("/teams/{id}/rounds/{round}", released()),
         ("/teams/{id}/rounds/{round}", suppressed()),
         ("/teams/{id}/rounds/{round}", open()),
+        ("/teams/{id}/rounds/{round}", pending()),
         ("/teams/{id}/trend", trend()),
         ("/overview", overview()),
     ];
@@ -827,7 +843,7 @@ fn openapi_rejects_numbers_on_suppressed_result() {
         assert_fails(
             "TeamRoundResult",
             &value,
-            "matches none of the 3 alternatives",
+            "matches none of the 4 alternatives",
         );
 
         let mut in_trend = trend();
@@ -836,6 +852,23 @@ fn openapi_rejects_numbers_on_suppressed_result() {
             check_response("/teams/{id}/trend", &in_trend).is_err(),
             "{field}"
         );
+    }
+
+    // Nor may a round pending the advisor's release.
+    for (field, number) in [
+        ("respondents", json!(4)),
+        ("score", json!(4.2)),
+        ("reason", json!("hidden_to_protect_anonymity")),
+        ("k_reached", json!(true)),
+    ] {
+        let mut value = pending();
+        value[field] = number;
+        assert_fails(
+            "TeamRoundPending",
+            &value,
+            &format!("'{field}' was unexpected"),
+        );
+        assert!(check("TeamRoundResult", &value).is_err(), "{field}");
     }
 
     // Neither may a round that is still open carry numbers.

@@ -149,6 +149,7 @@ fn watching_the_counts_of_an_open_round_reveals_nothing_but_one_flip() {
 fn after_close_small_groups_are_suppressed_without_numbers_and_nothing_can_be_subtracted() {
     let o = organisation();
     o.dir.ok(&["round", "close", &o.round]);
+    o.dir.ok(&["round", "release", &o.round]);
     let get = |team: &str| {
         json(&api(
             &o.server,
@@ -305,6 +306,7 @@ fn after_close_small_groups_are_suppressed_without_numbers_and_nothing_can_be_su
 fn a_manager_key_sees_its_own_team_and_nothing_else() {
     let o = organisation();
     o.dir.ok(&["round", "close", &o.round]);
+    o.dir.ok(&["round", "release", &o.round]);
     let teams = json(&api(&o.server, &o.noord, "/teams"));
     check_response("/teams", &teams).unwrap();
     assert_eq!(
@@ -463,6 +465,7 @@ fn k_is_locked_into_the_round_for_its_results() {
     // Raising the organisation's k later does not hide the round's result.
     dir.sqlite().execute("UPDATE org SET k = 7", []).unwrap();
     dir.ok(&["round", "close", &round]);
+    dir.ok(&["round", "release", &round]);
     let v = json(&api(&server, &advisor, &format!("/teams/a/rounds/{round}")));
     assert_eq!(v["k"], 3);
     assert_eq!(v["status"], "released");
@@ -486,6 +489,7 @@ fn comments_need_ten_respondents_and_go_to_advisors_unless_opted_in() {
     answer(&server, &dir, &round, "Groot", &refs);
     answer(&server, &dir, &round, "Midden", &refs[..9]);
     dir.ok(&["round", "close", &round]);
+    dir.ok(&["round", "release", &round]);
     let get =
         |key: &str, team: &str| json(&api(&server, key, &format!("/teams/{team}/rounds/{round}")));
     let groot = get(&advisor, "groot");
@@ -531,6 +535,7 @@ fn the_trend_lists_closed_rounds_oldest_first_with_gaps_and_changes() {
         };
         answer(&server, &dir, &round, "A", &vec![body; *n]);
         dir.ok(&["round", "close", &round]);
+        dir.ok(&["round", "release", &round]);
         rounds.push(round);
     }
     let open = dir.open_round(&["round", "open", "--survey", "pulse", "--all"]);
@@ -568,6 +573,8 @@ pub fn page(server: &Server, path: &str, cookie: &str) -> Response {
 fn personal_links_become_a_session_cookie_with_the_same_limits() {
     let o = organisation();
     o.dir.ok(&["round", "close", &o.round]);
+    o.dir.ok(&["round", "release", &o.round]);
+    o.dir.skip_reflections();
     // Manager: the key is swapped for a cookie and leaves the address bar.
     let entry = o.server.get(&format!("/m/{}", o.noord));
     assert_eq!(entry.status, 303);
@@ -725,6 +732,7 @@ fn typed_values_serialise_to_exactly_what_the_api_splices() {
         answer(&server, &dir, &round, "Midden", &refs[..*small]);
         answer(&server, &dir, &round, "Klein", &refs[..2]);
         dir.ok(&["round", "close", &round]);
+        dir.ok(&["round", "release", &round]);
     }
     let open = dir.open_round(&["round", "open", "--survey", "pulse", "--all"]);
     answer(&server, &dir, &open, "Groot", &refs[..5]);

@@ -130,6 +130,8 @@ fn post_routes() -> Vec<(&'static str, &'static str)> {
         ("/beheer/sleutels/2/intrekken", ""),
         ("/beheer/instellingen", "k=6&comments=1"),
         ("/beheer/rondes/1/sluiten", ""),
+        ("/beheer/vrijgeven", "team=noord&round=1"),
+        ("/beheer/gesprek-gehouden", "team=noord&round=1"),
         ("/beheer/teams/zuid/archiveren", ""),
     ]
 }
@@ -179,6 +181,9 @@ fn snapshot(a: &Admin) -> Vec<String> {
         dump("SELECT id, label, revoked_on FROM keys ORDER BY id"),
         dump("SELECT k, comments_to_managers FROM org"),
         dump("SELECT * FROM audit ORDER BY id"),
+        dump("SELECT * FROM releases ORDER BY round_id, team_id"),
+        dump("SELECT release FROM org"),
+        dump("SELECT * FROM conversations ORDER BY round_id, team_id"),
     ]
 }
 

@@ -124,6 +124,18 @@ impl TestDir {
         .collect()
     }
 
+    /// Every manager has skipped the reflection step of every round (for
+    /// tests of the result pages behind it).
+    pub fn skip_reflections(&self) {
+        self.sqlite()
+            .execute(
+                "INSERT OR IGNORE INTO expectations (team_id, round_id, skipped, saved_on)
+                 SELECT t.id, r.id, 1, '2026-01-01' FROM teams t, rounds r",
+                [],
+            )
+            .unwrap();
+    }
+
     pub fn sqlite(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.db()).unwrap()
     }

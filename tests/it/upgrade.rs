@@ -158,7 +158,11 @@ fn a_version_1_database_is_upgraded_and_keeps_its_data() {
         ),
         1
     );
+    // An upgraded database gets advisor-first release too: a round closed
+    // after the upgrade waits for the advisor's release.
+    assert_eq!(count(&conn, "SELECT count(*) FROM releases"), 0);
     drop(conn);
+    assert!(dir.ok(&["settings"]).contains("release: after-advisor"));
 
     // And a new round opens, gets links, and a key can be made: the tables
     // of the later versions are in place.

@@ -18,6 +18,7 @@
 
 mod keys;
 mod links;
+mod release;
 mod rounds;
 mod settings;
 mod teams;
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .merge(links::routes())
         .merge(keys::routes())
         .merge(settings::routes())
+        .merge(release::routes())
 }
 
 fn css(body: &'static str) -> Response {

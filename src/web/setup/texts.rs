@@ -274,6 +274,9 @@ fn nl_conflict(c: &Conflict) -> String {
             "De geplande sluitdatum {closes_on} ligt in het verleden (vandaag is het {today})."
         ),
         Conflict::RoundClosed { round } => format!("Ronde {round} is gesloten."),
+        Conflict::RoundStillOpen { round } => {
+            format!("Ronde {round} is nog open: alleen een gesloten ronde kan worden vrijgegeven.")
+        }
         Conflict::RoundClosedAlready { round, on } => {
             format!("Ronde {round} was al gesloten op {on}.")
         }

@@ -1,0 +1,325 @@
+//! The mirror: per statement the manager's expectation and the team's mean
+//! as two dots joined by a line, hidden strengths first (the team rates
+//! higher than the manager expected), then the largest surprises. Only gaps
+//! larger than the stated threshold are flagged; the team's own level is
+//! always printed beside the gap.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::draw::{self, BODY, Pen, Res, SMALL, TITLE, num, tr};
+use crate::domain::lang::Lang;
+
+/// The manager's expectation against the team, statement by statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mirror {
+    /// E.g. "Team Noord — Pulse 2026-03".
+    pub title: String,
+    /// The survey's scale runs 1..=points.
+    pub points: u8,
+    /// Gaps at least this large (in scale points) are flagged.
+    pub threshold: f64,
+    /// Ordered by [`Mirror::new`]: hidden strengths first, then the largest
+    /// surprises, then the rest; hidden statements last.
+    pub items: Vec<MirrorItem>,
+}
+
+/// One statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MirrorItem {
+    pub text: String,
+    /// What the manager expected, on the survey's scale (reverse-scored like
+    /// the team's mean: higher is more favourable).
+    pub expected: f64,
+    /// The team's mean after reverse-scoring; `None` when the item is hidden.
+    pub team: Option<f64>,
+}
+
+impl MirrorItem {
+    fn gap(&self) -> Option<f64> {
+        self.team
+            .filter(|t| t.is_finite())
+            .map(|t| t - self.expected)
+    }
+}
+
+impl Mirror {
+    /// Orders the items: hidden strengths (team above expectation beyond the
+    /// threshold) first, largest first; then the other gaps, largest first;
+    /// hidden statements last.
+    pub fn new(title: String, points: u8, threshold: f64, mut items: Vec<MirrorItem>) -> Mirror {
+        let rank = |i: &MirrorItem| match i.gap() {
+            Some(g) if g >= threshold => (0, -g),
+            Some(g) => (1, -g.abs()),
+            None => (2, 0.0),
+        };
+        items.sort_by(|a, b| {
+            let (ra, ga) = rank(a);
+            let (rb, gb) = rank(b);
+            ra.cmp(&rb).then(ga.total_cmp(&gb))
+        });
+        Mirror {
+            title,
+            points,
+            threshold,
+            items,
+        }
+    }
+
+    /// Statements whose gap is flagged: (hidden strengths, team below).
+    pub fn flagged(&self) -> (usize, usize) {
+        let up = self
+            .items
+            .iter()
+            .filter(|i| i.gap().is_some_and(|g| g >= self.threshold))
+            .count();
+        let down = self
+            .items
+            .iter()
+            .filter(|i| i.gap().is_some_and(|g| g <= -self.threshold))
+            .count();
+        (up, down)
+    }
+
+    pub(crate) fn describe(&self, lang: Lang) -> String {
+        let (up, down) = self.flagged();
+        let t = num(self.threshold, 1, lang);
+        match lang {
+            Lang::Nl => format!(
+                "Verwachting van de manager naast het gemiddelde van het team per stelling: {up} verborgen sterke punten (team hoger dan verwacht) en {down} stellingen waar het team lager scoort dan verwacht, bij een verschil van minstens {t} punt."
+            ),
+            Lang::En => format!(
+                "The manager's expectation beside the team's mean per statement: {up} hidden strengths (team higher than expected) and {down} statements where the team scores lower than expected, at a difference of at least {t} points."
+            ),
+        }
+    }
+}
+
+struct Layout {
+    text_w: i32,
+    axis_x0: i32,
+    axis_x1: i32,
+    items_y: i32,
+    rows: Vec<(Vec<String>, i32)>,
+    total_h: i32,
+}
+
+fn layout<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    m: &Mirror,
+    _lang: Lang,
+) -> Result<Layout, super::Error> {
+    let (w, _) = pen.size();
+    let margin = pen.px(16.0);
+    let text_w = ((w - 2 * margin) as f64 * 0.42) as i32;
+    let axis_x0 = margin + text_w + pen.px(16.0);
+    let axis_x1 = w - margin - pen.px(110.0).min((w - axis_x0) / 3);
+    let items_y = margin + pen.line_height(TITLE) + pen.line_height(SMALL) * 2 + pen.px(8.0);
+    let mut rows = Vec::new();
+    let mut y = items_y;
+    for item in &m.items {
+        let lines = pen.wrap(&item.text, SMALL, text_w)?;
+        let h = (lines.len() as i32 * pen.line_height(SMALL)).max(pen.line_height(BODY) * 2)
+            + pen.px(6.0);
+        y += h;
+        rows.push((lines, h));
+    }
+    Ok(Layout {
+        text_w,
+        axis_x0,
+        axis_x1,
+        items_y,
+        rows,
+        total_h: y + margin,
+    })
+}
+
+pub(super) fn natural_height(m: &Mirror, width: u32, lang: Lang) -> u32 {
+    let fallback = 140 + 50 * m.items.len() as u32;
+    if super::font_ready().is_err() {
+        return fallback;
+    }
+    let mut scratch = String::new();
+    let area = SVGBackend::with_string(&mut scratch, (width.max(1), 10)).into_drawing_area();
+    let pen = Pen::new(&area, false);
+    match layout(&pen, m, lang) {
+        Ok(l) => (l.total_h.max(super::MIN_SIZE.1 as i32)) as u32,
+        Err(_) => fallback,
+    }
+}
+
+pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, m: &Mirror, lang: Lang) -> Res {
+    let margin = pen.px(16.0);
+    let l = layout(pen, m, lang)?;
+    let _ = l.text_w;
+    pen.text(
+        &m.title,
+        (margin, margin),
+        TITLE,
+        draw::INK,
+        HPos::Left,
+        VPos::Top,
+    )?;
+    let ly = margin + pen.line_height(TITLE);
+    let legend = format!(
+        "{}  ●  {}   ○  {}   ({} ≥ {})",
+        tr(lang, "Spiegel:", "Mirror:"),
+        tr(lang, "team (gemiddelde)", "team (mean)"),
+        tr(lang, "verwachting manager", "manager's expectation"),
+        tr(lang, "gemarkeerd bij verschil", "flagged at a difference"),
+        num(m.threshold, 1, lang)
+    );
+    pen.text(
+        &legend,
+        (margin, ly),
+        SMALL,
+        draw::MUTED,
+        HPos::Left,
+        VPos::Top,
+    )?;
+    // The scale 1..=points.
+    let points = f64::from(m.points.max(2));
+    let x_of = |v: f64| {
+        let t = ((v - 1.0) / (points - 1.0)).clamp(0.0, 1.0);
+        l.axis_x0 + (t * (l.axis_x1 - l.axis_x0) as f64).round() as i32
+    };
+    let hy = ly + pen.line_height(SMALL);
+    for v in 1..=m.points {
+        let x = x_of(f64::from(v));
+        pen.text(
+            &v.to_string(),
+            (x, hy),
+            SMALL,
+            draw::MUTED,
+            HPos::Center,
+            VPos::Top,
+        )?;
+        pen.line(
+            vec![(x, l.items_y), (x, l.total_h - margin)],
+            draw::GRID.to_rgba(),
+            1.0,
+        )?;
+    }
+    let mut y = l.items_y;
+    for (item, (lines, h)) in m.items.iter().zip(&l.rows) {
+        for (i, line) in lines.iter().enumerate() {
+            pen.text(
+                line,
+                (margin, y + i as i32 * pen.line_height(SMALL)),
+                SMALL,
+                draw::INK,
+                HPos::Left,
+                VPos::Top,
+            )?;
+        }
+        let cy = y + h / 2;
+        let ex = x_of(item.expected);
+        match item.team.filter(|t| t.is_finite()) {
+            Some(team) => {
+                let tx = x_of(team);
+                let gap = team - item.expected;
+                let flagged = gap.abs() >= m.threshold;
+                let color = if !flagged {
+                    draw::GREY
+                } else if gap > 0.0 {
+                    draw::BLUE
+                } else {
+                    draw::VERMILLION
+                };
+                pen.line(
+                    vec![(ex, cy), (tx, cy)],
+                    color.to_rgba(),
+                    if flagged { 3.0 } else { 1.5 },
+                )?;
+                pen.dot((ex, cy), pen.px(6.0), draw::MUTED)?;
+                pen.dot((ex, cy), pen.px(4.0), WHITE)?;
+                pen.dot((tx, cy), pen.px(6.0), draw::BLUE)?;
+                let mark = if !flagged {
+                    String::new()
+                } else if gap > 0.0 {
+                    format!(" ▲ {}", tr(lang, "verborgen sterk punt", "hidden strength"))
+                } else {
+                    format!(
+                        " ▼ {}",
+                        tr(lang, "lager dan verwacht", "lower than expected")
+                    )
+                };
+                let label = format!("{}{}", num(team, 1, lang), mark);
+                pen.text(
+                    &label,
+                    (l.axis_x1 + pen.px(10.0), cy),
+                    SMALL,
+                    if flagged { draw::INK } else { draw::MUTED },
+                    HPos::Left,
+                    VPos::Center,
+                )?;
+            }
+            None => {
+                pen.dot((ex, cy), pen.px(6.0), draw::MUTED)?;
+                pen.dot((ex, cy), pen.px(4.0), WHITE)?;
+                pen.text(
+                    tr(lang, "team: verborgen", "team: hidden"),
+                    (l.axis_x1 + pen.px(10.0), cy),
+                    SMALL,
+                    draw::MUTED,
+                    HPos::Left,
+                    VPos::Center,
+                )?;
+            }
+        }
+        y += h;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(text: &str, expected: f64, team: Option<f64>) -> MirrorItem {
+        MirrorItem {
+            text: text.into(),
+            expected,
+            team,
+        }
+    }
+
+    #[test]
+    fn hidden_strengths_come_first_then_the_largest_surprises_and_hidden_last() {
+        let m = Mirror::new(
+            "T".into(),
+            7,
+            0.5,
+            vec![
+                item("small", 5.0, Some(5.2)),
+                item("hidden", 4.0, None),
+                item("below", 6.0, Some(3.0)),
+                item("strength", 3.0, Some(4.0)),
+                item("big strength", 2.0, Some(5.0)),
+            ],
+        );
+        let order: Vec<&str> = m.items.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(
+            order,
+            ["big strength", "strength", "below", "small", "hidden"]
+        );
+        assert_eq!(m.flagged(), (2, 1));
+    }
+
+    #[test]
+    fn draws_as_svg_and_png_with_a_title_and_no_number_for_a_hidden_item() {
+        let m = Mirror::new(
+            "Team <X>".into(),
+            5,
+            0.5,
+            vec![item("a", 2.0, Some(4.0)), item("b", 3.0, None)],
+        );
+        let chart = super::super::Chart::Mirror(m);
+        let h = chart.natural_height(600, Lang::En);
+        let svg = super::super::svg(&chart, Lang::En, 600, h).unwrap();
+        assert!(svg.contains("<title>Team &lt;X&gt;</title>"), "{svg}");
+        assert!(svg.contains("team: hidden") && svg.contains("hidden strength"));
+        let png = super::super::png(&chart, Lang::En, 600, h).unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+    }
+}
