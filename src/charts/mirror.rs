@@ -148,10 +148,47 @@ pub(super) fn natural_height(m: &Mirror, width: u32, lang: Lang) -> u32 {
     }
 }
 
+/// Where the mirror's parts sit and how the scale maps onto x; shared by
+/// every layer of the mirror.
+struct Frame {
+    margin: i32,
+    layout: Layout,
+    points: f64,
+}
+
+impl Frame {
+    /// The x of a value on the scale 1..=points, clamped to the axis.
+    fn x_of(&self, v: f64) -> i32 {
+        let l = &self.layout;
+        let t = ((v - 1.0) / (self.points - 1.0)).clamp(0.0, 1.0);
+        l.axis_x0 + (t * (l.axis_x1 - l.axis_x0) as f64).round() as i32
+    }
+}
+
+/// Draws the mirror, layer by layer: heading, scale, then the statements.
 pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, m: &Mirror, lang: Lang) -> Res {
     let margin = pen.px(16.0);
     let l = layout(pen, m, lang)?;
     let _ = l.text_w;
+    let f = Frame {
+        margin,
+        layout: l,
+        // The scale 1..=points.
+        points: f64::from(m.points.max(2)),
+    };
+    let ly = draw_heading(pen, m, &f, lang)?;
+    draw_scale(pen, m, &f, ly)?;
+    draw_statements(pen, m, &f, lang)
+}
+
+/// The title and the legend; returns the legend's top.
+fn draw_heading<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    m: &Mirror,
+    f: &Frame,
+    lang: Lang,
+) -> Result<i32, super::Error> {
+    let margin = f.margin;
     pen.text(
         &m.title,
         (margin, margin),
@@ -177,15 +214,15 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, m: &Mirror, lang: Lang
         HPos::Left,
         VPos::Top,
     )?;
-    // The scale 1..=points.
-    let points = f64::from(m.points.max(2));
-    let x_of = |v: f64| {
-        let t = ((v - 1.0) / (points - 1.0)).clamp(0.0, 1.0);
-        l.axis_x0 + (t * (l.axis_x1 - l.axis_x0) as f64).round() as i32
-    };
+    Ok(ly)
+}
+
+/// The scale's numbers under the legend and a grid line per point.
+fn draw_scale<DB: DrawingBackend>(pen: &Pen<'_, DB>, m: &Mirror, f: &Frame, ly: i32) -> Res {
+    let l = &f.layout;
     let hy = ly + pen.line_height(SMALL);
     for v in 1..=m.points {
-        let x = x_of(f64::from(v));
+        let x = f.x_of(f64::from(v));
         pen.text(
             &v.to_string(),
             (x, hy),
@@ -195,17 +232,28 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, m: &Mirror, lang: Lang
             VPos::Top,
         )?;
         pen.line(
-            vec![(x, l.items_y), (x, l.total_h - margin)],
+            vec![(x, l.items_y), (x, l.total_h - f.margin)],
             draw::GRID.to_rgba(),
             1.0,
         )?;
     }
+    Ok(())
+}
+
+/// Each statement's row: its wrapped text, then its dots and label.
+fn draw_statements<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    m: &Mirror,
+    f: &Frame,
+    lang: Lang,
+) -> Res {
+    let l = &f.layout;
     let mut y = l.items_y;
     for (item, (lines, h)) in m.items.iter().zip(&l.rows) {
         for (i, line) in lines.iter().enumerate() {
             pen.text(
                 line,
-                (margin, y + i as i32 * pen.line_height(SMALL)),
+                (f.margin, y + i as i32 * pen.line_height(SMALL)),
                 SMALL,
                 draw::INK,
                 HPos::Left,
@@ -213,63 +261,85 @@ pub(super) fn draw<DB: DrawingBackend>(pen: &Pen<'_, DB>, m: &Mirror, lang: Lang
             )?;
         }
         let cy = y + h / 2;
-        let ex = x_of(item.expected);
         match item.team.filter(|t| t.is_finite()) {
-            Some(team) => {
-                let tx = x_of(team);
-                let gap = team - item.expected;
-                let flagged = gap.abs() >= m.threshold;
-                let color = if !flagged {
-                    draw::GREY
-                } else if gap > 0.0 {
-                    draw::BLUE
-                } else {
-                    draw::VERMILLION
-                };
-                pen.line(
-                    vec![(ex, cy), (tx, cy)],
-                    color.to_rgba(),
-                    if flagged { 3.0 } else { 1.5 },
-                )?;
-                pen.dot((ex, cy), pen.px(6.0), draw::MUTED)?;
-                pen.dot((ex, cy), pen.px(4.0), WHITE)?;
-                pen.dot((tx, cy), pen.px(6.0), draw::BLUE)?;
-                let mark = if !flagged {
-                    String::new()
-                } else if gap > 0.0 {
-                    format!(" ▲ {}", tr(lang, "verborgen sterk punt", "hidden strength"))
-                } else {
-                    format!(
-                        " ▼ {}",
-                        tr(lang, "lager dan verwacht", "lower than expected")
-                    )
-                };
-                let label = format!("{}{}", num(team, 1, lang), mark);
-                pen.text(
-                    &label,
-                    (l.axis_x1 + pen.px(10.0), cy),
-                    SMALL,
-                    if flagged { draw::INK } else { draw::MUTED },
-                    HPos::Left,
-                    VPos::Center,
-                )?;
-            }
-            None => {
-                pen.dot((ex, cy), pen.px(6.0), draw::MUTED)?;
-                pen.dot((ex, cy), pen.px(4.0), WHITE)?;
-                pen.text(
-                    tr(lang, "team: verborgen", "team: hidden"),
-                    (l.axis_x1 + pen.px(10.0), cy),
-                    SMALL,
-                    draw::MUTED,
-                    HPos::Left,
-                    VPos::Center,
-                )?;
-            }
+            Some(team) => draw_pair(pen, m, f, item, team, cy, lang)?,
+            None => draw_hidden(pen, f, item, cy, lang)?,
         }
         y += h;
     }
     Ok(())
+}
+
+/// A released statement: expectation and team joined by a line, coloured
+/// and labelled by whether the gap is flagged.
+fn draw_pair<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    m: &Mirror,
+    f: &Frame,
+    item: &MirrorItem,
+    team: f64,
+    cy: i32,
+    lang: Lang,
+) -> Res {
+    let ex = f.x_of(item.expected);
+    let tx = f.x_of(team);
+    let gap = team - item.expected;
+    let flagged = gap.abs() >= m.threshold;
+    let color = if !flagged {
+        draw::GREY
+    } else if gap > 0.0 {
+        draw::BLUE
+    } else {
+        draw::VERMILLION
+    };
+    pen.line(
+        vec![(ex, cy), (tx, cy)],
+        color.to_rgba(),
+        if flagged { 3.0 } else { 1.5 },
+    )?;
+    pen.dot((ex, cy), pen.px(6.0), draw::MUTED)?;
+    pen.dot((ex, cy), pen.px(4.0), WHITE)?;
+    pen.dot((tx, cy), pen.px(6.0), draw::BLUE)?;
+    let mark = if !flagged {
+        String::new()
+    } else if gap > 0.0 {
+        format!(" ▲ {}", tr(lang, "verborgen sterk punt", "hidden strength"))
+    } else {
+        format!(
+            " ▼ {}",
+            tr(lang, "lager dan verwacht", "lower than expected")
+        )
+    };
+    let label = format!("{}{}", num(team, 1, lang), mark);
+    pen.text(
+        &label,
+        (f.layout.axis_x1 + pen.px(10.0), cy),
+        SMALL,
+        if flagged { draw::INK } else { draw::MUTED },
+        HPos::Left,
+        VPos::Center,
+    )
+}
+
+/// A hidden statement: the expectation alone and "team: hidden".
+fn draw_hidden<DB: DrawingBackend>(
+    pen: &Pen<'_, DB>,
+    f: &Frame,
+    item: &MirrorItem,
+    cy: i32,
+    lang: Lang,
+) -> Res {
+    let ex = f.x_of(item.expected);
+    pen.dot((ex, cy), pen.px(6.0), draw::MUTED)?;
+    pen.dot((ex, cy), pen.px(4.0), WHITE)?;
+    pen.text(
+        tr(lang, "team: verborgen", "team: hidden"),
+        (f.layout.axis_x1 + pen.px(10.0), cy),
+        SMALL,
+        draw::MUTED,
+        HPos::Left,
+        VPos::Center,
+    )
 }
 
 #[cfg(test)]
