@@ -312,6 +312,8 @@ fn organisation() -> Org {
             &zuid.iter().map(String::as_str).collect::<Vec<_>>(),
         );
         dir.ok(&["round", "close", &round]);
+        // Advisor-first release: the manager sees a round once released.
+        dir.ok(&["round", "release", &round]);
     }
     dir.open_round(&[
         "round", "open", "--survey", "pulse", "--all", "--title", "Maart",
@@ -341,6 +343,19 @@ fn a_manager_opens_the_personal_link_sees_the_results_and_prints_them() {
     assert_eq!(team, format!("{base}/team/noord?lang=nl"));
     assert!(!team.contains(&o.manager), "the key stayed in the address");
     assert_eq!(h1(&b), "Noord");
+    // First the reflection step, which one button skips.
+    let mut audit = Audit::default();
+    audit.page(&b, &team, "manager-reflection");
+    b.viewport(1280, 800);
+    b.goto(&team);
+    let skip = b.find("button[name='skip']");
+    b.click(&skip);
+    b.wait_for("the results after skipping", |b| {
+        b.execute("return document.body.innerText", json!([]))
+            .as_str()
+            .is_some_and(|t| t.contains("Laatste ronde met uitkomsten"))
+    });
+    assert!(!b.url().contains(&o.manager), "the key came back");
     let text = b
         .execute("return document.body.innerText", json!([]))
         .as_str()
@@ -357,7 +372,6 @@ fn a_manager_opens_the_personal_link_sees_the_results_and_prints_them() {
     );
     assert!(figures.as_u64() > Some(4), "no figures: {text}");
 
-    let mut audit = Audit::default();
     audit.page(&b, &team, "manager-team");
 
     // Printed on A4: every page A4, and the page objects counted.
