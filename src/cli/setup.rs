@@ -109,52 +109,77 @@ pub fn settings(
         .map(|k| K::parse(k).map_err(|e| anyhow!("--k: {e}")))
         .transpose()?;
     let mut conn = g.open()?;
+    apply_settings(
+        &mut conn,
+        k,
+        comments_to_managers,
+        zone.as_ref(),
+        retain_months,
+        release,
+    )?;
+    print_settings(&conn)
+}
+
+/// Applies the settings given on the command line, recording the ones that are logged.
+fn apply_settings(
+    conn: &mut rusqlite::Connection,
+    k: Option<K>,
+    comments_to_managers: Option<OnOff>,
+    zone: Option<&Zone>,
+    retain_months: Option<u32>,
+    release: Option<super::ReleaseArg>,
+) -> anyhow::Result<()> {
     if let Some(k) = k {
-        storage::set_k(&mut conn, k)?;
-        let today = storage::today(&conn, Timestamp::now())?;
+        storage::set_k(conn, k)?;
+        let today = storage::today(conn, Timestamp::now())?;
         let what = format!("k set to {} for rounds opened from now on", k.get());
-        storage::record(&conn, today, storage::COMMAND_LINE, &what)?;
+        storage::record(conn, today, storage::COMMAND_LINE, &what)?;
     }
     if let Some(v) = comments_to_managers {
-        storage::set_comments_to_managers(&mut conn, matches!(v, OnOff::On))?;
+        storage::set_comments_to_managers(conn, matches!(v, OnOff::On))?;
     }
-    if let Some(zone) = &zone {
-        storage::set_time_zone(&mut conn, zone)?;
+    if let Some(zone) = zone {
+        storage::set_time_zone(conn, zone)?;
     }
     if let Some(n) = retain_months {
-        storage::set_retain_months(&mut conn, n)?;
-        let today = storage::today(&conn, Timestamp::now())?;
+        storage::set_retain_months(conn, n)?;
+        let today = storage::today(conn, Timestamp::now())?;
         let what = if n == 0 {
             "automatic retention turned off".to_string()
         } else {
             format!("automatic retention set to {n} months")
         };
-        storage::record(&conn, today, storage::COMMAND_LINE, &what)?;
+        storage::record(conn, today, storage::COMMAND_LINE, &what)?;
     }
     if let Some(r) = release {
         let mode = match r {
             super::ReleaseArg::AfterAdvisor => storage::ReleaseMode::AfterAdvisor,
             super::ReleaseArg::AtClose => storage::ReleaseMode::AtClose,
         };
-        if storage::release_mode(&conn)? != mode {
-            let today = storage::today(&conn, Timestamp::now())?;
-            storage::set_release_mode(&mut conn, mode, storage::COMMAND_LINE, today)?;
+        if storage::release_mode(conn)? != mode {
+            let today = storage::today(conn, Timestamp::now())?;
+            storage::set_release_mode(conn, mode, storage::COMMAND_LINE, today)?;
             let what = format!("release to managers set to {}", mode.word());
-            storage::record(&conn, today, storage::COMMAND_LINE, &what)?;
+            storage::record(conn, today, storage::COMMAND_LINE, &what)?;
         }
     }
-    let org = storage::org(&conn)?;
+    Ok(())
+}
+
+/// Prints the organisation's current settings.
+fn print_settings(conn: &rusqlite::Connection) -> anyhow::Result<()> {
+    let org = storage::org(conn)?;
     println!("organisation: {}", org.name);
     println!("k: {}", org.k);
     println!(
         "comments to managers: {}",
-        if storage::comments_to_managers(&conn)? {
+        if storage::comments_to_managers(conn)? {
             "on"
         } else {
             "off"
         }
     );
-    let mode = storage::release_mode(&conn)?;
+    let mode = storage::release_mode(conn)?;
     println!(
         "release: {} ({})",
         mode.word(),
@@ -170,7 +195,7 @@ pub fn settings(
         org.zone,
         org.zone.today(Timestamp::now())
     );
-    match storage::retain_months(&conn)? {
+    match storage::retain_months(conn)? {
         0 => println!("retention: off (raw responses are kept until `spiegel purge`)"),
         n => println!(
             "retention: {n} months (the server purges the raw responses of rounds closed \

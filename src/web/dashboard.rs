@@ -303,6 +303,70 @@ async fn sheet_page(
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
 }
 
+/// Everything the team page shows, read in one transaction.
+struct TeamPageData {
+    sel: charting::TrendSelection,
+    open: Vec<TeamRound>,
+    latest: Option<(TeamRound, std::sync::Arc<Survey>)>,
+    rel: Releasing,
+    expectation: Option<storage::Expectation>,
+    held: Option<(String, String)>,
+    mirror: Option<charts::Mirror>,
+}
+
+/// Loads the team page's data: the trend, open rounds, the latest released round and its reflection state.
+fn load_team_page(
+    c: &rusqlite::Connection,
+    p: Principal,
+    team_id: &str,
+    tq: &TrendQuery,
+    lang: Lang,
+) -> storage::Result<TeamPageData> {
+    let sel = match charting::load_trend(c, p, team_id, tq, lang) {
+        Ok(sel) => sel,
+        Err(ChartError::Storage(e)) => return Err(e),
+        // An unknown ?survey= is an address that does not exist.
+        Err(_) => return Err(StorageError::not_found(storage::Thing::Result, "")),
+    };
+    let open = report::open_rounds(c, p, team_id)?;
+    // The latest released round of the survey shown, with its text.
+    let latest = match sel
+        .trend
+        .rounds
+        .iter()
+        .rev()
+        .find(|r| r.released().is_some())
+    {
+        Some(r) => Some((r.clone(), charting::round_survey(c, r.round.id)?)),
+        None => None,
+    };
+    let rel = if p.sees_organisation() {
+        releasing(c, team_id, &sel.trend.rounds)?
+    } else {
+        Releasing::default()
+    };
+    let (expectation, held) = match (&latest, storage::team(c, team_id)) {
+        (Some((r, _)), Ok(t)) => (
+            storage::expectation(c, t.key, r.round.id)?,
+            storage::held(c, t.key, r.round.id)?,
+        ),
+        _ => (None, None),
+    };
+    let mirror = match &latest {
+        Some((r, _)) => charting::mirror(c, p, team_id, r.round.id, lang).ok(),
+        None => None,
+    };
+    Ok(TeamPageData {
+        sel,
+        open,
+        latest,
+        rel,
+        expectation,
+        held,
+        mirror,
+    })
+}
+
 async fn team_page(
     State(state): State<AppState>,
     Viewer(p): Viewer,
@@ -320,45 +384,17 @@ async fn team_page(
         dimension: None,
     };
     let team_id = id.clone();
-    let (sel, open, latest, rel, expectation, held, mirror) = state
+    let TeamPageData {
+        sel,
+        open,
+        latest,
+        rel,
+        expectation,
+        held,
+        mirror,
+    } = state
         .db
-        .read(move |c| {
-            let sel = match charting::load_trend(c, p, &team_id, &tq, lang) {
-                Ok(sel) => sel,
-                Err(ChartError::Storage(e)) => return Err(e),
-                // An unknown ?survey= is an address that does not exist.
-                Err(_) => return Err(StorageError::not_found(storage::Thing::Result, "")),
-            };
-            let open = report::open_rounds(c, p, &team_id)?;
-            // The latest released round of the survey shown, with its text.
-            let latest = match sel
-                .trend
-                .rounds
-                .iter()
-                .rev()
-                .find(|r| r.released().is_some())
-            {
-                Some(r) => Some((r.clone(), charting::round_survey(c, r.round.id)?)),
-                None => None,
-            };
-            let rel = if p.sees_organisation() {
-                releasing(c, &team_id, &sel.trend.rounds)?
-            } else {
-                Releasing::default()
-            };
-            let (expectation, held) = match (&latest, storage::team(c, &team_id)) {
-                (Some((r, _)), Ok(t)) => (
-                    storage::expectation(c, t.key, r.round.id)?,
-                    storage::held(c, t.key, r.round.id)?,
-                ),
-                _ => (None, None),
-            };
-            let mirror = match &latest {
-                Some((r, _)) => charting::mirror(c, p, &team_id, r.round.id, lang).ok(),
-                None => None,
-            };
-            Ok((sel, open, latest, rel, expectation, held, mirror))
-        })
+        .read(move |c| load_team_page(c, p, &team_id, &tq, lang))
         .await
         .in_lang(lang)?;
     let tt = t(lang);
@@ -377,8 +413,26 @@ async fn team_page(
         return Ok(page(lang, &format!("{} · {name}", tt.team), body));
     }
     let rounds = &sel.trend.rounds;
-    // Rounds of surveys with different scales: each score names its own.
-    let scale = common_scale(rounds);
+    let trend_figure = trend_figure(&sel, &id, lang)?;
+    let detail = latest_detail(&latest, &id, lang)?;
+    let mirror_figure = mirror_figure(mirror, &latest, &id, lang)?;
+    let body = html! {
+        (status_section(p, &id, name, &open, rounds, &rel, form_token.as_deref(), lang))
+        (trend_section(&sel, &id, trend_figure, lang))
+        (reflection_section(p, &id, &latest, expectation.as_ref(), mirror_figure, self_check.as_deref(), session_token.is_some(), &held, lang))
+        (latest_section(p, &id, &latest, &held, form_token.as_deref(), lang))
+        @if let Some(d) = detail { (d) }
+    };
+    Ok(page(lang, &format!("{} · {name}", tt.team), body))
+}
+
+/// The trend chart of the survey shown, captioned with its verdict.
+fn trend_figure(
+    sel: &charting::TrendSelection,
+    id: &str,
+    lang: Lang,
+) -> Result<Option<Markup>, PageError> {
+    let tt = t(lang);
     let survey_query = sel
         .selected
         .as_deref()
@@ -404,7 +458,16 @@ async fn team_page(
         }
         None => None,
     };
-    let detail = match &latest {
+    Ok(trend_figure)
+}
+
+/// The latest released round's detail, with its round chart.
+fn latest_detail(
+    latest: &Option<(TeamRound, std::sync::Arc<Survey>)>,
+    id: &str,
+    lang: Lang,
+) -> Result<Option<Markup>, PageError> {
+    let detail = match latest {
         Some((r, survey)) => {
             let chart = charting::round_chart(r, survey, lang)
                 .map_err(|_| PageError::new(lang, PageFailure::NotFound))?;
@@ -415,20 +478,46 @@ async fn team_page(
         }
         None => None,
     };
-    let mirror_figure = match (mirror, &latest) {
+    Ok(detail)
+}
+
+/// The mirror chart of the latest released round, when there is one.
+fn mirror_figure(
+    mirror: Option<charts::Mirror>,
+    latest: &Option<(TeamRound, std::sync::Arc<Survey>)>,
+    id: &str,
+    lang: Lang,
+) -> Result<Option<Markup>, PageError> {
+    let mirror_figure = match (mirror, latest) {
         (Some(m), Some((r, _))) => {
             let base = format!("/api/v1/teams/{id}/rounds/{}/mirror/chart", r.round.id);
             Some(chart_figure(&Chart::Mirror(m), lang, &base, "", None)?)
         }
         _ => None,
     };
-    let body = html! {
+    Ok(mirror_figure)
+}
+
+/// The page head: the team's name, open and pending rounds, release forms and releases done.
+#[allow(clippy::too_many_arguments)]
+fn status_section(
+    p: Principal,
+    id: &str,
+    name: &str,
+    open: &[TeamRound],
+    rounds: &[TeamRound],
+    rel: &Releasing,
+    form_token: Option<&str>,
+    lang: Lang,
+) -> Markup {
+    let tt = t(lang);
+    html! {
         @if p.sees_organisation() {
             p { a href={ "/overzicht?lang=" (lang.code()) } { "← " (tt.overview) } }
         }
         h1 { (name) }
         p.team { (tt.intro_manager) }
-        @for o in &open {
+        @for o in open {
             @if let View::Open { k_reached } = o.view {
                 p.status { (o.round.title) ": " (tt.open) ", " (open_text(k_reached, lang)) }
             }
@@ -436,7 +525,7 @@ async fn team_page(
         @for r in rounds.iter().filter(|r| r.view == View::Pending) {
             p.status.pending { (r.round.title) ": " (tt.pending_notice) }
         }
-        @if let Some(token) = &form_token {
+        @if let Some(token) = form_token {
             @for (round, title) in &rel.unreleased {
                 form.release method="post" action={ "/beheer/vrijgeven?lang=" (lang.code()) } {
                     input type="hidden" name=(super::setup::TOKEN_FIELD) value=(token);
@@ -452,6 +541,21 @@ async fn team_page(
                 p.status { (title) ": " ((tt.released_on)(day, who)) }
             }
         }
+    }
+}
+
+/// The trend section: the survey shown, other surveys, the chart and the rounds table.
+fn trend_section(
+    sel: &charting::TrendSelection,
+    id: &str,
+    trend_figure: Option<Markup>,
+    lang: Lang,
+) -> Markup {
+    let tt = t(lang);
+    let rounds = &sel.trend.rounds;
+    // Rounds of surveys with different scales: each score names its own.
+    let scale = common_scale(rounds);
+    html! {
         h2 {
             (tt.trend)
             @if let Some(s) = sel.surveys.iter().find(|s| Some(&s.id) == sel.selected.as_ref()) { ": " (s.title) }
@@ -493,20 +597,52 @@ async fn team_page(
                 }
             }
         }
-        @if let (Some(e), Some((_, survey))) = (&expectation, &latest) {
-            (reflection::summary(lang, e, Some(survey), self_check.as_deref()))
+    }
+}
+
+/// The manager's reflection on the latest round, its mirror chart and the link to change it.
+#[allow(clippy::too_many_arguments)]
+fn reflection_section(
+    p: Principal,
+    id: &str,
+    latest: &Option<(TeamRound, std::sync::Arc<Survey>)>,
+    expectation: Option<&storage::Expectation>,
+    mirror_figure: Option<Markup>,
+    self_check: Option<&Survey>,
+    has_session: bool,
+    held: &Option<(String, String)>,
+    lang: Lang,
+) -> Markup {
+    let tt = t(lang);
+    html! {
+        @if let (Some(e), Some((_, survey))) = (expectation, latest) {
+            (reflection::summary(lang, e, Some(survey), self_check))
             @if let Some(f) = mirror_figure { (f) }
-            @if !p.sees_organisation() && session_token.is_some() && held.is_none() {
+            @if !p.sees_organisation() && has_session && held.is_none() {
                 p { a href={ "/team/" (id) "?reflect=1&lang=" (lang.code()) } { (tt.reflection_change) } }
             }
         }
-        @if let (Some((r, _)), true) = (&latest, id != report::ORGANISATION_ID) {
+    }
+}
+
+/// The latest round's conversation: the sheet link and the held form or notice.
+fn latest_section(
+    p: Principal,
+    id: &str,
+    latest: &Option<(TeamRound, std::sync::Arc<Survey>)>,
+    held: &Option<(String, String)>,
+    form_token: Option<&str>,
+    lang: Lang,
+) -> Markup {
+    let tt = t(lang);
+    html! {
+        @if let (Some((r, _)), true) = (latest, id != report::ORGANISATION_ID) {
             @if p.sees_organisation() {
                 p { a href={ "/team/" (id) "/rounds/" (r.round.id) "/sheet?lang=" (lang.code()) } { (tt.sheet_link) ": " (r.round.title) } }
             }
-            @if let Some((who, day)) = &held {
+            @if let Some((who, day)) = held {
                 p.status { (r.round.title) ": " ((tt.held_on)(day, who)) }
-            } @else if let Some(token) = &form_token {
+            } @else if let Some(token) = form_token {
                 form.held method="post" action={ "/beheer/gesprek-gehouden?lang=" (lang.code()) } {
                     input type="hidden" name=(super::setup::TOKEN_FIELD) value=(token);
                     input type="hidden" name="team" value=(id);
@@ -515,9 +651,7 @@ async fn team_page(
                 }
             }
         }
-        @if let Some(d) = detail { (d) }
-    };
-    Ok(page(lang, &format!("{} · {name}", tt.team), body))
+    }
 }
 
 fn item_text(survey: Option<&Survey>, id: &str, lang: Lang) -> String {

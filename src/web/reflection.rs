@@ -222,6 +222,28 @@ impl FromRequest<AppState> for ManagerAction {
     }
 }
 
+/// The expected scores posted as `e-{item}`, kept when on the item's scale.
+fn posted_answers(
+    posted: &[(String, String)],
+    scales: [Option<&Survey>; 2],
+) -> BTreeMap<String, u8> {
+    let mut answers = BTreeMap::new();
+    for s in scales.into_iter().flatten() {
+        for item in &s.items {
+            let name = format!("e-{}", item.id);
+            let v = posted
+                .iter()
+                .find(|(n, _)| *n == name)
+                .and_then(|(_, v)| v.trim().parse::<u8>().ok())
+                .filter(|v| (1..=s.scale.points).contains(v));
+            if let Some(v) = v {
+                answers.insert(item.id.clone(), v);
+            }
+        }
+    }
+    answers
+}
+
 async fn save(
     State(state): State<AppState>,
     Path((id, round)): Path<(String, i64)>,
@@ -266,23 +288,11 @@ async fn save(
                 return Err(storage::Conflict::RoundClosed { round }.into());
             }
             let survey = super::charting::round_survey(c, round)?;
-            let mut answers = BTreeMap::new();
-            if !skipped {
-                let scales = [Some(survey.as_ref()), sc.as_deref()];
-                for s in scales.into_iter().flatten() {
-                    for item in &s.items {
-                        let name = format!("e-{}", item.id);
-                        let v = posted
-                            .iter()
-                            .find(|(n, _)| *n == name)
-                            .and_then(|(_, v)| v.trim().parse::<u8>().ok())
-                            .filter(|v| (1..=s.scale.points).contains(v));
-                        if let Some(v) = v {
-                            answers.insert(item.id.clone(), v);
-                        }
-                    }
-                }
-            }
+            let answers = if skipped {
+                BTreeMap::new()
+            } else {
+                posted_answers(&posted, [Some(survey.as_ref()), sc.as_deref()])
+            };
             let e = Expectation {
                 skipped,
                 answers,
