@@ -34,26 +34,26 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/teams/{id}/trend", get(trend))
         .route("/api/v1/overview", get(overview))
         .route("/api/v1/rounds", get(rounds))
-        .route("/api/v1/teams/{id}/trend/chart.svg", get(trend_svg))
-        .route("/api/v1/teams/{id}/trend/chart.png", get(trend_png))
+        .route("/api/v1/teams/{id}/trend/chart.svg", get(trend_chart))
+        .route("/api/v1/teams/{id}/trend/chart.png", get(trend_chart))
         .route(
             "/api/v1/teams/{id}/rounds/{round}/chart.svg",
-            get(round_svg),
+            get(round_chart),
         )
         .route(
             "/api/v1/teams/{id}/rounds/{round}/chart.png",
-            get(round_png),
+            get(round_chart),
         )
         .route(
             "/api/v1/teams/{id}/rounds/{round}/mirror/chart.svg",
-            get(mirror_svg),
+            get(mirror_chart),
         )
         .route(
             "/api/v1/teams/{id}/rounds/{round}/mirror/chart.png",
-            get(mirror_png),
+            get(mirror_chart),
         )
-        .route("/api/v1/overview/chart.svg", get(overview_svg))
-        .route("/api/v1/overview/chart.png", get(overview_png))
+        .route("/api/v1/overview/chart.svg", get(overview_chart))
+        .route("/api/v1/overview/chart.png", get(overview_chart))
 }
 
 /// The routes open to anyone.
@@ -240,162 +240,97 @@ async fn chart_response(
         .into_response())
 }
 
-fn query(
-    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<ChartQuery, ApiError> {
-    q.map(|Query(q)| q).map_err(|_| {
-        ApiError(
-            StatusCode::BAD_REQUEST,
-            "width and height must be whole numbers of pixels",
-        )
-    })
+/// What every chart route takes beside its path: the format from the
+/// address's extension (`chart.svg`, `chart.png`), the language and the
+/// query (a query that does not parse is 400).
+struct ChartRequest {
+    format: Format,
+    lang: Lang,
+    q: ChartQuery,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ChartRequest {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let format = Format::of_path(std::path::Path::new(parts.uri.path()))
+            .ok_or(ApiError(StatusCode::NOT_FOUND, "not found"))?;
+        let lang = Language::of(parts);
+        let Query(q) = Query::<ChartQuery>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| {
+                ApiError(
+                    StatusCode::BAD_REQUEST,
+                    "width and height must be whole numbers of pixels",
+                )
+            })?;
+        Ok(ChartRequest { format, lang, q })
+    }
+}
+
+/// A round id from the path; one that is not a number does not exist.
+fn round_id(round: &str) -> Result<i64, ApiError> {
+    round
+        .parse()
+        .map_err(|_| ApiError(StatusCode::NOT_FOUND, "not found"))
 }
 
 async fn trend_chart(
-    state: AppState,
-    p: Principal,
-    id: String,
-    lang: Lang,
-    q: ChartQuery,
-    format: Format,
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    r: ChartRequest,
 ) -> Result<Response, ApiError> {
     let tq = TrendQuery {
-        survey: q.survey.clone(),
-        dimension: q.dimension.clone(),
+        survey: r.q.survey.clone(),
+        dimension: r.q.dimension.clone(),
     };
+    let lang = r.lang;
     let chart = state
         .db
         .read(move |c| Ok(charting::trend(c, p, &id, &tq, lang)))
         .await??;
-    chart_response(chart.into(), format, lang, &q).await
-}
-
-async fn trend_svg(
-    State(state): State<AppState>,
-    Auth(p): Auth,
-    Path(id): Path<String>,
-    Language(lang): Language,
-    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiError> {
-    trend_chart(state, p, id, lang, query(q)?, Format::Svg).await
-}
-
-async fn trend_png(
-    State(state): State<AppState>,
-    Auth(p): Auth,
-    Path(id): Path<String>,
-    Language(lang): Language,
-    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiError> {
-    trend_chart(state, p, id, lang, query(q)?, Format::Png).await
+    chart_response(chart.into(), r.format, lang, &r.q).await
 }
 
 async fn round_chart(
-    state: AppState,
-    p: Principal,
-    (id, round): (String, String),
-    lang: Lang,
-    q: ChartQuery,
-    format: Format,
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path((id, round)): Path<(String, String)>,
+    r: ChartRequest,
 ) -> Result<Response, ApiError> {
-    let round: i64 = round
-        .parse()
-        .map_err(|_| ApiError(StatusCode::NOT_FOUND, "not found"))?;
+    let (round, lang) = (round_id(&round)?, r.lang);
     let chart = state
         .db
         .read(move |c| Ok(charting::round(c, p, &id, round, lang)))
         .await??;
-    chart_response(chart.into(), format, lang, &q).await
+    chart_response(chart.into(), r.format, lang, &r.q).await
 }
 
 async fn mirror_chart(
-    state: AppState,
-    p: Principal,
-    (id, round): (String, String),
-    lang: Lang,
-    q: ChartQuery,
-    format: Format,
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path((id, round)): Path<(String, String)>,
+    r: ChartRequest,
 ) -> Result<Response, ApiError> {
-    let round: i64 = round
-        .parse()
-        .map_err(|_| ApiError(StatusCode::NOT_FOUND, "not found"))?;
+    let (round, lang) = (round_id(&round)?, r.lang);
     let chart = state
         .db
         .read(move |c| Ok(charting::mirror(c, p, &id, round, lang)))
         .await??;
-    chart_response(chart.into(), format, lang, &q).await
-}
-
-async fn mirror_svg(
-    State(state): State<AppState>,
-    Auth(p): Auth,
-    Path(path): Path<(String, String)>,
-    Language(lang): Language,
-    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiError> {
-    mirror_chart(state, p, path, lang, query(q)?, Format::Svg).await
-}
-
-async fn mirror_png(
-    State(state): State<AppState>,
-    Auth(p): Auth,
-    Path(path): Path<(String, String)>,
-    Language(lang): Language,
-    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiError> {
-    mirror_chart(state, p, path, lang, query(q)?, Format::Png).await
-}
-
-async fn round_svg(
-    State(state): State<AppState>,
-    Auth(p): Auth,
-    Path(path): Path<(String, String)>,
-    Language(lang): Language,
-    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiError> {
-    round_chart(state, p, path, lang, query(q)?, Format::Svg).await
-}
-
-async fn round_png(
-    State(state): State<AppState>,
-    Auth(p): Auth,
-    Path(path): Path<(String, String)>,
-    Language(lang): Language,
-    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiError> {
-    round_chart(state, p, path, lang, query(q)?, Format::Png).await
+    chart_response(chart.into(), r.format, lang, &r.q).await
 }
 
 async fn overview_chart(
-    state: AppState,
-    p: Principal,
-    lang: Lang,
-    q: ChartQuery,
-    format: Format,
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    r: ChartRequest,
 ) -> Result<Response, ApiError> {
     let chart = state
         .db
         .read(move |c| Ok(charting::overview(c, p)))
         .await??;
-    chart_response(chart.into(), format, lang, &q).await
-}
-
-async fn overview_svg(
-    State(state): State<AppState>,
-    Auth(p): Auth,
-    Language(lang): Language,
-    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiError> {
-    overview_chart(state, p, lang, query(q)?, Format::Svg).await
-}
-
-async fn overview_png(
-    State(state): State<AppState>,
-    Auth(p): Auth,
-    Language(lang): Language,
-    q: Result<Query<ChartQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiError> {
-    overview_chart(state, p, lang, query(q)?, Format::Png).await
+    chart_response(chart.into(), r.format, r.lang, &r.q).await
 }
 
 async fn openapi() -> impl IntoResponse {
