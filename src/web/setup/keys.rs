@@ -205,14 +205,7 @@ async fn confirm_revoke(State(state): State<AppState>, s: Setup, Path(id): Path<
         } @else {
             p { (tt.revoke_note) }
             @if own { p.note { (tt.revoke_own) } }
-            p { (tt.confirm_question) }
-            div.actions {
-                form method="post" action=(s.href(&format!("/beheer/sleutels/{id}/intrekken"))) {
-                    (s.token_field())
-                    button.danger type="submit" { (tt.revoke) }
-                }
-                a href=(s.href("/beheer/sleutels")) { (tt.cancel) }
-            }
+            (s.confirm(&format!("/beheer/sleutels/{id}/intrekken"), tt.revoke, "/beheer/sleutels"))
         }
     };
     s.page(tt.revoke, body)

@@ -136,6 +136,22 @@ impl Setup {
         html! { input type="hidden" name=(TOKEN_FIELD) value=(self.token()); }
     }
 
+    /// The confirmation step of a destructive action: the question, a
+    /// button that posts to `action`, and a way back to `cancel`.
+    pub fn confirm(&self, action: &str, button: &str, cancel: &str) -> Markup {
+        let tt = self.t();
+        html! {
+            p { (tt.confirm_question) }
+            div.actions {
+                form method="post" action=(self.href(action)) {
+                    (self.token_field())
+                    button.danger type="submit" { (button) }
+                }
+                a href=(self.href(cancel)) { (tt.cancel) }
+            }
+        }
+    }
+
     /// A page of the set-up pages, with the session cookie re-issued as
     /// `SameSite=Strict`.
     pub fn page(&self, title: &str, body: Markup) -> Response {

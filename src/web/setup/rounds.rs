@@ -426,14 +426,7 @@ async fn confirm_close(State(state): State<AppState>, s: Setup, Path(id): Path<i
             p { (tt.closed) " " (round.closed_on.map(|d| d.to_string()).unwrap_or_default()) }
         } @else {
             p { (tt.close_note) }
-            p { (tt.confirm_question) }
-            div.actions {
-                form method="post" action=(s.href(&format!("/beheer/rondes/{id}/sluiten"))) {
-                    (s.token_field())
-                    button.danger type="submit" { (tt.close_now) }
-                }
-                a href=(s.href("/beheer/rondes")) { (tt.cancel) }
-            }
+            (s.confirm(&format!("/beheer/rondes/{id}/sluiten"), tt.close_now, "/beheer/rondes"))
         }
     };
     s.page(tt.close_now, body)

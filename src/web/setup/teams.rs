@@ -479,14 +479,7 @@ async fn confirm_archive(
     let body = html! {
         h1 { (tt.archive) ": " (team.name) }
         p { (tt.archive_note) }
-        p { (tt.confirm_question) }
-        div.actions {
-            form method="post" action=(s.href(&format!("/beheer/teams/{}/archiveren", team.id))) {
-                (s.token_field())
-                button.danger type="submit" { (tt.archive) }
-            }
-            a href=(s.href(&format!("/beheer/teams/{}", team.id))) { (tt.cancel) }
-        }
+        (s.confirm(&format!("/beheer/teams/{}/archiveren", team.id), tt.archive, &format!("/beheer/teams/{}", team.id)))
     };
     s.page(tt.archive, body)
 }
