@@ -4,6 +4,7 @@
 //! read-only connections.
 
 mod audit;
+mod conversation;
 mod db;
 mod error;
 mod expectations;
@@ -20,6 +21,7 @@ mod settings;
 mod teams;
 
 pub use audit::*;
+pub use conversation::*;
 pub use db::Db;
 pub use error::{Conflict, StorageError, Thing};
 pub use expectations::*;
