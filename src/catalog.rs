@@ -136,12 +136,15 @@ pub fn check_paths(paths: &[PathBuf]) -> (Vec<String>, Vec<SurveyError>) {
                 for (file, text) in files {
                     match parse_file(&file, &text) {
                         Ok(s) if let Some(e) = clash(&file, &s, &text) => errors.push(e),
-                        Ok(s) => ok.push(format!(
-                            "{file}: ok ({} v{}, {} items)",
-                            s.id,
-                            s.version,
-                            s.items.len()
-                        )),
+                        Ok(s) => {
+                            ok.push(format!(
+                                "{file}: ok ({} v{}, {} items)",
+                                s.id,
+                                s.version,
+                                s.items.len()
+                            ));
+                            ok.extend(sheet_note(&file, &s));
+                        }
                         Err(e) => errors.push(e),
                     }
                 }
@@ -150,6 +153,36 @@ pub fn check_paths(paths: &[PathBuf]) -> (Vec<String>, Vec<SurveyError>) {
         }
     }
     (ok, errors)
+}
+
+/// A plain note naming the file and the items (and dimensions) for which
+/// the conversation sheet uses a general sentence, because the survey has
+/// none of its own; none when it has them all, and none for the manager's
+/// self-check, which the sheet does not phrase.
+pub fn sheet_note(file: &str, s: &Survey) -> Option<String> {
+    if s.id == crate::web::reflection::SELF_CHECK {
+        return None;
+    }
+    let missing = survey::missing_sheet_sentences(s);
+    if missing.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = missing
+        .iter()
+        .map(|(field, ids)| {
+            let of = if *field == "spread" {
+                "dimension"
+            } else {
+                "item"
+            };
+            let plural = if ids.len() == 1 { "" } else { "s" };
+            format!("no {field} for {of}{plural} {}", ids.join(", "))
+        })
+        .collect();
+    Some(format!(
+        "{file}: note: {}; the conversation sheet uses a general sentence there",
+        parts.join("; ")
+    ))
 }
 
 fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, SurveyError> {

@@ -218,12 +218,15 @@ pub fn check(g: &Global, paths: Vec<PathBuf>) -> anyhow::Result<()> {
         let mut errors = Vec::new();
         for (name, text) in catalog::EMBEDDED {
             match catalog::parse_file(name, text) {
-                Ok(s) => ok.push(format!(
-                    "{name} (built in): ok ({} v{}, {} items)",
-                    s.id,
-                    s.version,
-                    s.items.len()
-                )),
+                Ok(s) => {
+                    ok.push(format!(
+                        "{name} (built in): ok ({} v{}, {} items)",
+                        s.id,
+                        s.version,
+                        s.items.len()
+                    ));
+                    ok.extend(catalog::sheet_note(name, &s));
+                }
                 Err(e) => errors.push(e),
             }
         }

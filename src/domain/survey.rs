@@ -61,6 +61,9 @@ pub struct Dimension {
     pub id: String,
     pub name: Text,
     pub prompts: TextList,
+    /// The conversation sheet's question when views in the team differ;
+    /// none: the sheet asks a general one.
+    pub spread: Option<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +72,20 @@ pub struct Item {
     pub dimension: String,
     pub reverse: bool,
     pub text: Text,
+    /// One behaviour to keep doing, for the sheet's "what goes well".
+    pub keep_doing: Option<Text>,
+    /// The item as an observation of behaviour and its effect, for the
+    /// sheet's "where it chafes".
+    pub observation: Option<Text>,
+    /// The same observation when the item went down since the previous
+    /// round by more than the noise.
+    pub observation_down: Option<Text>,
 }
+
+/// Longest sentence for the conversation sheet (`keep_doing`,
+/// `observation`, `observation_down`, `spread`), in characters: the sheet
+/// must fit on one A4 page.
+pub const MAX_SHEET_SENTENCE_CHARS: usize = 200;
 
 /// A validated survey.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,6 +162,7 @@ struct RawDimension {
     id: Spanned<String>,
     name: Spanned<Text>,
     prompts: Spanned<TextList>,
+    spread: Option<Spanned<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +173,9 @@ struct RawItem {
     #[serde(default)]
     reverse: bool,
     text: Spanned<Text>,
+    keep_doing: Option<Spanned<Text>>,
+    observation: Option<Spanned<Text>>,
+    observation_down: Option<Spanned<Text>>,
 }
 
 /// Parses and validates one survey file. `file` names it in errors; when
@@ -336,10 +356,16 @@ fn dimensions(
                 format!("dimension {id:?} has an empty prompt"),
             ));
         }
+        let spread = sheet_sentence(
+            at,
+            d.spread.as_ref(),
+            &format!("spread of dimension {id:?}"),
+        )?;
         dimensions.push(Dimension {
             id: id.clone(),
             name: d.name.get_ref().clone(),
             prompts: prompts.clone(),
+            spread,
         });
     }
     if dimensions.is_empty() {
@@ -377,11 +403,38 @@ fn items(
         }
         check_text(&i.text, &format!("text of item {id:?}"))
             .map_err(|m| at.err(Some(i.text.span()), m))?;
+        let keep_doing = sheet_sentence(
+            at,
+            i.keep_doing.as_ref(),
+            &format!("keep_doing of item {id:?}"),
+        )?;
+        let observation = sheet_sentence(
+            at,
+            i.observation.as_ref(),
+            &format!("observation of item {id:?}"),
+        )?;
+        let observation_down = sheet_sentence(
+            at,
+            i.observation_down.as_ref(),
+            &format!("observation_down of item {id:?}"),
+        )?;
+        if let (Some(down), None) = (&i.observation_down, &observation) {
+            return Err(at.err(
+                Some(down.span()),
+                format!(
+                    "item {id:?} has an observation_down but no observation; add the \
+                     observation the sheet uses when the item did not go down"
+                ),
+            ));
+        }
         items.push(Item {
             id: id.clone(),
             dimension: dim.clone(),
             reverse: i.reverse,
             text: i.text.get_ref().clone(),
+            keep_doing,
+            observation,
+            observation_down,
         });
     }
     if items.is_empty() {
@@ -432,6 +485,69 @@ fn check_text(text: &Spanned<Text>, what: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// An optional sentence for the conversation sheet: when given, both
+/// languages are non-empty, short enough for the A4 sheet, and on one line.
+fn sheet_sentence(
+    at: &Place,
+    text: Option<&Spanned<Text>>,
+    what: &str,
+) -> Result<Option<Text>, SurveyError> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    check_text(text, what).map_err(|m| at.err(Some(text.span()), m))?;
+    let t = text.get_ref();
+    for (lang, s) in [("nl", &t.nl), ("en", &t.en)] {
+        let n = s.chars().count();
+        if n > MAX_SHEET_SENTENCE_CHARS {
+            return Err(at.err(
+                Some(text.span()),
+                format!(
+                    "{what} in {lang} has {n} characters; keep it to \
+                     {MAX_SHEET_SENTENCE_CHARS} at most so the conversation sheet fits on one page"
+                ),
+            ));
+        }
+        if s.contains('\n') {
+            return Err(at.err(
+                Some(text.span()),
+                format!("{what} in {lang} spans several lines; write one sentence on one line"),
+            ));
+        }
+    }
+    Ok(Some(t.clone()))
+}
+
+/// What the conversation sheet misses in a survey: per kind of sentence the
+/// items (or dimensions) without one, where the sheet uses a general
+/// sentence instead. Empty when the survey has them all.
+pub fn missing_sheet_sentences(s: &Survey) -> Vec<(&'static str, Vec<&str>)> {
+    let items = |f: fn(&Item) -> bool| -> Vec<&str> {
+        s.items
+            .iter()
+            .filter(|i| f(i))
+            .map(|i| i.id.as_str())
+            .collect()
+    };
+    let missing = [
+        ("keep_doing", items(|i| i.keep_doing.is_none())),
+        ("observation", items(|i| i.observation.is_none())),
+        ("observation_down", items(|i| i.observation_down.is_none())),
+        (
+            "spread",
+            s.dimensions
+                .iter()
+                .filter(|d| d.spread.is_none())
+                .map(|d| d.id.as_str())
+                .collect(),
+        ),
+    ];
+    missing
+        .into_iter()
+        .filter(|(_, ids)| !ids.is_empty())
+        .collect()
 }
 
 /// Ids are lowercase ASCII letters, digits and '-', 1 to 64 characters.
@@ -602,5 +718,114 @@ text = { nl = "Stelling B", en = "Statement B" }
         let half = format!("{GOOD}\n[comment]\nnl = \"Nog iets?\"\n");
         let e = parse("mini.toml", &half, Some("mini")).unwrap_err();
         assert!(e.message.contains("en"), "{e}");
+    }
+
+    const SHEET: &str = r#"keep_doing = { nl = "Blijf dit doen.", en = "Keep doing this." }
+observation = { nl = "Minder collega's merken dit.", en = "Fewer colleagues notice this." }
+observation_down = { nl = "Minder dan vorige keer.", en = "Fewer than last time." }
+"#;
+
+    /// GOOD with the sheet's sentences on item "b" and a spread question.
+    fn with_sentences() -> String {
+        GOOD.replacen(
+            "text = { nl = \"Stelling B\", en = \"Statement B\" }\n",
+            &format!("text = {{ nl = \"Stelling B\", en = \"Statement B\" }}\n{SHEET}"),
+            1,
+        )
+        .replacen(
+            "prompts = { nl = [\"Vraag?\"], en = [\"Question?\"] }\n",
+            "prompts = { nl = [\"Vraag?\"], en = [\"Question?\"] }\nspread = { nl = \"Waarom verschilt dit?\", en = \"Why does this differ?\" }\n",
+            1,
+        )
+    }
+
+    #[test]
+    fn sheet_sentences_are_optional_and_read_when_given() {
+        let plain = parse("mini.toml", GOOD, Some("mini")).unwrap();
+        assert!(plain.items.iter().all(|i| i.keep_doing.is_none()
+            && i.observation.is_none()
+            && i.observation_down.is_none()));
+        assert!(plain.dimensions[0].spread.is_none());
+        let missing = missing_sheet_sentences(&plain);
+        assert_eq!(missing.len(), 4, "{missing:?}");
+        assert_eq!(missing[0], ("keep_doing", vec!["a", "b"]));
+        assert_eq!(missing[3], ("spread", vec!["d1"]));
+
+        let text = with_sentences();
+        let s = parse("mini.toml", &text, Some("mini")).unwrap();
+        let b = s.item("b").unwrap();
+        assert_eq!(
+            b.keep_doing.as_ref().unwrap().get(Lang::En),
+            "Keep doing this."
+        );
+        assert_eq!(
+            b.observation.as_ref().unwrap().get(Lang::Nl),
+            "Minder collega's merken dit."
+        );
+        assert_eq!(
+            b.observation_down.as_ref().unwrap().get(Lang::En),
+            "Fewer than last time."
+        );
+        assert_eq!(
+            s.dimensions[0].spread.as_ref().unwrap().get(Lang::Nl),
+            "Waarom verschilt dit?"
+        );
+        // Only item "a" lacks its sentences now.
+        assert_eq!(
+            missing_sheet_sentences(&s),
+            vec![
+                ("keep_doing", vec!["a"]),
+                ("observation", vec!["a"]),
+                ("observation_down", vec!["a"])
+            ]
+        );
+    }
+
+    #[test]
+    fn a_broken_sheet_sentence_names_its_line_and_problem() {
+        let text = with_sentences();
+        let edit = |from: &str, to: &str| {
+            assert!(text.contains(from), "test edit {from:?} does not apply");
+            let t = text.replacen(from, to, 1);
+            (parse("mini.toml", &t, Some("mini")).unwrap_err(), t)
+        };
+        // A missing translation.
+        let (e, t) = edit(", en = \"Keep doing this.\"", "");
+        assert!(e.message.contains("missing field `en`"), "{e}");
+        assert_eq!(e.line, Some(line_containing(&t, "keep_doing")));
+        // An empty one.
+        let (e, t) = edit("en = \"Fewer colleagues notice this.\"", "en = \"  \"");
+        assert!(e.message.contains("observation of item \"b\""), "{e}");
+        assert!(e.message.contains("en translation"), "{e}");
+        assert_eq!(e.line, Some(line_containing(&t, "observation =")));
+        // Too long for the sheet.
+        let long = "x".repeat(MAX_SHEET_SENTENCE_CHARS + 1);
+        let (e, t) = edit("Why does this differ?", &long);
+        assert!(
+            e.message
+                .contains("spread of dimension \"d1\" in en has 201 characters"),
+            "{e}"
+        );
+        assert!(e.message.contains("one page"), "{e}");
+        assert_eq!(e.line, Some(line_containing(&t, "spread =")));
+        // A down variant without the plain observation.
+        let (e, t) = edit(
+            "observation = { nl = \"Minder collega's merken dit.\", en = \"Fewer colleagues notice this.\" }\n",
+            "",
+        );
+        assert!(
+            e.message.contains("observation_down but no observation"),
+            "{e}"
+        );
+        assert_eq!(e.line, Some(line_containing(&t, "observation_down")));
+        // A wrong type, an unknown key.
+        let (e, t) = edit("keep_doing = {", "keep_doing = \"Blijf\"\nx = {");
+        assert_eq!(e.line, Some(line_containing(&t, "keep_doing")), "{e}");
+        let (e, t) = edit("keep_doing = {", "keep_doen = {");
+        assert!(e.message.contains("keep_doen"), "{e}");
+        assert_eq!(e.line, Some(line_containing(&t, "keep_doen")), "{e}");
+        // Several lines.
+        let (e, _) = edit("Keep doing this.", "Keep\\ndoing this.");
+        assert!(e.message.contains("one line"), "{e}");
     }
 }
