@@ -1,8 +1,9 @@
 //! The mirror: per statement the manager's expectation and the team's mean
 //! as two dots joined by a line, hidden strengths first (the team rates
 //! higher than the manager expected), then the largest surprises. Only gaps
-//! larger than the stated threshold are flagged; the team's own level is
-//! always printed beside the gap.
+//! that pass the stated rule ([`flag`]: at least the threshold, or the
+//! expectation outside the statement's 95 % interval) are flagged; the
+//! team's own level is always printed beside the gap.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -17,7 +18,8 @@ pub struct Mirror {
     pub title: String,
     /// The survey's scale runs 1..=points.
     pub points: u8,
-    /// Gaps at least this large (in scale points) are flagged.
+    /// Gaps at least this large (in scale points) are flagged, and so is an
+    /// expectation outside the statement's interval (see [`flag`]).
     pub threshold: f64,
     /// Ordered by [`Mirror::new`]: hidden strengths first, then the largest
     /// surprises, then the rest; hidden statements last.
@@ -33,6 +35,39 @@ pub struct MirrorItem {
     pub expected: f64,
     /// The team's mean after reverse-scoring; `None` when the item is hidden.
     pub team: Option<f64>,
+    /// The 95 % interval of the team's mean, as released with it.
+    pub ci: Option<[f64; 2]>,
+}
+
+/// Which way a flagged gap goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    /// The team rates higher than the manager expected: a hidden strength.
+    Above,
+    /// The team rates lower than the manager expected.
+    Below,
+}
+
+/// The mirror's rule: a gap between the manager's expectation and the
+/// team's mean is flagged when it is at least `threshold` scale points, or
+/// when the expectation lies outside the team's 95 % interval for the
+/// statement (strictly: on its edge is inside). Its direction is the gap's
+/// sign. Nothing is flagged without a finite mean, or when they are equal.
+pub fn flag(
+    expected: f64,
+    team: Option<f64>,
+    ci: Option<[f64; 2]>,
+    threshold: f64,
+) -> Option<Flag> {
+    let team = team.filter(|t| t.is_finite())?;
+    let gap = team - expected;
+    let outside = ci
+        .filter(|[lo, hi]| lo.is_finite() && hi.is_finite())
+        .is_some_and(|[lo, hi]| expected < lo || expected > hi);
+    if gap == 0.0 || !(gap.abs() >= threshold || outside) {
+        return None;
+    }
+    Some(if gap > 0.0 { Flag::Above } else { Flag::Below })
 }
 
 impl MirrorItem {
@@ -41,17 +76,22 @@ impl MirrorItem {
             .filter(|t| t.is_finite())
             .map(|t| t - self.expected)
     }
+
+    /// Whether the item's gap is flagged at `threshold` (see [`flag`]).
+    pub fn flag(&self, threshold: f64) -> Option<Flag> {
+        flag(self.expected, self.team, self.ci, threshold)
+    }
 }
 
 impl Mirror {
-    /// Orders the items: hidden strengths (team above expectation beyond the
-    /// threshold) first, largest first; then the other gaps, largest first;
-    /// hidden statements last.
+    /// Orders the items: hidden strengths (flagged, team above expectation)
+    /// first, largest first; then the other gaps, largest first; hidden
+    /// statements last.
     pub fn new(title: String, points: u8, threshold: f64, mut items: Vec<MirrorItem>) -> Mirror {
-        let rank = |i: &MirrorItem| match i.gap() {
-            Some(g) if g >= threshold => (0, -g),
-            Some(g) => (1, -g.abs()),
-            None => (2, 0.0),
+        let rank = |i: &MirrorItem| match (i.gap(), i.flag(threshold)) {
+            (Some(g), Some(Flag::Above)) => (0, -g),
+            (Some(g), _) => (1, -g.abs()),
+            (None, _) => (2, 0.0),
         };
         items.sort_by(|a, b| {
             let (ra, ga) = rank(a);
@@ -68,17 +108,13 @@ impl Mirror {
 
     /// Statements whose gap is flagged: (hidden strengths, team below).
     pub fn flagged(&self) -> (usize, usize) {
-        let up = self
-            .items
-            .iter()
-            .filter(|i| i.gap().is_some_and(|g| g >= self.threshold))
-            .count();
-        let down = self
-            .items
-            .iter()
-            .filter(|i| i.gap().is_some_and(|g| g <= -self.threshold))
-            .count();
-        (up, down)
+        let count = |f: Flag| {
+            self.items
+                .iter()
+                .filter(|i| i.flag(self.threshold) == Some(f))
+                .count()
+        };
+        (count(Flag::Above), count(Flag::Below))
     }
 
     pub(crate) fn describe(&self, lang: Lang) -> String {
@@ -86,10 +122,10 @@ impl Mirror {
         let t = num(self.threshold, 1, lang);
         match lang {
             Lang::Nl => format!(
-                "Verwachting van de manager naast het gemiddelde van het team per stelling: {up} verborgen sterke punten (team hoger dan verwacht) en {down} stellingen waar het team lager scoort dan verwacht, bij een verschil van minstens {t} punt."
+                "Verwachting van de manager naast het gemiddelde van het team per stelling: {up} verborgen sterke punten (team hoger dan verwacht) en {down} stellingen waar het team lager scoort dan verwacht, bij een verschil van minstens {t} punt of een verwachting buiten het 95 %-interval van het team."
             ),
             Lang::En => format!(
-                "The manager's expectation beside the team's mean per statement: {up} hidden strengths (team higher than expected) and {down} statements where the team scores lower than expected, at a difference of at least {t} points."
+                "The manager's expectation beside the team's mean per statement: {up} hidden strengths (team higher than expected) and {down} statements where the team scores lower than expected, at a difference of at least {t} points or an expectation outside the team's 95 % interval."
             ),
         }
     }
@@ -114,7 +150,8 @@ fn layout<DB: DrawingBackend>(
     let text_w = ((w - 2 * margin) as f64 * 0.42) as i32;
     let axis_x0 = margin + text_w + pen.px(16.0);
     let axis_x1 = w - margin - pen.px(110.0).min((w - axis_x0) / 3);
-    let items_y = margin + pen.line_height(TITLE) + pen.line_height(SMALL) * 2 + pen.px(8.0);
+    // Title, the legend's two lines and the scale's numbers.
+    let items_y = margin + pen.line_height(TITLE) + pen.line_height(SMALL) * 3 + pen.px(8.0);
     let mut rows = Vec::new();
     let mut y = items_y;
     for item in &m.items {
@@ -199,22 +236,33 @@ fn draw_heading<DB: DrawingBackend>(
     )?;
     let ly = margin + pen.line_height(TITLE);
     let legend = format!(
-        "{}  ●  {}   ○  {}   ({} ≥ {})",
+        "{}  ●  {}   ○  {}",
         tr(lang, "Spiegel:", "Mirror:"),
         tr(lang, "team (gemiddelde)", "team (mean)"),
         tr(lang, "verwachting manager", "manager's expectation"),
-        tr(lang, "gemarkeerd bij verschil", "flagged at a difference"),
-        num(m.threshold, 1, lang)
     );
-    pen.text(
-        &legend,
-        (margin, ly),
-        SMALL,
-        draw::MUTED,
-        HPos::Left,
-        VPos::Top,
-    )?;
-    Ok(ly)
+    let rule = match lang {
+        Lang::Nl => format!(
+            "Gemarkeerd: verschil ≥ {} punt of verwachting buiten het 95 %-interval.",
+            num(m.threshold, 1, lang)
+        ),
+        Lang::En => format!(
+            "Flagged: a gap ≥ {} points or an expectation outside the 95 % interval.",
+            num(m.threshold, 1, lang)
+        ),
+    };
+    for (i, line) in [legend, rule].iter().enumerate() {
+        pen.text(
+            line,
+            (margin, ly + i as i32 * pen.line_height(SMALL)),
+            SMALL,
+            draw::MUTED,
+            HPos::Left,
+            VPos::Top,
+        )?;
+    }
+    // The scale's numbers go under the legend's second line.
+    Ok(ly + pen.line_height(SMALL))
 }
 
 /// The scale's numbers under the legend and a grid line per point.
@@ -283,14 +331,12 @@ fn draw_pair<DB: DrawingBackend>(
 ) -> Res {
     let ex = f.x_of(item.expected);
     let tx = f.x_of(team);
-    let gap = team - item.expected;
-    let flagged = gap.abs() >= m.threshold;
-    let color = if !flagged {
-        draw::GREY
-    } else if gap > 0.0 {
-        draw::BLUE
-    } else {
-        draw::VERMILLION
+    let flag = item.flag(m.threshold);
+    let flagged = flag.is_some();
+    let color = match flag {
+        None => draw::GREY,
+        Some(Flag::Above) => draw::BLUE,
+        Some(Flag::Below) => draw::VERMILLION,
     };
     pen.line(
         vec![(ex, cy), (tx, cy)],
@@ -300,15 +346,13 @@ fn draw_pair<DB: DrawingBackend>(
     pen.dot((ex, cy), pen.px(6.0), draw::MUTED)?;
     pen.dot((ex, cy), pen.px(4.0), WHITE)?;
     pen.dot((tx, cy), pen.px(6.0), draw::BLUE)?;
-    let mark = if !flagged {
-        String::new()
-    } else if gap > 0.0 {
-        format!(" ▲ {}", tr(lang, "verborgen sterk punt", "hidden strength"))
-    } else {
-        format!(
+    let mark = match flag {
+        None => String::new(),
+        Some(Flag::Above) => format!(" ▲ {}", tr(lang, "verborgen sterk punt", "hidden strength")),
+        Some(Flag::Below) => format!(
             " ▼ {}",
             tr(lang, "lager dan verwacht", "lower than expected")
-        )
+        ),
     };
     let label = format!("{}{}", num(team, 1, lang), mark);
     pen.text(
@@ -351,7 +395,55 @@ mod tests {
             text: text.into(),
             expected,
             team,
+            ci: None,
         }
+    }
+
+    #[test]
+    fn a_gap_is_flagged_at_the_threshold_or_outside_the_interval() {
+        // At least the threshold, either way; below it, not.
+        assert_eq!(flag(4.0, Some(4.5), None, 0.5), Some(Flag::Above));
+        assert_eq!(flag(4.0, Some(3.5), None, 0.5), Some(Flag::Below));
+        assert_eq!(flag(4.0, Some(4.4), None, 0.5), None);
+        assert_eq!(flag(4.0, Some(3.6), Some([3.0, 4.2]), 0.5), None);
+        // A smaller gap with the expectation outside the interval.
+        assert_eq!(
+            flag(4.0, Some(4.3), Some([4.1, 4.5]), 0.5),
+            Some(Flag::Above)
+        );
+        assert_eq!(
+            flag(4.0, Some(3.8), Some([3.7, 3.9]), 0.5),
+            Some(Flag::Below)
+        );
+        // On the interval's edge is inside.
+        assert_eq!(flag(4.0, Some(4.3), Some([4.0, 4.6]), 0.5), None);
+        // A large gap is flagged even inside a wide interval.
+        assert_eq!(
+            flag(4.0, Some(5.0), Some([3.0, 7.0]), 0.5),
+            Some(Flag::Above)
+        );
+        // No mean, a non-finite one or no gap: nothing.
+        assert_eq!(flag(4.0, None, Some([1.0, 2.0]), 0.5), None);
+        assert_eq!(flag(4.0, Some(f64::NAN), None, 0.5), None);
+        assert_eq!(flag(4.0, Some(4.0), Some([4.0, 4.0]), 0.0), None);
+        // A non-finite interval is ignored.
+        assert_eq!(flag(4.0, Some(4.2), Some([f64::NAN, 4.3]), 0.5), None);
+    }
+
+    #[test]
+    fn the_interval_rule_flags_and_orders_a_small_gap() {
+        let mut narrow = item("narrow", 4.0, Some(4.3));
+        narrow.ci = Some([4.1, 4.5]);
+        let mut wide = item("wide", 4.0, Some(4.3));
+        wide.ci = Some([3.5, 5.1]);
+        let m = Mirror::new("T".into(), 7, 0.5, vec![wide, narrow]);
+        let order: Vec<&str> = m.items.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(order, ["narrow", "wide"]);
+        assert_eq!(m.flagged(), (1, 0));
+        assert!(
+            m.describe(Lang::En)
+                .contains("outside the team's 95 % interval")
+        );
     }
 
     #[test]

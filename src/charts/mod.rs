@@ -33,7 +33,7 @@ use plotters::style::FontStyle;
 
 use crate::domain::lang::Lang;
 
-pub use mirror::{Mirror, MirrorItem};
+pub use mirror::{Flag, Mirror, MirrorItem, flag};
 pub use overview::{Cell, Overview, OverviewTeam};
 pub use round::{ItemBar, RoundDetail};
 pub use trend::{Trend, TrendRound, TrendValue};

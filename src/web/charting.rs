@@ -508,7 +508,8 @@ pub fn render(
     }
 }
 
-/// A gap of at least this many scale points is flagged in the mirror.
+/// A gap of at least this many scale points is flagged in the mirror (as is
+/// an expectation outside the statement's 95 % interval: [`charts::flag`]).
 pub const MIRROR_THRESHOLD: f64 = 0.5;
 
 /// The mirror of one team-round for key `p`: the manager's expectation per
@@ -554,16 +555,16 @@ pub fn mirror(
             } else {
                 given
             };
-            let team = result
+            let figure = result
                 .items
                 .iter()
                 .find(|i| i.id() == item.id)
-                .and_then(Part::figure)
-                .map(|f| f.mean);
+                .and_then(Part::figure);
             Some(charts::MirrorItem {
                 text: item.text.get(lang).to_string(),
                 expected,
-                team,
+                team: figure.map(|f| f.mean),
+                ci: figure.map(|f| f.ci),
             })
         })
         .collect();
