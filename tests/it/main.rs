@@ -17,6 +17,7 @@ mod release;
 mod results;
 mod server;
 mod setup;
+mod sheet;
 mod support;
 mod upgrade;
 mod words;
