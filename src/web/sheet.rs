@@ -1,9 +1,16 @@
 //! The conversation sheet: one printable A4 page per team and round for the
 //! advisor's conversation with the manager. Self-contained (CSS and SVG
 //! inline, no external request). First the manager's own reflection, then
-//! what goes well, where it chafes (observations, never judgements of
-//! intentions), open questions from the survey's prompts for the weakest
-//! dimension, the trend and the mirror, and a footer.
+//! what goes well (the strongest statements and the improvements that pass
+//! the noise rule or the run-chart rule, with the survey's `keep_doing`
+//! sentences), where it chafes (the survey's `observation` sentences, never
+//! judgements of intentions, honest about direction where the noise rule
+//! says so), open questions from the weakest dimension's prompts (and its
+//! `spread` question when views differ), the trend up to the round and the
+//! mirror, and a footer. Where a survey has no sentence of its own, a
+//! general one stands in. A hidden round has no number at all: the
+//! department's picture in words where it is released, participation and
+//! the manager's own view instead.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rusqlite::Connection;
