@@ -843,4 +843,41 @@ mod tests {
         }
         assert_eq!(participation_words("", Lang::En), None);
     }
+
+    #[test]
+    fn run_chart_shifts_with_the_same_verdict_are_one_line() {
+        let trend = |title: &str, values: &[f64]| {
+            let rounds = values
+                .iter()
+                .enumerate()
+                .map(|(i, &mean)| charts::TrendRound {
+                    label: format!("R{i}"),
+                    value: charts::TrendValue::Released {
+                        mean,
+                        ci: [mean - 0.2, mean + 0.2],
+                        n: 8,
+                    },
+                })
+                .collect();
+            charts::Trend::new(title, "S", "Team", 7, rounds, None)
+        };
+        // Six rounds low, six high: one crossing, an upward shift since R6.
+        let shifted = [3.0, 3.1, 3.0, 3.2, 3.0, 3.1, 5.0, 5.1, 5.0, 5.2, 5.0, 5.1];
+        let flat = [4.0, 4.2, 3.9, 4.1, 3.8, 4.2, 3.9, 4.1, 3.8, 4.2, 3.9, 4.1];
+        let history = [
+            trend("Overall score", &shifted),
+            trend("Openness", &flat),
+            trend("Support", &shifted),
+        ];
+        let s = shifts(&history, Lang::En);
+        assert_eq!(
+            s,
+            [Shift {
+                what: "Overall score, Support".into(),
+                up: true,
+                words: "upward shift since R6".into(),
+            }]
+        );
+        assert!(shifts(&history[1..2], Lang::En).is_empty());
+    }
 }

@@ -481,3 +481,96 @@ fn a_suppressed_sheet_has_no_number_and_offers_the_departments_picture() {
     );
     assert!(!text.contains(&item_text(zorg["strengths"][0].as_str().unwrap(), "en")));
 }
+
+/// The mirror on the sheet flags a gap smaller than half a point when the
+/// manager's expectation lies outside the statement's 95 % interval.
+#[test]
+fn the_mirror_flags_an_expectation_outside_the_interval_and_states_the_rule() {
+    let dir = TestDir::new();
+    dir.ok(&["init", "--tz", "UTC"]);
+    dir.ok(&["team", "add", "Alfa"]);
+    let advisor = key(&dir, &["key", "advisor"]);
+    let manager = key(&dir, &["key", "manager", "--team", "Alfa"]);
+    let server = Server::start(&dir, None);
+    let round = dir.open_round(&["round", "open", "--survey", "pulse", "--all"]);
+    // pulse-speak: 14 × 5 and 6 × 6, a mean of 5.3 with a narrow interval.
+    let five = FIRST;
+    let six = FIRST.replace("pulse-speak=5", "pulse-speak=6");
+    let mut bodies = vec![five; 14];
+    bodies.extend(std::iter::repeat_n(six.as_str(), 6));
+    answer(&server, &dir, &round, "Alfa", &bodies);
+    dir.ok(&["round", "close", &round]);
+    dir.ok(&["round", "release", &round]);
+    let v = json(&api(
+        &server,
+        &advisor,
+        &format!("/teams/alfa/rounds/{round}"),
+    ));
+    let speak = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "pulse-speak")
+        .unwrap();
+    let ci_low = speak["ci"][0].as_f64().unwrap();
+    let mean = speak["mean"].as_f64().unwrap();
+    assert!(ci_low > 5.0 && mean - 5.0 < 0.5, "{speak}");
+
+    // The manager expects 5 for speak (0.3 below the team, outside the
+    // interval) and 6 for mistakes (the team's own 6: no gap).
+    let entry = server.get(&format!("/m/{manager}"));
+    assert_eq!(entry.status, 303);
+    let cookie = entry
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let team_page = request(
+        &server.addr,
+        "GET",
+        "/team/alfa",
+        &[("Cookie", &cookie)],
+        b"",
+    );
+    let at = team_page.body.find("name=\"form_token\" value=\"").unwrap();
+    let token = &team_page.body[at + 25..at + 25 + 64];
+    let origin = format!("http://{}", server.addr);
+    let saved = request(
+        &server.addr,
+        "POST",
+        &format!("/team/alfa/rounds/{round}/reflectie"),
+        &[
+            ("Cookie", &cookie),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", &origin),
+            ("Sec-Fetch-Site", "same-origin"),
+        ],
+        format!("form_token={token}&e-pulse-speak=5&e-pulse-mistakes=6&save=1").as_bytes(),
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+
+    let svg = api(
+        &server,
+        &advisor,
+        &format!("/teams/alfa/rounds/{round}/mirror/chart.svg?lang=en"),
+    );
+    assert_eq!(svg.status, 200, "{}", svg.body);
+    assert!(
+        svg.body
+            .contains("1 hidden strengths (team higher than expected) and 0 statements"),
+        "{}",
+        svg.body
+    );
+    assert!(
+        svg.body.contains("outside the 95 % interval"),
+        "{}",
+        svg.body
+    );
+    // The sheet inlines the same mirror, with the rule in its legend.
+    let html = sheet(&server, &advisor, "alfa", &round, "nl");
+    assert_self_contained(&html);
+    assert!(html.contains("buiten het 95 %-interval"), "{html}");
+    assert!(html.contains("verborgen sterk punt"), "{html}");
+}
