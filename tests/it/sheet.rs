@@ -377,14 +377,15 @@ fn check_refuses_a_broken_sentence_with_file_and_line() {
     }
 }
 
-/// Department Zorg with Noord (5 answers), Zuid (4) and Klein (2); k = 5.
+/// Department Zorg (16 people of its own) with Noord (5 answers), Zuid (4)
+/// and Klein (2); k = 5.
 /// Zuid and Klein are hidden; Zorg (11) is released, as no hidden team can
 /// be derived from it (Zorg minus Noord is Zuid and Klein together, 6).
 #[test]
 fn a_suppressed_sheet_has_no_number_and_offers_the_departments_picture() {
     let dir = TestDir::new();
     dir.ok(&["init", "--tz", "UTC", "--org", "Zorggroep"]);
-    dir.ok(&["team", "add", "Zorg"]);
+    dir.ok(&["team", "add", "Zorg", "--size", "16"]);
     dir.ok(&["team", "add", "Noord", "--parent", "Zorg", "--size", "7"]);
     dir.ok(&["team", "add", "Zuid", "--parent", "Zorg", "--size", "6"]);
     dir.ok(&["team", "add", "Klein", "--parent", "Zorg", "--size", "3"]);
@@ -449,6 +450,17 @@ fn a_suppressed_sheet_has_no_number_and_offers_the_departments_picture() {
         );
         let strongest = zorg["strengths"][0].as_str().unwrap();
         assert!(text.contains(&item_text(strongest, lang)), "{text}");
+        // The department's participation, in words (11 of the 32 people of
+        // Zorg and its teams: the band 30–40 %).
+        assert_eq!(zorg["participation_band"], "30–40 %", "{zorg}");
+        assert!(
+            text.contains(if lang == "nl" {
+                "Deelname in de afdeling: minder dan de helft."
+            } else {
+                "Participation in the department: fewer than half."
+            }),
+            "{text}"
+        );
         // Participation stays hidden for the team; the manager's own view.
         assert!(
             text.contains(if lang == "nl" {
