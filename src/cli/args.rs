@@ -33,6 +33,9 @@ pub struct Global {
     /// A folder with the organisation's own survey files (*.toml), added to the shipped ones
     #[arg(long, env = "SPIEGEL_SURVEYS", global = true)]
     pub surveys: Option<PathBuf>,
+    /// A folder with the organisation's own cases.toml and/or hesitations.toml (intervisie cases, the guide to hesitation), replacing the shipped ones
+    #[arg(long, env = "SPIEGEL_CONVERSATION", global = true)]
+    pub conversation: Option<PathBuf>,
     /// The address people reach Spiegel at, used in printed links [default: http://127.0.0.1:8080, or the served address]
     #[arg(long, env = "SPIEGEL_BASE_URL", global = true)]
     pub base_url: Option<String>,

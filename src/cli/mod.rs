@@ -123,6 +123,14 @@ impl Global {
         })
     }
 
+    /// The cases and the guide to hesitation (`--conversation`, or the shipped ones).
+    pub fn casebook(&self) -> anyhow::Result<crate::casebook::Casebook> {
+        crate::casebook::Casebook::load(self.conversation.as_deref()).map_err(|errors| {
+            let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("invalid conversation files:\n{}", lines.join("\n"))
+        })
+    }
+
     fn open(&self) -> anyhow::Result<rusqlite::Connection> {
         Ok(storage::open(&self.db_path(), Mode::Existing)?)
     }

@@ -66,6 +66,8 @@ pub struct AppState {
     pub base_url: Arc<str>,
     /// The organisation's own survey files (`--surveys`), besides the shipped ones.
     pub surveys: Option<Arc<std::path::Path>>,
+    /// The cases for intervisie and the guide to hesitation.
+    pub casebook: Arc<crate::casebook::Casebook>,
 }
 
 /// The status a storage failure answers with. Exhaustive, without a `_`
@@ -101,6 +103,7 @@ impl AppState {
             secure_cookies: false,
             base_url: Arc::from(""),
             surveys: None,
+            casebook: Arc::new(crate::casebook::Casebook::shipped()),
         }
     }
 }
