@@ -89,11 +89,18 @@ pub enum Command {
     /// Create, list and revoke secret keys for advisors and managers
     #[command(subcommand)]
     Key(KeyCommand),
-    /// Show a round's results as an advisor sees them (released figures only)
+    /// Show a round's results as an advisor sees them (released figures only), or the bright spots
     Results {
         /// The round's id
+        #[arg(
+            long,
+            required_unless_present = "bright_spots",
+            conflicts_with = "bright_spots"
+        )]
+        round: Option<i64>,
+        /// Instead: the teams where it goes well (a sustained upward shift, or three rounds in the top quarter) with what their manager tried
         #[arg(long)]
-        round: i64,
+        bright_spots: bool,
         /// Only this team (name or id; `organisation` for the whole organisation)
         #[arg(long)]
         team: Option<String>,
@@ -146,6 +153,21 @@ pub enum Command {
     /// Write the conversation sheet of a team and round (one A4 page, self-contained HTML)
     Sheet {
         /// The team (name or id)
+        #[arg(long)]
+        team: String,
+        /// The round's id
+        #[arg(long)]
+        round: i64,
+        /// The new .html file to write
+        #[arg(long)]
+        out: PathBuf,
+        /// The sheet's language: nl or en
+        #[arg(long, default_value = "nl", value_parser = ["nl", "en"])]
+        lang: String,
+    },
+    /// Write the intervisie sheet of a department and round for a group of its managers (one A4 page, self-contained HTML)
+    Intervisie {
+        /// The department: a team with teams under it (name or id)
         #[arg(long)]
         team: String,
         /// The round's id

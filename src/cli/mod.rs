@@ -153,7 +153,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { addr, seed } => serve::demo(&g, &addr, seed),
         Command::Check { paths } => setup::check(&g, paths),
         Command::Key(cmd) => keys::run(&g, cmd),
-        Command::Results { round, team, json } => results::results(&g, round, team, json),
+        Command::Results {
+            round,
+            bright_spots,
+            team,
+            json,
+        } => match round {
+            Some(round) if !bright_spots => results::results(&g, round, team, json),
+            _ => results::bright_spots(&g, json),
+        },
         Command::Export { round, format, out } => results::export(&g, round, format, out),
         Command::Settings {
             comments_to_managers,
@@ -180,5 +188,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             out,
             lang,
         } => charts::sheet(&g, &team, round, &out, &lang),
+        Command::Intervisie {
+            team,
+            round,
+            out,
+            lang,
+        } => charts::intervisie(&g, &team, round, &out, &lang),
     }
 }
