@@ -185,6 +185,9 @@ pub struct TeamMove {
     pub tried: Option<Tried>,
     /// Whether it is a bright spot.
     pub bright: bool,
+    /// A bright spot for its level: in the top quarter of released teams
+    /// in the last three rounds.
+    pub top_quarter: bool,
 }
 
 /// What a manager tried: the focus and experiment recorded after their
@@ -256,6 +259,12 @@ fn team_moves(
     round: &report::RoundRef,
     lang: Lang,
 ) -> storage::Result<Vec<TeamMove>> {
+    // Bright spots for their level (the organisation's released results).
+    let top: Vec<String> = bright_spots(conn, Principal::Advisor, lang)?
+        .into_iter()
+        .filter(|b| b.top_quarter)
+        .map(|b| b.team_id)
+        .collect();
     let mut out = Vec::new();
     for t in children(conn, dept)? {
         let p = Principal::Manager { team: t.key };
@@ -274,9 +283,11 @@ fn team_moves(
         };
         let values = scores(&rounds);
         let movement = intervisie::movement(&values, result.overall.change.as_ref());
-        let bright = intervisie::bright_spots(std::slice::from_ref(&values))
-            .first()
-            .is_some_and(|(_, b)| b.upward_since.is_some());
+        let top_quarter = top.contains(&t.id);
+        let bright = top_quarter
+            || intervisie::bright_spots(std::slice::from_ref(&values))
+                .first()
+                .is_some_and(|(_, b)| b.upward_since.is_some());
         out.push(TeamMove {
             name: shares(conn, t.key)?.then(|| t.name.clone()),
             movement,
@@ -286,6 +297,7 @@ fn team_moves(
                 None
             },
             bright,
+            top_quarter,
         });
     }
     Ok(out)
@@ -470,6 +482,9 @@ fn moves_section(moves: &[TeamMove], lang: Lang) -> Markup {
                             None => { (tr(lang, "Eén team in deze afdeling: ", "One team in this department: ")) }
                         }
                         (movement_words(m.movement, lang))
+                        @if m.top_quarter {
+                            "; " (tr(lang, "in het beste kwart van de teams in de laatste drie rondes", "in the top quarter of teams in the last three rounds"))
+                        }
                         @if let Some(t) = &m.tried {
                             ". " (tr(lang, "Geprobeerd", "Tried")) " (" (t.dimension) "): " (t.experiment)
                         }

@@ -523,9 +523,13 @@ fn a_suppressed_departments_sheet_has_no_number() {
 fn bright_spots_come_from_released_results_and_reach_advisors_only() {
     let dir = TestDir::new();
     dir.ok(&["init", "--tz", "UTC"]);
-    for t in ["Hoog", "Midden", "Laag", "Wisselend", "Klein"] {
-        dir.ok(&["team", "add", t]);
+    dir.ok(&["team", "add", "Zorg"]);
+    for t in ["Hoog", "Midden", "Laag", "Wisselend"] {
+        dir.ok(&["team", "add", t, "--parent", "Zorg"]);
     }
+    // Outside the department: its roll-up would otherwise be hidden to
+    // protect Klein.
+    dir.ok(&["team", "add", "Klein"]);
     let advisor = key(&dir, &["key", "advisor"]);
     let hoog = key(&dir, &["key", "manager", "--team", "Hoog"]);
     let server = Server::start(&dir, None);
@@ -593,6 +597,24 @@ fn bright_spots_come_from_released_results_and_reach_advisors_only() {
     assert_eq!(own.status, 200);
     assert!(!own.body.contains("Where it goes well"), "{}", own.body);
     assert!(!own.body.contains("top quarter"), "{}", own.body);
+    // On the department's intervisie sheet: without a name until its
+    // manager agrees, with what was tried.
+    let sheet = format!("/team/zorg/rounds/{}/intervisie?lang=en", rounds[2]);
+    let html = bearer(&server, &advisor, &sheet).body;
+    assert!(html.contains("One team in this department: "), "{html}");
+    assert!(html.contains("top quarter"), "{html}");
+    assert!(html.contains("Elk overleg begint met een vraag"), "{html}");
+    assert!(!html.contains("Hoog"), "{html}");
+    dir.sqlite()
+        .execute(
+            "INSERT INTO sharing (team_id, shared, changed_on)
+             SELECT id, 1, '2026-01-01' FROM teams WHERE slug = 'hoog'",
+            [],
+        )
+        .unwrap();
+    let html = bearer(&server, &advisor, &sheet).body;
+    assert!(html.contains("<strong>Hoog</strong>"), "{html}");
+    assert!(!html.contains("One team in this department"), "{html}");
 }
 
 #[test]
