@@ -251,9 +251,10 @@ pub fn check(g: &Global, paths: Vec<PathBuf>) -> anyhow::Result<()> {
             Err(e) => errors.push(e),
         }
     }
-    let (o, e) = check_conversation(g, conversation);
+    let (o, conversation_errors) = check_conversation(g, conversation);
     ok.extend(o);
-    errors.extend(e);
+    let survey_errors = errors.len();
+    errors.extend(conversation_errors);
     for line in &ok {
         println!("{line}");
     }
@@ -261,10 +262,12 @@ pub fn check(g: &Global, paths: Vec<PathBuf>) -> anyhow::Result<()> {
         eprintln!("{e}");
     }
     if !errors.is_empty() {
-        bail!(
-            "{} survey or conversation file(s) have errors",
-            errors.len()
-        );
+        let what = match (survey_errors, errors.len() - survey_errors) {
+            (_, 0) => "survey",
+            (0, _) => "conversation",
+            _ => "survey or conversation",
+        };
+        bail!("{} {what} file(s) have errors", errors.len());
     }
     Ok(())
 }

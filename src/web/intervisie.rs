@@ -29,9 +29,9 @@ use crate::casebook::Casebook;
 use crate::charts::{self, Chart};
 use crate::domain::access::Principal;
 use crate::domain::casebook::Guide;
-use crate::domain::intervisie::{self, Bright, Movement};
+use crate::domain::intervisie::{self, Movement};
 use crate::domain::lang::Lang;
-use crate::report::{self, TeamRound, View};
+use crate::report::{self, CellStatus, TeamRound, View};
 use crate::storage::{self, StorageError, Team};
 
 /// Cases on one sheet.
@@ -594,38 +594,34 @@ pub fn bright_spots(
     if !p.sees_organisation() {
         return Err(StorageError::not_found(storage::Thing::Result, ""));
     }
+    // The overview's cells: every group's released score per round, read
+    // in one query (not a trend per team).
+    let o = report::overview(conn, p)?;
+    let grid = o.grid();
     let all = storage::teams(conn)?;
     let leaves: Vec<&Team> = all
         .iter()
         .filter(|t| !all.iter().any(|c| c.parent_key == Some(t.key)))
         .collect();
-    let closed: Vec<storage::Round> = storage::rounds_brief(conn)?
-        .into_iter()
-        .filter(|r| r.closed_on.is_some())
-        .collect();
+    let closed: Vec<&report::RoundInfo> =
+        o.rounds.iter().filter(|r| r.closed_on.is_some()).collect();
     let mut surveys: Vec<&str> = Vec::new();
     for r in closed.iter().rev() {
         if !surveys.contains(&r.survey.as_str()) {
             surveys.push(&r.survey);
         }
     }
-    let trends: Vec<report::Trend> = leaves
-        .iter()
-        .map(|t| report::trend(conn, p, &t.id))
-        .collect::<storage::Result<_>>()?;
     let mut out: Vec<BrightSpot> = Vec::new();
     for s in surveys {
-        let rounds: Vec<&storage::Round> = closed.iter().filter(|r| r.survey == s).collect();
-        let series: Vec<Vec<Option<f64>>> = trends
+        let rounds: Vec<&&report::RoundInfo> = closed.iter().filter(|r| r.survey == s).collect();
+        let series: Vec<Vec<Option<f64>>> = leaves
             .iter()
-            .map(|tr| {
+            .map(|t| {
                 rounds
                     .iter()
-                    .map(|r| {
-                        tr.rounds
-                            .iter()
-                            .find(|x| x.round.id == r.id)
-                            .and_then(|x| x.released().map(|res| res.score))
+                    .map(|r| match grid.get(&(t.id.as_str(), r.id)) {
+                        Some(CellStatus::Released { score, .. }) => Some(*score),
+                        _ => None,
                     })
                     .collect()
             })
@@ -635,24 +631,17 @@ pub fn bright_spots(
             .title
             .get(lang)
             .to_string();
-        for (
-            i,
-            Bright {
-                upward_since,
-                top_quarter,
-            },
-        ) in intervisie::bright_spots(&series)
-        {
+        for (i, b) in intervisie::bright_spots(&series) {
             let t = leaves[i];
-            if out.iter().any(|b| b.team_id == t.id) {
+            if out.iter().any(|x| x.team_id == t.id) {
                 continue;
             }
             out.push(BrightSpot {
                 team_id: t.id.clone(),
                 team_name: t.name.clone(),
                 survey: title.clone(),
-                upward_since: upward_since.map(|r| rounds[r].title.clone()),
-                top_quarter,
+                upward_since: b.upward_since.map(|r| rounds[r].title.clone()),
+                top_quarter: b.top_quarter,
                 tried: tried(conn, t, None, lang)?,
             });
         }
@@ -707,20 +696,24 @@ pub async fn overview_section(state: &AppState, p: Principal, lang: Lang) -> Mar
         .db
         .read(move |c| {
             let spots = bright_spots(c, p, lang)?;
+            let o = report::overview(c, p)?;
+            let grid = o.grid();
             let all = storage::teams(c)?;
             let mut sheets = Vec::new();
             for d in all
                 .iter()
                 .filter(|d| all.iter().any(|t| t.parent_key == Some(d.key)))
             {
-                let trend = report::trend(c, p, &d.id)?;
-                if let Some(r) = trend.rounds.last() {
-                    sheets.push((
-                        d.id.clone(),
-                        d.name.clone(),
-                        r.round.id,
-                        r.round.title.clone(),
-                    ));
+                // The department's latest closed round.
+                let latest = o.rounds.iter().rev().find(|r| {
+                    r.closed_on.is_some()
+                        && matches!(
+                            grid.get(&(d.id.as_str(), r.id)),
+                            Some(CellStatus::Released { .. } | CellStatus::Suppressed)
+                        )
+                });
+                if let Some(r) = latest {
+                    sheets.push((d.id.clone(), d.name.clone(), r.id, r.title.clone()));
                 }
             }
             Ok((spots, sheets))
