@@ -81,9 +81,9 @@ pub enum Command {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
-    /// Validate survey files [default: ./surveys if present, else the shipped surveys; and the --surveys folder]
+    /// Validate survey files, and the cases and guide files (cases.toml, hesitations.toml) [default: ./surveys and ./conversation if present, else the shipped ones; and the --surveys and --conversation folders]
     Check {
-        /// Files or folders to check
+        /// Files or folders to check (a cases.toml or hesitations.toml, or a folder holding one, is checked as a conversation file)
         paths: Vec<PathBuf>,
     },
     /// Create, list and revoke secret keys for advisors and managers
