@@ -180,6 +180,15 @@ pub enum Command {
         #[arg(long, default_value = "nl", value_parser = ["nl", "en"])]
         lang: String,
     },
+    /// Write the advisor's guide to hesitation (from hesitations.toml) as a printable, self-contained HTML file
+    Guide {
+        /// The new .html file to write
+        #[arg(long)]
+        out: PathBuf,
+        /// The guide's language: nl or en
+        #[arg(long, default_value = "nl", value_parser = ["nl", "en"])]
+        lang: String,
+    },
     /// Print the audit log of set-up actions (what, which key's label, which day)
     Audit {
         /// Print JSON

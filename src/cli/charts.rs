@@ -148,3 +148,14 @@ pub fn intervisie(
     println!("wrote {}", out.display());
     Ok(())
 }
+
+/// `spiegel guide`: the guide to hesitation as a self-contained HTML file.
+pub fn guide(g: &Global, out: &std::path::Path, lang: &str) -> anyhow::Result<()> {
+    let lang = Lang::from_code(lang).unwrap_or_default();
+    let book = g.casebook()?;
+    let sink = outfile::Output::create(Some(out))?;
+    let html = crate::web::intervisie::guide(&book.guide, lang, None);
+    sink.finish(html.as_bytes())?;
+    println!("wrote {}", out.display());
+    Ok(())
+}

@@ -194,5 +194,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             out,
             lang,
         } => charts::intervisie(&g, &team, round, &out, &lang),
+        Command::Guide { out, lang } => charts::guide(&g, &out, &lang),
     }
 }

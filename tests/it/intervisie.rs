@@ -649,6 +649,11 @@ fn the_guide_is_for_advisors_from_the_organisations_own_file() {
             .contains("Ik wil geen partij kiezen.")
     );
     assert_eq!(bearer(&server, &alfa, "/guide").status, 404);
+    let out = dir.path.join("guide.html");
+    dir.ok(&["guide", "--out", out.to_str().unwrap(), "--lang", "en"]);
+    let printed = std::fs::read_to_string(&out).unwrap();
+    assert!(printed.contains("Isn't that HR's job?"), "{printed}");
+    assert!(!printed.contains("<nav>"), "no link back on paper");
     drop(server);
     // The organisation's own guide replaces the shipped one.
     let own = dir.path.join("own");
@@ -679,4 +684,19 @@ fn the_guide_is_for_advisors_from_the_organisations_own_file() {
         res.body
     );
     assert!(!res.body.contains("take sides."), "{}", res.body);
+    let out = dir.path.join("own-guide.html");
+    dir.ok(&[
+        "--conversation",
+        own.to_str().unwrap(),
+        "guide",
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("I would rather stay neutral.")
+    );
 }
