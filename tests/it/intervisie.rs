@@ -580,6 +580,8 @@ fn bright_spots_come_from_released_results_and_reach_advisors_only() {
         assert!(!section.contains(other), "{other}: {section}");
     }
     assert!(section.contains("href=\"/guide?lang=en\""), "{section}");
+    let link = format!("/team/zorg/rounds/{}/intervisie?lang=en", rounds[2]);
+    assert!(section.contains(&link), "{section}");
     // The command line prints the same list.
     let out = dir.ok(&["results", "--bright-spots"]);
     assert!(out.starts_with("Hoog: "), "{out}");
