@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::panic))]
 
+pub mod casebook;
 pub mod catalog;
 pub mod charts;
 pub mod cli;

@@ -31,6 +31,8 @@ pub struct Config {
     pub max_failures: u32,
     /// The organisation's own survey files (`--surveys`), for the set-up pages.
     pub surveys: Option<PathBuf>,
+    /// The organisation's own cases and guide (`--conversation`).
+    pub conversation: Option<PathBuf>,
 }
 
 /// A server bound to its address with its database open, not yet serving.
@@ -41,11 +43,17 @@ pub struct Application {
     base_url: String,
     max_failures: u32,
     surveys: Option<PathBuf>,
+    casebook: crate::casebook::Casebook,
 }
 
 impl Application {
     /// Opens (and migrates) the database, then binds the address.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let casebook =
+            crate::casebook::Casebook::load(config.conversation.as_deref()).map_err(|errors| {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                anyhow::anyhow!("invalid conversation files:\n{}", lines.join("\n"))
+            })?;
         let db = Db::start(&config.db)?;
         let listener = bind(&config.addr).await?;
         let addr = listener.local_addr()?;
@@ -57,6 +65,7 @@ impl Application {
             base_url,
             max_failures: config.max_failures,
             surveys: config.surveys,
+            casebook,
         })
     }
 
@@ -90,6 +99,7 @@ impl Application {
         state.secure_cookies = self.base_url.starts_with("https://");
         state.base_url = std::sync::Arc::from(self.base_url.as_str());
         state.surveys = self.surveys.as_deref().map(std::sync::Arc::from);
+        state.casebook = std::sync::Arc::new(self.casebook);
         let served = web::serve(self.listener, state, shutdown).await;
         closer.abort();
         Ok(served?)

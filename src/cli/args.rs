@@ -33,6 +33,9 @@ pub struct Global {
     /// A folder with the organisation's own survey files (*.toml), added to the shipped ones
     #[arg(long, env = "SPIEGEL_SURVEYS", global = true)]
     pub surveys: Option<PathBuf>,
+    /// A folder with the organisation's own cases.toml and/or hesitations.toml (intervisie cases, the guide to hesitation), replacing the shipped ones
+    #[arg(long, env = "SPIEGEL_CONVERSATION", global = true)]
+    pub conversation: Option<PathBuf>,
     /// The address people reach Spiegel at, used in printed links [default: http://127.0.0.1:8080, or the served address]
     #[arg(long, env = "SPIEGEL_BASE_URL", global = true)]
     pub base_url: Option<String>,
@@ -78,19 +81,26 @@ pub enum Command {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
-    /// Validate survey files [default: ./surveys if present, else the shipped surveys; and the --surveys folder]
+    /// Validate survey files, and the cases and guide files (cases.toml, hesitations.toml) [default: ./surveys and ./conversation if present, else the shipped ones; and the --surveys and --conversation folders]
     Check {
-        /// Files or folders to check
+        /// Files or folders to check (a cases.toml or hesitations.toml, or a folder holding one, is checked as a conversation file)
         paths: Vec<PathBuf>,
     },
     /// Create, list and revoke secret keys for advisors and managers
     #[command(subcommand)]
     Key(KeyCommand),
-    /// Show a round's results as an advisor sees them (released figures only)
+    /// Show a round's results as an advisor sees them (released figures only), or the bright spots
     Results {
         /// The round's id
+        #[arg(
+            long,
+            required_unless_present = "bright_spots",
+            conflicts_with = "bright_spots"
+        )]
+        round: Option<i64>,
+        /// Instead: the teams where it goes well (a sustained upward shift, or three rounds in the top quarter) with what their manager tried
         #[arg(long)]
-        round: i64,
+        bright_spots: bool,
         /// Only this team (name or id; `organisation` for the whole organisation)
         #[arg(long)]
         team: Option<String>,
@@ -152,6 +162,30 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
         /// The sheet's language: nl or en
+        #[arg(long, default_value = "nl", value_parser = ["nl", "en"])]
+        lang: String,
+    },
+    /// Write the intervisie sheet of a department and round for a group of its managers (one A4 page, self-contained HTML)
+    Intervisie {
+        /// The department: a team with teams under it (name or id)
+        #[arg(long)]
+        team: String,
+        /// The round's id
+        #[arg(long)]
+        round: i64,
+        /// The new .html file to write
+        #[arg(long)]
+        out: PathBuf,
+        /// The sheet's language: nl or en
+        #[arg(long, default_value = "nl", value_parser = ["nl", "en"])]
+        lang: String,
+    },
+    /// Write the advisor's guide to hesitation (from hesitations.toml) as a printable, self-contained HTML file
+    Guide {
+        /// The new .html file to write
+        #[arg(long)]
+        out: PathBuf,
+        /// The guide's language: nl or en
         #[arg(long, default_value = "nl", value_parser = ["nl", "en"])]
         lang: String,
     },

@@ -110,3 +110,52 @@ pub fn sheet(
     println!("wrote {}", out.display());
     Ok(())
 }
+
+/// `spiegel intervisie`: the intervisie sheet of a department and round as a
+/// self-contained HTML file.
+pub fn intervisie(
+    g: &Global,
+    team: &str,
+    round: i64,
+    out: &std::path::Path,
+    lang: &str,
+) -> anyhow::Result<()> {
+    let lang = Lang::from_code(lang).unwrap_or_default();
+    let book = g.casebook()?;
+    let sink = outfile::Output::create(Some(out))?;
+    let conn = g.open()?;
+    let dept = storage::team(&conn, team)?;
+    storage::round(&conn, round).with_context(|| format!("there is no round {round}"))?;
+    if !storage::teams(&conn)?
+        .iter()
+        .any(|t| t.parent_key == Some(dept.key))
+    {
+        bail!(
+            "{} has no teams under it; an intervisie sheet is for a department (add teams with \
+             `spiegel team add NAME --parent {:?}`)",
+            dept.name,
+            dept.name
+        );
+    }
+    let html = match crate::web::intervisie::sheet(&conn, &dept.id, round, lang, &book) {
+        Ok(h) => h,
+        Err(ChartError::Storage(StorageError::NotFound { .. })) => {
+            bail!("{team} has no result in round {round} (it did not take part)")
+        }
+        Err(e) => return Err(e.into()),
+    };
+    sink.finish(html.as_bytes())?;
+    println!("wrote {}", out.display());
+    Ok(())
+}
+
+/// `spiegel guide`: the guide to hesitation as a self-contained HTML file.
+pub fn guide(g: &Global, out: &std::path::Path, lang: &str) -> anyhow::Result<()> {
+    let lang = Lang::from_code(lang).unwrap_or_default();
+    let book = g.casebook()?;
+    let sink = outfile::Output::create(Some(out))?;
+    let html = crate::web::intervisie::guide(&book.guide, lang, None);
+    sink.finish(html.as_bytes())?;
+    println!("wrote {}", out.display());
+    Ok(())
+}

@@ -123,6 +123,14 @@ impl Global {
         })
     }
 
+    /// The cases and the guide to hesitation (`--conversation`, or the shipped ones).
+    pub fn casebook(&self) -> anyhow::Result<crate::casebook::Casebook> {
+        crate::casebook::Casebook::load(self.conversation.as_deref()).map_err(|errors| {
+            let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("invalid conversation files:\n{}", lines.join("\n"))
+        })
+    }
+
     fn open(&self) -> anyhow::Result<rusqlite::Connection> {
         Ok(storage::open(&self.db_path(), Mode::Existing)?)
     }
@@ -145,7 +153,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { addr, seed } => serve::demo(&g, &addr, seed),
         Command::Check { paths } => setup::check(&g, paths),
         Command::Key(cmd) => keys::run(&g, cmd),
-        Command::Results { round, team, json } => results::results(&g, round, team, json),
+        Command::Results {
+            round,
+            bright_spots,
+            team,
+            json,
+        } => match round {
+            Some(round) if !bright_spots => results::results(&g, round, team, json),
+            _ => results::bright_spots(&g, json),
+        },
         Command::Export { round, format, out } => results::export(&g, round, format, out),
         Command::Settings {
             comments_to_managers,
@@ -172,5 +188,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             out,
             lang,
         } => charts::sheet(&g, &team, round, &out, &lang),
+        Command::Intervisie {
+            team,
+            round,
+            out,
+            lang,
+        } => charts::intervisie(&g, &team, round, &out, &lang),
+        Command::Guide { out, lang } => charts::guide(&g, &out, &lang),
     }
 }

@@ -82,3 +82,46 @@ fn report_results(
     }
     Ok(out)
 }
+
+/// `spiegel results --bright-spots`: the teams where it goes well, as the
+/// advisor's overview lists them, with what their manager tried.
+pub fn bright_spots(g: &Global, json: bool) -> anyhow::Result<()> {
+    use crate::web::intervisie::{self, bright_reason, tried_words};
+    let conn = g.open()?;
+    let lang = crate::domain::lang::Lang::En;
+    let spots = intervisie::bright_spots(&conn, Principal::Advisor, lang)?;
+    if json {
+        let list: Vec<serde_json::Value> = spots
+            .iter()
+            .map(|b| {
+                serde_json::json!({
+                    "team": { "id": b.team_id, "name": b.team_name },
+                    "survey": b.survey,
+                    "upward_since": b.upward_since,
+                    "top_quarter": b.top_quarter,
+                    "tried": b.tried.as_ref().map(|t| serde_json::json!({
+                        "dimension": t.dimension,
+                        "experiment": t.experiment,
+                        "round": t.round,
+                    })),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(());
+    }
+    if spots.is_empty() {
+        println!(
+            "no bright spots yet: no team has a sustained upward shift or three rounds in the \
+             top quarter of released teams"
+        );
+    }
+    for b in &spots {
+        println!("{}: {}", b.team_name, bright_reason(b, lang));
+        match &b.tried {
+            Some(t) => println!("  {}", tried_words(t, lang)),
+            None => println!("  (no focus recorded yet)"),
+        }
+    }
+    Ok(())
+}

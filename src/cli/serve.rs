@@ -14,12 +14,14 @@ use crate::server::{self, Application, Config};
 
 pub fn serve(g: &Global, addr: &str, max_failures: u32) -> anyhow::Result<()> {
     g.catalog()?;
+    g.casebook()?;
     let config = Config {
         db: g.db_path(),
         addr: addr.to_string(),
         base_url: g.served_base_url()?,
         max_failures,
         surveys: g.surveys.clone(),
+        conversation: g.conversation.clone(),
     };
     server::runtime()?.block_on(async {
         let app = Application::build(config.clone()).await?;
@@ -52,6 +54,7 @@ pub fn demo(g: &Global, addr: &str, seed: u64) -> anyhow::Result<()> {
         base_url,
         max_failures: crate::web::DEFAULT_MAX_FAILURES,
         surveys: g.surveys.clone(),
+        conversation: g.conversation.clone(),
     };
     let served = server::runtime()?.block_on(async {
         let app = Application::build(config).await?;

@@ -213,7 +213,14 @@ pub fn backup(g: &Global, to: &Path) -> anyhow::Result<()> {
 }
 
 pub fn check(g: &Global, paths: Vec<PathBuf>) -> anyhow::Result<()> {
-    let (mut ok, mut errors) = if paths.is_empty() && !Path::new("surveys").is_dir() {
+    // Cases and guide files (by their names) are checked as such.
+    let (conversation, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths
+        .into_iter()
+        .partition(|p| crate::casebook::is_conversation_path(p));
+    let only_conversation = !conversation.is_empty() && paths.is_empty();
+    let (mut ok, mut errors) = if only_conversation {
+        (Vec::new(), Vec::new())
+    } else if paths.is_empty() && !Path::new("surveys").is_dir() {
         let mut ok = Vec::new();
         let mut errors = Vec::new();
         for (name, text) in catalog::EMBEDDED {
@@ -247,6 +254,10 @@ pub fn check(g: &Global, paths: Vec<PathBuf>) -> anyhow::Result<()> {
             Err(e) => errors.push(e),
         }
     }
+    let (o, conversation_errors) = check_conversation(g, conversation);
+    ok.extend(o);
+    let survey_errors = errors.len();
+    errors.extend(conversation_errors);
     for line in &ok {
         println!("{line}");
     }
@@ -254,7 +265,47 @@ pub fn check(g: &Global, paths: Vec<PathBuf>) -> anyhow::Result<()> {
         eprintln!("{e}");
     }
     if !errors.is_empty() {
-        bail!("{} survey file(s) have errors", errors.len());
+        let what = match (survey_errors, errors.len() - survey_errors) {
+            (_, 0) => "survey",
+            (0, _) => "conversation",
+            _ => "survey or conversation",
+        };
+        bail!("{} {what} file(s) have errors", errors.len());
     }
     Ok(())
+}
+
+/// The cases and guide files: those named, else `./conversation` when
+/// present, else the shipped ones; and the `--conversation` folder as the
+/// server will load it.
+fn check_conversation(
+    g: &Global,
+    named: Vec<PathBuf>,
+) -> (Vec<String>, Vec<crate::domain::survey::SurveyError>) {
+    use crate::casebook;
+    let (mut ok, mut errors) = if !named.is_empty() {
+        casebook::check_paths(&named)
+    } else if Path::new("conversation").is_dir() {
+        casebook::check_paths(&[PathBuf::from("conversation")])
+    } else {
+        let mut ok = Vec::new();
+        let mut errors = Vec::new();
+        for (name, text) in [
+            (casebook::CASES_FILE, casebook::EMBEDDED_CASES),
+            (casebook::GUIDE_FILE, casebook::EMBEDDED_GUIDE),
+        ] {
+            match casebook::check_text(name, text) {
+                Ok(line) => ok.push(line.replacen(": ok", " (built in): ok", 1)),
+                Err(e) => errors.push(e),
+            }
+        }
+        (ok, errors)
+    };
+    if let Some(dir) = &g.conversation {
+        match casebook::Casebook::load(Some(dir)) {
+            Ok(_) => ok.push(format!("{}: ok (conversation folder)", dir.display())),
+            Err(e) => errors.extend(e),
+        }
+    }
+    (ok, errors)
 }

@@ -2,7 +2,9 @@
 
 pub mod access;
 pub mod answers;
+pub mod casebook;
 pub mod date;
+pub mod intervisie;
 pub mod lang;
 pub mod org;
 pub mod release;

@@ -416,12 +416,15 @@ async fn team_page(
     let trend_figure = trend_figure(&sel, &id, lang)?;
     let detail = latest_detail(&latest, &id, lang)?;
     let mirror_figure = mirror_figure(mirror, &latest, &id, lang)?;
+    let intervisie =
+        super::intervisie::team_section(&state, p, &id, session_token.as_deref(), lang).await;
     let body = html! {
         (status_section(p, &id, name, &open, rounds, &rel, form_token.as_deref(), lang))
         (trend_section(&sel, &id, trend_figure, lang))
         (reflection_section(p, &id, &latest, expectation.as_ref(), mirror_figure, self_check.as_deref(), session_token.is_some(), &held, lang))
         (latest_section(p, &id, &latest, &held, form_token.as_deref(), lang))
         @if let Some(d) = detail { (d) }
+        (intervisie)
     };
     Ok(page(lang, &format!("{} · {name}", tt.team), body))
 }
@@ -773,10 +776,12 @@ async fn overview_page(
         .map_err(|e| PageError::new(lang, PageFailure::Chart(e)))?;
     let tt = t(lang);
     let grid = overview.grid();
+    let intervisie = super::intervisie::overview_section(&state, p, lang).await;
     let body = html! {
         h1 { (tt.overview) }
         p.team { (tt.intro_advisor) }
         p { a href={ "/beheer/teams?lang=" (lang.code()) } { (super::setup::texts::t(lang).setup_link) } }
+        (intervisie)
         figure.chart.heatmap {
             div.scroll role="region" tabindex="0" aria-label=(tt.heatmap_region) { (PreEscaped(svg)) }
             figcaption {

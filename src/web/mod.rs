@@ -5,6 +5,7 @@ mod api;
 pub mod charting;
 mod dashboard;
 mod extract;
+pub mod intervisie;
 pub mod limit;
 pub mod page_error;
 pub mod pages;
@@ -66,6 +67,8 @@ pub struct AppState {
     pub base_url: Arc<str>,
     /// The organisation's own survey files (`--surveys`), besides the shipped ones.
     pub surveys: Option<Arc<std::path::Path>>,
+    /// The cases for intervisie and the guide to hesitation.
+    pub casebook: Arc<crate::casebook::Casebook>,
 }
 
 /// The status a storage failure answers with. Exhaustive, without a `_`
@@ -101,6 +104,7 @@ impl AppState {
             secure_cookies: false,
             base_url: Arc::from(""),
             surveys: None,
+            casebook: Arc::new(crate::casebook::Casebook::shipped()),
         }
     }
 }
@@ -112,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .merge(dashboard::routes())
         .merge(setup::router())
         .merge(reflection::routes())
+        .merge(intervisie::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             limit::guard_pages,

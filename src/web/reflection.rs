@@ -171,9 +171,9 @@ pub fn summary(
 /// A change posted by a manager's browser session from this site with the
 /// session's form token.
 pub struct ManagerAction {
-    lang: Lang,
-    team: i64,
-    fields: Vec<(String, String)>,
+    pub lang: Lang,
+    pub team: i64,
+    pub fields: Vec<(String, String)>,
 }
 
 impl FromRequest<AppState> for ManagerAction {

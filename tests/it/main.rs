@@ -10,6 +10,7 @@ mod deploy;
 mod form;
 mod fuzz;
 mod hardening;
+mod intervisie;
 mod openapi;
 mod properties;
 mod purge;

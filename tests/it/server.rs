@@ -17,6 +17,7 @@ fn the_application_serves_on_its_port_until_stopped() {
             base_url: None,
             max_failures: 100,
             surveys: None,
+            conversation: None,
         }))
         .unwrap();
     assert_ne!(app.port(), 0);
@@ -46,6 +47,7 @@ fn the_application_needs_an_existing_database() {
         base_url: None,
         max_failures: 100,
         surveys: None,
+        conversation: None,
     }));
     let err = built.err().unwrap();
     assert!(

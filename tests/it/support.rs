@@ -62,6 +62,7 @@ impl TestDir {
             .env_remove("SPIEGEL_ADDR")
             .env_remove("SPIEGEL_BASE_URL")
             .env_remove("SPIEGEL_SURVEYS")
+            .env_remove("SPIEGEL_CONVERSATION")
             .env_remove("RUST_LOG")
             .arg("--db")
             .arg(self.db())
