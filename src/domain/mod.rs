@@ -3,6 +3,7 @@
 pub mod access;
 pub mod answers;
 pub mod date;
+pub mod focus;
 pub mod lang;
 pub mod org;
 pub mod release;
