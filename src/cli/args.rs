@@ -321,7 +321,7 @@ pub enum RoundCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Release a closed round's results to the teams' managers (recorded, cannot be undone)
+    /// Release a closed round's results to the teams' managers and mark the conversation held (recorded, cannot be undone)
     Release {
         /// The round's id
         id: i64,

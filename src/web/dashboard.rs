@@ -403,8 +403,7 @@ async fn team_page(
     // (browser sessions only: the form needs the session's token).
     if let (Principal::Manager { .. }, Some((r, survey)), Some(token)) =
         (p, &latest, &session_token)
-        && held.is_none()
-        && (expectation.is_none() || q.reflect.is_some())
+        && reflection::shows_step(expectation.is_some(), held.is_some(), q.reflect.is_some())
     {
         let body = html! {
             h1 { (name) }

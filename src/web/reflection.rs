@@ -44,6 +44,20 @@ fn tr(lang: Lang, nl: &'static str, en: &'static str) -> &'static str {
     }
 }
 
+/// Whether the manager may fill in (or change) the reflection: always
+/// while the conversation is not yet held; once it is held, only when they
+/// never filled it in (nor skipped it), so that a round released and held in
+/// one go (`spiegel round release`) still leads them through the step once.
+pub fn may_edit(saved: bool, held: bool) -> bool {
+    !saved || !held
+}
+
+/// Whether the team page shows the manager the reflection form: when it
+/// was never filled in, or when asked to change it and still allowed.
+pub fn shows_step(saved: bool, held: bool, asked_to_change: bool) -> bool {
+    !saved || (asked_to_change && may_edit(saved, held))
+}
+
 /// The form token of the browser session a request carries, if any.
 pub struct SessionToken(pub Option<String>);
 
@@ -283,7 +297,9 @@ async fn save(
             if !matches!(r.view, View::Released { .. } | View::Suppressed) {
                 return Err(storage::StorageError::not_found(storage::Thing::Result, ""));
             }
-            if storage::held(c, t.key, round)?.is_some() {
+            let saved = storage::expectation(c, t.key, round)?.is_some();
+            let held = storage::held(c, t.key, round)?.is_some();
+            if !may_edit(saved, held) {
                 // The conversation was held: the reflection stays as it was.
                 return Err(storage::Conflict::RoundClosed { round }.into());
             }
@@ -313,5 +329,21 @@ async fn save(
             res
         }
         Err(_) => not_found(lang),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn held_ends_editing_but_not_the_first_filling_in() {
+        // Not held: fill in, and change at will.
+        assert!(may_edit(false, false) && may_edit(true, false));
+        assert!(shows_step(false, false, false));
+        assert!(!shows_step(true, false, false) && shows_step(true, false, true));
+        // Held: the step once when never filled in; no change afterwards.
+        assert!(may_edit(false, true) && shows_step(false, true, false));
+        assert!(!may_edit(true, true) && !shows_step(true, true, true));
     }
 }
