@@ -191,6 +191,14 @@ impl fmt::Display for OfferError {
 
 impl std::error::Error for OfferError {}
 
+/// An offer's fields, checked and trimmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckedOffer<'a> {
+    pub title: &'a str,
+    pub url: Option<&'a str>,
+    pub dimension: Option<&'a str>,
+}
+
 /// Checks an offer's title (trimmed, 1 to [`TITLE_MAX`] characters), its
 /// address (empty, or `http://` / `https://` and more) and its dimension
 /// (empty, or a dimension of one of `surveys`). Returns the trimmed title,
@@ -200,7 +208,7 @@ pub fn check_offer<'a>(
     url: &'a str,
     dimension: &'a str,
     surveys: &[&Survey],
-) -> Result<(&'a str, Option<&'a str>, Option<&'a str>), Vec<OfferError>> {
+) -> Result<CheckedOffer<'a>, Vec<OfferError>> {
     let mut errors = Vec::new();
     let title = title.trim();
     let chars = title.chars().count();
@@ -235,11 +243,11 @@ pub fn check_offer<'a>(
         });
     }
     if errors.is_empty() {
-        Ok((
+        Ok(CheckedOffer {
             title,
-            Some(url).filter(|u| !u.is_empty()),
-            Some(dimension).filter(|d| !d.is_empty()),
-        ))
+            url: Some(url).filter(|u| !u.is_empty()),
+            dimension: Some(dimension).filter(|d| !d.is_empty()),
+        })
     } else {
         Err(errors)
     }
@@ -432,8 +440,16 @@ mod tests {
     fn an_offer_is_checked() {
         let s = survey();
         let ok = check_offer(" Luisteren ", "https://x.nl/a", "support", &[&s]).unwrap();
-        assert_eq!(ok, ("Luisteren", Some("https://x.nl/a"), Some("support")));
-        assert_eq!(check_offer("T", "", "", &[]).unwrap(), ("T", None, None));
+        assert_eq!(
+            ok,
+            CheckedOffer {
+                title: "Luisteren",
+                url: Some("https://x.nl/a"),
+                dimension: Some("support")
+            }
+        );
+        let plain = check_offer("T", "", "", &[]).unwrap();
+        assert_eq!((plain.url, plain.dimension), (None, None));
         let e = check_offer("", "ftp://x", "nope", &[&s]).unwrap_err();
         assert_eq!(e[0], OfferError::EmptyTitle);
         assert!(matches!(e[1], OfferError::BadUrl { .. }));
