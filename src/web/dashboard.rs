@@ -415,11 +415,15 @@ async fn team_page(
     let trend_figure = trend_figure(&sel, &id, lang)?;
     let detail = latest_detail(&latest, &id, lang)?;
     let mirror_figure = mirror_figure(mirror, &latest, &id, lang)?;
+    let latest_id = latest.as_ref().map(|(r, _)| r.round.id);
+    let after = super::focus::team_section(&state, p, &id, latest_id, session_token.clone(), lang)
+        .await?;
     let body = html! {
         (status_section(p, &id, name, &open, rounds, &rel, form_token.as_deref(), lang))
         (trend_section(&sel, &id, trend_figure, lang))
         (reflection_section(p, &id, &latest, expectation.as_ref(), mirror_figure, self_check.as_deref(), session_token.is_some(), &held, lang))
         (latest_section(p, &id, &latest, &held, form_token.as_deref(), lang))
+        (after)
         @if let Some(d) = detail { (d) }
     };
     Ok(page(lang, &format!("{} · {name}", tt.team), body))

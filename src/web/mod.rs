@@ -5,6 +5,7 @@ mod api;
 pub mod charting;
 mod dashboard;
 mod extract;
+pub mod focus;
 pub mod limit;
 pub mod page_error;
 pub mod pages;
@@ -112,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .merge(dashboard::routes())
         .merge(setup::router())
         .merge(reflection::routes())
+        .merge(focus::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             limit::guard_pages,

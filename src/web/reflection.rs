@@ -182,18 +182,33 @@ pub fn summary(
     }
 }
 
-/// A change posted by a manager's browser session from this site with the
-/// session's form token.
-pub struct ManagerAction {
-    lang: Lang,
-    team: i64,
-    fields: Vec<(String, String)>,
+/// A change posted by a browser session (an advisor's or a manager's) from
+/// this site with the session's form token: the session cookie (SameSite),
+/// `Origin` / `Sec-Fetch-Site` naming this site, and the token. Anything
+/// else is 403 before the handler runs.
+pub struct SessionAction {
+    pub lang: Lang,
+    pub key: storage::SessionKey,
+    /// The session's form token (to render a form again).
+    pub token: String,
+    pub fields: Vec<(String, String)>,
 }
 
-impl FromRequest<AppState> for ManagerAction {
+impl SessionAction {
+    /// The first value of a field, trimmed; empty when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim())
+            .unwrap_or("")
+    }
+}
+
+impl FromRequest<AppState> for SessionAction {
     type Rejection = Response;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<ManagerAction, Response> {
+    async fn from_request(req: Request, state: &AppState) -> Result<SessionAction, Response> {
         let (parts, body) = req.into_parts();
         let lang = Language::of(&parts);
         let Some(session) = session_cookie(&parts).filter(|s| token::looks_like_secret(s)) else {
@@ -212,10 +227,6 @@ impl FromRequest<AppState> for ManagerAction {
         let Some(key) = key else {
             return Err(forbidden(lang));
         };
-        let Principal::Manager { team } = key.principal else {
-            // Advisors read the reflection; only the manager writes it.
-            return Err(not_found(lang));
-        };
         let req = Request::from_parts(parts, body);
         let Ok(Form(fields)) = Form::<Vec<(String, String)>>::from_request(req, state).await else {
             return Err(forbidden(lang));
@@ -225,14 +236,44 @@ impl FromRequest<AppState> for ManagerAction {
             .find(|(n, _)| n == TOKEN_FIELD)
             .map(|(_, v)| v.as_str())
             .unwrap_or("");
+        let token = form_token(&session);
         let ok = blake3::Hash::from_hex(given)
             .ok()
-            .zip(blake3::Hash::from_hex(form_token(&session)).ok())
+            .zip(blake3::Hash::from_hex(&token).ok())
             .is_some_and(|(a, b)| a == b);
         if !ok {
             return Err(forbidden(lang));
         }
-        Ok(ManagerAction { lang, team, fields })
+        Ok(SessionAction {
+            lang,
+            key,
+            token,
+            fields,
+        })
+    }
+}
+
+/// A change posted by a manager's browser session (see [`SessionAction`]).
+pub struct ManagerAction {
+    lang: Lang,
+    team: i64,
+    fields: Vec<(String, String)>,
+}
+
+impl FromRequest<AppState> for ManagerAction {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<ManagerAction, Response> {
+        let a = SessionAction::from_request(req, state).await?;
+        let Principal::Manager { team } = a.key.principal else {
+            // Advisors read the reflection; only the manager writes it.
+            return Err(not_found(a.lang));
+        };
+        Ok(ManagerAction {
+            lang: a.lang,
+            team,
+            fields: a.fields,
+        })
     }
 }
 
