@@ -416,8 +416,8 @@ async fn team_page(
     let detail = latest_detail(&latest, &id, lang)?;
     let mirror_figure = mirror_figure(mirror, &latest, &id, lang)?;
     let latest_id = latest.as_ref().map(|(r, _)| r.round.id);
-    let after = super::focus::team_section(&state, p, &id, latest_id, session_token.clone(), lang)
-        .await?;
+    let after =
+        super::focus::team_section(&state, p, &id, latest_id, session_token.clone(), lang).await?;
     let body = html! {
         (status_section(p, &id, name, &open, rounds, &rel, form_token.as_deref(), lang))
         (trend_section(&sel, &id, trend_figure, lang))

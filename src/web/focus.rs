@@ -422,6 +422,27 @@ pub fn movement_text(pr: &Progress, titles: &[String], focus_title: &str, lang: 
     }
 }
 
+/// A focus's dimension name and how it moved, in words, as the principal
+/// sees the rounds (for the command line).
+pub fn moved(
+    c: &Connection,
+    p: Principal,
+    team: &Team,
+    f: &Focus,
+    lang: Lang,
+) -> storage::Result<(String, String)> {
+    let name = dimension_name(c, f, lang)?;
+    let text = match series(c, p, &team.id, f.round_id, None)? {
+        Some(s) => {
+            let titles: Vec<String> = s.rounds.iter().map(|r| r.round.title.clone()).collect();
+            let pr = progress_of(&s, &f.dimension);
+            movement_text(&pr, &titles, &titles[s.focus_index], lang)
+        }
+        None => tr(lang, "te vroeg om iets te zeggen", "too early to tell").to_string(),
+    };
+    Ok((name, text))
+}
+
 /// The name of a dimension in the survey of the focus round.
 fn dimension_name(c: &Connection, f: &Focus, lang: Lang) -> storage::Result<String> {
     let survey = charting::round_survey(c, f.round_id)?;

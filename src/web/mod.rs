@@ -6,6 +6,7 @@ pub mod charting;
 mod dashboard;
 mod extract;
 pub mod focus;
+pub mod kit;
 pub mod limit;
 pub mod page_error;
 pub mod pages;
@@ -114,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .merge(setup::router())
         .merge(reflection::routes())
         .merge(focus::routes())
+        .merge(kit::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             limit::guard_pages,
