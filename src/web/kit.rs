@@ -176,10 +176,15 @@ fn body(r: &TeamRound, survey: &Survey, focus: Option<&Focus>, lang: Lang) -> Ma
         @match result {
             Some(res) => {
                 h2 { "1. " (tr(lang, "Wat goed gaat", "What goes well")) }
-                p { (tr(lang, "Hier waren jullie het het meest over eens:", "This is what you agreed with most:")) }
+                p { (tr(lang, "Hier waren jullie antwoorden het gunstigst:", "This is where your answers were most favourable:")) }
                 ul {
                     @for id in &res.strengths {
-                        @if let Some(text) = statement(survey, id, lang) { li { "“" (text) "”" } }
+                        @if let Some(text) = statement(survey, id, lang) {
+                            li {
+                                "“" (text) "”"
+                                @if r.is_reversed(id) { " — " (tr(lang, "de meesten waren het hier niet mee eens", "most of you disagreed with this")) }
+                            }
+                        }
                     }
                 }
                 p { (tr(lang, "Dank je wel: laten we vasthouden wat dit mogelijk maakt.", "Thank you: let us keep what makes this possible.")) }
@@ -199,7 +204,7 @@ fn body(r: &TeamRound, survey: &Survey, focus: Option<&Focus>, lang: Lang) -> Ma
                     li {
                         strong { (tr(lang, "Jullie zeiden", "You said")) }
                         @if let Some(s) = &said {
-                            (tr(lang, "Over dit thema was er de minste instemming met: ", "On this, there was least agreement with: ")) "“" (s) "”"
+                            (tr(lang, "Hier waren jullie antwoorden het minst gunstig: ", "This is where your answers were least favourable: ")) "“" (s) "”"
                         } @else {
                             (tr(lang, "Dit thema vraagt aandacht.", "This dimension asks for attention."))
                         }
