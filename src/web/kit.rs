@@ -182,7 +182,7 @@ fn body(r: &TeamRound, survey: &Survey, focus: Option<&Focus>, lang: Lang) -> Ma
                         @if let Some(text) = statement(survey, id, lang) {
                             li {
                                 "“" (text) "”"
-                                @if r.is_reversed(id) { " — " (tr(lang, "de meesten waren het hier niet mee eens", "most of you disagreed with this")) }
+                                @if r.is_reversed(id) { " " (tr(lang, "(negatief gesteld: hier is oneens zijn gunstig)", "(put negatively: here disagreeing is favourable)")) }
                             }
                         }
                     }
