@@ -732,6 +732,97 @@ mod tests {
         }
     }
 
+    /// The demo organisation (Verpleging Noord drops half-way through the
+    /// year) with a focus on openness recorded for its second round.
+    fn demo() -> (std::path::PathBuf, Connection) {
+        let path = crate::demo::temporary_path().unwrap();
+        let survey = crate::catalog::Catalog::load(None)
+            .unwrap()
+            .get("pulse")
+            .unwrap();
+        let zone = crate::domain::date::Zone::parse("Europe/Amsterdam").unwrap();
+        crate::demo::create(&path, &survey, 7, &zone, jiff::Timestamp::now()).unwrap();
+        let conn = storage::open(&path, storage::Mode::Existing).unwrap();
+        let team = storage::team(&conn, "verpleging-noord").unwrap();
+        let today = storage::today(&conn, jiff::Timestamp::now()).unwrap();
+        let f = Focus {
+            round_id: 2,
+            dimension: "openness".into(),
+            experiment: "Elk overleg: wat hebben we gemist?".into(),
+            check_on: today,
+            recorded_by: "vp".into(),
+            recorded_on: today,
+        };
+        storage::save_focus(&conn, team.key, &f).unwrap();
+        storage::add_offer(&conn, "Algemeen", OfferKind::Talk, None, None).unwrap();
+        storage::add_offer(&conn, "Steun", OfferKind::Module, None, Some("support")).unwrap();
+        storage::add_offer(
+            &conn,
+            "Open zijn",
+            OfferKind::Training,
+            Some("https://x.example"),
+            Some("openness"),
+        )
+        .unwrap();
+        (path, conn)
+    }
+
+    #[test]
+    fn the_sheet_sections_say_how_the_focus_moved_up_to_the_round() {
+        let (path, conn) = demo();
+        let p = Principal::Advisor;
+        // The sheet of a later round: the earlier focus and how it moved.
+        let later = focus_section(&conn, p, "verpleging-noord", 12, Lang::En)
+            .unwrap()
+            .into_string();
+        assert!(
+            later.contains("Focus since Pulse 2025-12: Openness</strong> — downward shift since"),
+            "{later}"
+        );
+        assert!(later.contains("Elk overleg: wat hebben we gemist?"));
+        // The sheet of the focus round itself: too early to tell.
+        let own = focus_section(&conn, p, "verpleging-noord", 2, Lang::Nl)
+            .unwrap()
+            .into_string();
+        assert!(
+            own.contains("te vroeg om iets te zeggen: nog geen latere ronde"),
+            "{own}"
+        );
+        // The sheet of a round before it, and another team: nothing.
+        assert!(
+            focus_section(&conn, p, "verpleging-noord", 1, Lang::En)
+                .unwrap()
+                .into_string()
+                .is_empty()
+        );
+        assert!(
+            focus_section(&conn, p, "facilitair", 12, Lang::En)
+                .unwrap()
+                .into_string()
+                .is_empty()
+        );
+        // Another team's manager: not found.
+        let other = storage::team(&conn, "facilitair").unwrap();
+        let m = Principal::Manager { team: other.key };
+        assert!(matches!(
+            focus_section(&conn, m, "verpleging-noord", 12, Lang::En),
+            Err(StorageError::NotFound { .. })
+        ));
+        // Offers: the focus dimension's first, then the general ones.
+        let o = offers_section(&conn, Lang::En, Some("openness"))
+            .unwrap()
+            .into_string();
+        let (a, b) = (o.find("Open zijn").unwrap(), o.find("Algemeen").unwrap());
+        assert!(a < b && !o.contains("Steun"), "{o}");
+        assert!(o.contains("href=\"https://x.example\""));
+        let all = offers_section(&conn, Lang::Nl, None).unwrap().into_string();
+        assert!(all.contains("Steun") && all.contains("gesprek met de vertrouwenspersoon"));
+        drop(conn);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
     #[test]
     fn matched_offers_come_first_then_general_ones() {
         let all = vec![
