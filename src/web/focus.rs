@@ -551,6 +551,22 @@ pub fn focus_section(
     })
 }
 
+/// The dimension of the focus a sheet of `round_id` matches offers to:
+/// the focus recorded for that round, else the latest earlier one.
+pub fn focus_dimension(
+    conn: &Connection,
+    principal: Principal,
+    team: &str,
+    round_id: i64,
+) -> Result<Option<String>, StorageError> {
+    let t = team_for(conn, principal, team)?;
+    Ok(storage::focuses(conn, t.key)?
+        .into_iter()
+        .rev()
+        .find(|f| f.round_id <= round_id)
+        .map(|f| f.dimension))
+}
+
 /// An offer's kind in words.
 pub fn kind_text(k: OfferKind, lang: Lang) -> &'static str {
     match k {
@@ -808,6 +824,14 @@ mod tests {
             focus_section(&conn, m, "verpleging-noord", 12, Lang::En),
             Err(StorageError::NotFound { .. })
         ));
+        assert_eq!(
+            focus_dimension(&conn, p, "verpleging-noord", 12).unwrap(),
+            Some("openness".to_string())
+        );
+        assert_eq!(
+            focus_dimension(&conn, p, "verpleging-noord", 1).unwrap(),
+            None
+        );
         // Offers: the focus dimension's first, then the general ones.
         let o = offers_section(&conn, Lang::En, Some("openness"))
             .unwrap()
