@@ -312,6 +312,9 @@ fn a_focus_is_recorded_on_the_team_page_with_every_error_beside_its_field() {
     );
     assert_eq!(res.status, 404, "{}", res.body);
     assert_eq!(f.get(&beta, &path).status, 404);
+    let own = f.get(&alfa, &path);
+    assert_eq!(own.status, 200, "the form on its own page");
+    assert!(own.body.contains("Save the focus"), "{}", own.body);
     assert_eq!(f.bearer(&f.beta, &path).status, 404);
     assert_eq!(
         (f.focuses(), f.audit()),
