@@ -325,6 +325,7 @@ async fn save(
         .collect();
     let posted: Vec<(String, String)> = a.fields.clone();
     let team = a.team;
+    let id_back = id.clone();
     let p = Principal::Manager { team };
     let saved = state
         .db
@@ -364,11 +365,21 @@ async fn save(
         .await;
     match saved {
         Ok(id) => Redirect::to(&format!("/team/{id}?lang={}", lang.code())).into_response(),
-        Err(storage::StorageError::Conflict(_)) => {
-            let mut res = forbidden(lang);
-            *res.status_mut() = axum::http::StatusCode::CONFLICT;
-            res
-        }
+        Err(storage::StorageError::Conflict(_)) => (
+            axum::http::StatusCode::CONFLICT,
+            super::pages::message(
+                lang,
+                &super::STYLE_HREF,
+                tr(lang, "Je reflectie staat vast", "Your reflection is final"),
+                &[tr(
+                    lang,
+                    "Het gesprek over deze ronde is gehouden: je reflectie blijft zoals ze was. Er is niets gewijzigd.",
+                    "The conversation about this round was held: your reflection stays as it was. Nothing was changed.",
+                )],
+                Some(&format!("/team/{id_back}?lang={}", lang.code())),
+            ),
+        )
+            .into_response(),
         Err(_) => not_found(lang),
     }
 }

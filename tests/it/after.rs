@@ -529,6 +529,11 @@ fn held_ends_changing_the_reflection_but_the_step_still_comes_once() {
         &format!("form_token={token}&e-pulse-speak=2&save=1"),
     );
     assert_eq!(res.status, 409, "{}", res.body);
+    assert!(
+        res.body.contains("Het gesprek over deze ronde is gehouden"),
+        "{}",
+        res.body
+    );
     assert_eq!(f.dump("SELECT * FROM expectations"), before);
     let p = f.get(&alfa, "/team/alfa?reflect=1&lang=en");
     assert!(!p.body.contains("What do you expect"), "{}", p.body);

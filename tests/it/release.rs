@@ -468,7 +468,14 @@ fn a_manager_meets_a_released_round_with_the_reflection_step() {
         404
     );
     assert_eq!(
-        post_to(&f, &path, &alfa, &same, &good.replace("=6", "=2")).status,
+        post_to(
+            &f,
+            &path,
+            &alfa,
+            &same,
+            &good.replace("e-pulse-speak=6", "e-pulse-speak=2")
+        )
+        .status,
         303
     );
     assert_eq!(
