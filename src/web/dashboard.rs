@@ -423,8 +423,8 @@ async fn team_page(
         (trend_section(&sel, &id, trend_figure, lang))
         (reflection_section(p, &id, &latest, expectation.as_ref(), mirror_figure, self_check.as_deref(), session_token.is_some(), &held, lang))
         (latest_section(p, &id, &latest, &held, form_token.as_deref(), lang))
-        (after)
         @if let Some(d) = detail { (d) }
+        (after)
     };
     Ok(page(lang, &format!("{} · {name}", tt.team), body))
 }
