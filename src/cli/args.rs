@@ -189,6 +189,26 @@ pub enum Command {
         #[arg(long, default_value = "nl", value_parser = ["nl", "en"])]
         lang: String,
     },
+    /// Record a team's one focus after the conversation (a dimension, one small experiment, a day to check), or list its focuses and how each dimension moved
+    Focus(FocusArgs),
+    /// Write the team conversation kit of a team and round (one printable A4 page, self-contained HTML, only what the team's manager may see)
+    Kit {
+        /// The team (name or id)
+        #[arg(long)]
+        team: String,
+        /// The round's id (closed and released to the team's manager)
+        #[arg(long)]
+        round: i64,
+        /// The new .html file to write
+        #[arg(long)]
+        out: PathBuf,
+        /// The kit's language: nl or en
+        #[arg(long, default_value = "nl", value_parser = ["nl", "en"])]
+        lang: String,
+    },
+    /// Add, list and remove the organisation's offers of where managers can learn (shown on the team page and the sheet)
+    #[command(subcommand)]
+    Training(TrainingCommand),
     /// Print the audit log of set-up actions (what, which key's label, which day)
     Audit {
         /// Print JSON
@@ -355,13 +375,58 @@ pub enum RoundCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Release a closed round's results to the teams' managers (recorded, cannot be undone)
+    /// Release a closed round's results to the teams' managers and mark the conversation held (recorded, cannot be undone)
     Release {
         /// The round's id
         id: i64,
         /// Only this team (name or id) [default: every team of the round]
         #[arg(long)]
         team: Option<String>,
+    },
+}
+
+#[derive(Args)]
+pub struct FocusArgs {
+    /// The team (name or id)
+    #[arg(long)]
+    pub team: String,
+    /// The closed round the conversation was about (to record a focus; without it: list the team's focuses)
+    #[arg(long)]
+    pub round: Option<i64>,
+    /// A dimension id of the round's survey
+    #[arg(long)]
+    pub dimension: Option<String>,
+    /// One small behavioural experiment, at most 280 characters
+    #[arg(long)]
+    pub experiment: Option<String>,
+    /// The day to check how it went: YYYY-MM-DD, or +14d / +2w (days or weeks from today); not in the past
+    #[arg(long)]
+    pub check: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum TrainingCommand {
+    /// Add an offer; prints its id on the last line
+    Add {
+        /// What it is called (at most 200 characters)
+        #[arg(long)]
+        title: String,
+        /// training, module, intervisie or talk
+        #[arg(long, default_value = "training")]
+        kind: String,
+        /// Where to read more or sign up (http:// or https://)
+        #[arg(long)]
+        url: Option<String>,
+        /// Match it to a focus on this dimension (a dimension id of an available survey)
+        #[arg(long)]
+        dimension: Option<String>,
+    },
+    /// List the offers
+    List,
+    /// Remove an offer
+    Remove {
+        /// The offer's id (see `spiegel training list`)
+        id: i64,
     },
 }
 

@@ -99,7 +99,8 @@ pub fn sheet(
     let self_check = crate::catalog::Catalog::load(g.surveys.as_deref())
         .ok()
         .and_then(|c| c.get(crate::web::reflection::SELF_CHECK));
-    let html = match crate::web::sheet::sheet(&conn, &id, round, lang, self_check.as_deref()) {
+    let html = match crate::web::sheet::sheet(&conn, &id, round, lang, self_check.as_deref(), false)
+    {
         Ok(h) => h,
         Err(ChartError::Storage(StorageError::NotFound { .. })) => {
             bail!("{team} has no result in round {round} (it did not take part)")

@@ -24,6 +24,7 @@ macro_rules! print {
 mod address;
 mod args;
 mod charts;
+mod focus;
 mod health;
 mod keys;
 pub mod links;
@@ -35,6 +36,7 @@ mod rounds;
 mod serve;
 mod setup;
 mod teams;
+mod training;
 mod words;
 
 use std::io::Write;
@@ -178,6 +180,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             retain_months,
         ),
         Command::Purge { before, dry_run } => purge::purge(&g, &before, dry_run),
+        Command::Focus(args) => focus::focus(&g, &args),
+        Command::Kit {
+            team,
+            round,
+            out,
+            lang,
+        } => focus::kit(&g, &team, round, &out, &lang),
+        Command::Training(cmd) => training::run(&g, cmd),
         Command::Audit { json } => setup::audit(&g, json),
         Command::Backup { to } => setup::backup(&g, &to),
         Command::Chart(cmd) => charts::run(&g, cmd),

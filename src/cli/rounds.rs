@@ -43,9 +43,15 @@ fn release(g: &Global, id: i64, team: Option<&str>) -> anyhow::Result<()> {
             .map(|t| t.id.clone())
             .unwrap_or_else(|| key.to_string())
     };
+    let mut held = Vec::new();
     for rel in storage::round_releases(&conn, id)? {
         if team.as_ref().is_some_and(|t| t.key != rel.team_id) {
             continue;
+        }
+        // Releasing from the command line is done in or after the
+        // conversation: it marks the conversation held as well.
+        if storage::mark_held(&conn, rel.team_id, id, storage::COMMAND_LINE, today)? {
+            held.push(name(rel.team_id));
         }
         let word = if newly.contains(&rel.team_id) {
             "released"
@@ -66,6 +72,18 @@ fn release(g: &Global, id: i64, team: Option<&str>) -> anyhow::Result<()> {
         let what = format!(
             "round {id} released to the managers of {}",
             names.join(", ")
+        );
+        storage::record(&conn, today, storage::COMMAND_LINE, &what)?;
+    }
+    if !held.is_empty() {
+        println!(
+            "conversation about round {id} marked held for: {} (a reflection already given can no \
+             longer be changed)",
+            held.join(", ")
+        );
+        let what = format!(
+            "conversation about round {id} with the managers of {} held",
+            held.join(", ")
         );
         storage::record(&conn, today, storage::COMMAND_LINE, &what)?;
     }

@@ -4,6 +4,7 @@ pub mod access;
 pub mod answers;
 pub mod casebook;
 pub mod date;
+pub mod focus;
 pub mod intervisie;
 pub mod lang;
 pub mod org;

@@ -484,6 +484,14 @@ fn part(id: &str, summary: Option<&Summary>, released: bool, previous: Option<&[
     }
 }
 
+impl Figure {
+    /// The noise rule of the change column between any two released
+    /// figures of the same part: this one against an earlier one.
+    pub fn change_from(&self, earlier: &Figure) -> Change {
+        stats::change(&as_summary(earlier), &as_summary(self))
+    }
+}
+
 /// A stored figure as the summary [`stats::change`] compares.
 fn as_summary(f: &Figure) -> Summary {
     Summary {

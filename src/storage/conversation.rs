@@ -23,7 +23,7 @@ pub struct Focus {
 }
 
 /// The longest experiment, in characters.
-pub const EXPERIMENT_MAX: usize = 280;
+pub const EXPERIMENT_MAX: usize = crate::domain::focus::EXPERIMENT_MAX;
 
 fn parse_day(s: &str) -> Result<Date> {
     s.parse()

@@ -295,6 +295,7 @@ async fn sheet_page(
                 round,
                 lang,
                 self_check.as_deref(),
+                true,
             ))
         })
         .await
@@ -403,8 +404,7 @@ async fn team_page(
     // (browser sessions only: the form needs the session's token).
     if let (Principal::Manager { .. }, Some((r, survey)), Some(token)) =
         (p, &latest, &session_token)
-        && held.is_none()
-        && (expectation.is_none() || q.reflect.is_some())
+        && reflection::shows_step(expectation.is_some(), held.is_some(), q.reflect.is_some())
     {
         let body = html! {
             h1 { (name) }
@@ -418,12 +418,16 @@ async fn team_page(
     let mirror_figure = mirror_figure(mirror, &latest, &id, lang)?;
     let intervisie =
         super::intervisie::team_section(&state, p, &id, session_token.as_deref(), lang).await;
+    let latest_id = latest.as_ref().map(|(r, _)| r.round.id);
+    let after =
+        super::focus::team_section(&state, p, &id, latest_id, session_token.clone(), lang).await?;
     let body = html! {
         (status_section(p, &id, name, &open, rounds, &rel, form_token.as_deref(), lang))
         (trend_section(&sel, &id, trend_figure, lang))
         (reflection_section(p, &id, &latest, expectation.as_ref(), mirror_figure, self_check.as_deref(), session_token.is_some(), &held, lang))
         (latest_section(p, &id, &latest, &held, form_token.as_deref(), lang))
         @if let Some(d) = detail { (d) }
+        (after)
         (intervisie)
     };
     Ok(page(lang, &format!("{} · {name}", tt.team), body))

@@ -5,7 +5,9 @@ mod api;
 pub mod charting;
 mod dashboard;
 mod extract;
+pub mod focus;
 pub mod intervisie;
+pub mod kit;
 pub mod limit;
 pub mod page_error;
 pub mod pages;
@@ -117,6 +119,8 @@ pub fn router(state: AppState) -> Router {
         .merge(setup::router())
         .merge(reflection::routes())
         .merge(intervisie::routes())
+        .merge(focus::routes())
+        .merge(kit::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             limit::guard_pages,

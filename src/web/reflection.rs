@@ -44,6 +44,20 @@ fn tr(lang: Lang, nl: &'static str, en: &'static str) -> &'static str {
     }
 }
 
+/// Whether the manager may fill in (or change) the reflection: always
+/// while the conversation is not yet held; once it is held, only when they
+/// never filled it in (nor skipped it), so that a round released and held in
+/// one go (`spiegel round release`) still leads them through the step once.
+pub fn may_edit(saved: bool, held: bool) -> bool {
+    !saved || !held
+}
+
+/// Whether the team page shows the manager the reflection form: when it
+/// was never filled in, or when asked to change it and still allowed.
+pub fn shows_step(saved: bool, held: bool, asked_to_change: bool) -> bool {
+    !saved || (asked_to_change && may_edit(saved, held))
+}
+
 /// The form token of the browser session a request carries, if any.
 pub struct SessionToken(pub Option<String>);
 
@@ -168,18 +182,33 @@ pub fn summary(
     }
 }
 
-/// A change posted by a manager's browser session from this site with the
-/// session's form token.
-pub struct ManagerAction {
+/// A change posted by a browser session (an advisor's or a manager's) from
+/// this site with the session's form token: the session cookie (SameSite),
+/// `Origin` / `Sec-Fetch-Site` naming this site, and the token. Anything
+/// else is 403 before the handler runs.
+pub struct SessionAction {
     pub lang: Lang,
-    pub team: i64,
+    pub key: storage::SessionKey,
+    /// The session's form token (to render a form again).
+    pub token: String,
     pub fields: Vec<(String, String)>,
 }
 
-impl FromRequest<AppState> for ManagerAction {
+impl SessionAction {
+    /// The first value of a field, trimmed; empty when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim())
+            .unwrap_or("")
+    }
+}
+
+impl FromRequest<AppState> for SessionAction {
     type Rejection = Response;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<ManagerAction, Response> {
+    async fn from_request(req: Request, state: &AppState) -> Result<SessionAction, Response> {
         let (parts, body) = req.into_parts();
         let lang = Language::of(&parts);
         let Some(session) = session_cookie(&parts).filter(|s| token::looks_like_secret(s)) else {
@@ -198,10 +227,6 @@ impl FromRequest<AppState> for ManagerAction {
         let Some(key) = key else {
             return Err(forbidden(lang));
         };
-        let Principal::Manager { team } = key.principal else {
-            // Advisors read the reflection; only the manager writes it.
-            return Err(not_found(lang));
-        };
         let req = Request::from_parts(parts, body);
         let Ok(Form(fields)) = Form::<Vec<(String, String)>>::from_request(req, state).await else {
             return Err(forbidden(lang));
@@ -211,14 +236,44 @@ impl FromRequest<AppState> for ManagerAction {
             .find(|(n, _)| n == TOKEN_FIELD)
             .map(|(_, v)| v.as_str())
             .unwrap_or("");
+        let token = form_token(&session);
         let ok = blake3::Hash::from_hex(given)
             .ok()
-            .zip(blake3::Hash::from_hex(form_token(&session)).ok())
+            .zip(blake3::Hash::from_hex(&token).ok())
             .is_some_and(|(a, b)| a == b);
         if !ok {
             return Err(forbidden(lang));
         }
-        Ok(ManagerAction { lang, team, fields })
+        Ok(SessionAction {
+            lang,
+            key,
+            token,
+            fields,
+        })
+    }
+}
+
+/// A change posted by a manager's browser session (see [`SessionAction`]).
+pub struct ManagerAction {
+    pub lang: Lang,
+    pub team: i64,
+    pub fields: Vec<(String, String)>,
+}
+
+impl FromRequest<AppState> for ManagerAction {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<ManagerAction, Response> {
+        let a = SessionAction::from_request(req, state).await?;
+        let Principal::Manager { team } = a.key.principal else {
+            // Advisors read the reflection; only the manager writes it.
+            return Err(not_found(a.lang));
+        };
+        Ok(ManagerAction {
+            lang: a.lang,
+            team,
+            fields: a.fields,
+        })
     }
 }
 
@@ -270,6 +325,7 @@ async fn save(
         .collect();
     let posted: Vec<(String, String)> = a.fields.clone();
     let team = a.team;
+    let id_back = id.clone();
     let p = Principal::Manager { team };
     let saved = state
         .db
@@ -283,7 +339,9 @@ async fn save(
             if !matches!(r.view, View::Released { .. } | View::Suppressed) {
                 return Err(storage::StorageError::not_found(storage::Thing::Result, ""));
             }
-            if storage::held(c, t.key, round)?.is_some() {
+            let saved = storage::expectation(c, t.key, round)?.is_some();
+            let held = storage::held(c, t.key, round)?.is_some();
+            if !may_edit(saved, held) {
                 // The conversation was held: the reflection stays as it was.
                 return Err(storage::Conflict::RoundClosed { round }.into());
             }
@@ -307,11 +365,37 @@ async fn save(
         .await;
     match saved {
         Ok(id) => Redirect::to(&format!("/team/{id}?lang={}", lang.code())).into_response(),
-        Err(storage::StorageError::Conflict(_)) => {
-            let mut res = forbidden(lang);
-            *res.status_mut() = axum::http::StatusCode::CONFLICT;
-            res
-        }
+        Err(storage::StorageError::Conflict(_)) => (
+            axum::http::StatusCode::CONFLICT,
+            super::pages::message(
+                lang,
+                &super::STYLE_HREF,
+                tr(lang, "Je reflectie staat vast", "Your reflection is final"),
+                &[tr(
+                    lang,
+                    "Het gesprek over deze ronde is gehouden: je reflectie blijft zoals ze was. Er is niets gewijzigd.",
+                    "The conversation about this round was held: your reflection stays as it was. Nothing was changed.",
+                )],
+                Some(&format!("/team/{id_back}?lang={}", lang.code())),
+            ),
+        )
+            .into_response(),
         Err(_) => not_found(lang),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn held_ends_editing_but_not_the_first_filling_in() {
+        // Not held: fill in, and change at will.
+        assert!(may_edit(false, false) && may_edit(true, false));
+        assert!(shows_step(false, false, false));
+        assert!(!shows_step(true, false, false) && shows_step(true, false, true));
+        // Held: the step once when never filled in; no change afterwards.
+        assert!(may_edit(false, true) && shows_step(false, true, false));
+        assert!(!may_edit(true, true) && !shows_step(true, true, true));
     }
 }

@@ -16,6 +16,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rusqlite::Connection;
 
 use super::charting::{self, ChartError};
+use super::focus::{self, OffersOn};
 use super::reflection;
 use super::texts::texts;
 use crate::charts::{self, Chart};
@@ -41,7 +42,7 @@ p { margin: 0 0 1mm; }
 .charts svg { width: 100%; height: auto; max-height: 62mm; }
 .reflection ul { columns: 2; }
 footer { border-top: 1px solid #888; margin-top: 3mm; padding-top: 1mm; font-size: 8pt; color: #444; }
-@media print { body { max-width: none; } }
+@media print { body { max-width: none; } .screen { display: none; } }
 ";
 
 fn tr(lang: Lang, nl: &'static str, en: &'static str) -> &'static str {
@@ -283,6 +284,7 @@ pub fn sheet(
     round_id: i64,
     lang: Lang,
     self_check: Option<&Survey>,
+    served: bool,
 ) -> Result<String, ChartError> {
     let p = Principal::Advisor;
     let r = report::team_round(conn, p, team_id, round_id)?;
@@ -315,7 +317,8 @@ pub fn sheet(
                 .and_then(|t| inline(&Chart::Trend(t.clone()), lang, 640, 360));
             let mirror = mirror_svg(conn, p, team_id, round_id, lang);
             let shifts = shifts(&history, lang);
-            released_body(&page, result, &shifts, trend, mirror)
+            let after = after_conversation(conn, p, team_id, round_id, lang, Some(5))?;
+            released_body(&page, result, &shifts, trend, mirror, after)
         }
         None => {
             let parent = team.as_ref().and_then(|t| t.parent.clone());
@@ -323,10 +326,12 @@ pub fn sheet(
                 Some(id) => Some(department(conn, p, &id, round_id)?),
                 None => None,
             };
-            withheld_body(&page, department.as_ref())
+            let after = after_conversation(conn, p, team_id, round_id, lang, None)?;
+            html! { (withheld_body(&page, department.as_ref())) (after) }
         }
     };
-    Ok(document(lang, &title, body, footer(lang, &r)).into_string())
+    let guide = served.then(|| guide_link(lang));
+    Ok(document(lang, &title, body, footer(lang, &r), guide).into_string())
 }
 
 /// The team's trends over the round's survey up to and including this
@@ -432,6 +437,7 @@ fn released_body(
     shifts: &[Shift],
     trend: Option<Markup>,
     mirror: Option<Markup>,
+    after: Markup,
 ) -> Markup {
     html! {
         (reflection_section(page))
@@ -439,8 +445,25 @@ fn released_body(
         (chafes_section(page, result, shifts))
         (questions_section(page, result))
         (charts_section(page.lang, trend, mirror))
-        (learn_more_section(page.lang))
+        (after)
     }
+}
+
+/// After the conversation: how the earlier focus moved up to this round and
+/// this round's own focus, then the organisation's offers of where to
+/// learn, matched to the focus dimension.
+fn after_conversation(
+    conn: &Connection,
+    p: Principal,
+    team_id: &str,
+    round_id: i64,
+    lang: Lang,
+    number: Option<u8>,
+) -> Result<Markup, ChartError> {
+    let focus = focus::focus_section(conn, p, team_id, round_id, lang)?;
+    let dimension = focus::focus_dimension(conn, p, team_id, round_id)?;
+    let offers = focus::offers_section(conn, lang, dimension.as_deref(), OffersOn::Sheet(number))?;
+    Ok(html! { (focus) (offers) })
 }
 
 /// "Keep doing: …", the statement's own sentence or the general one.
@@ -599,14 +622,6 @@ fn charts_section(lang: Lang, trend: Option<Markup>, mirror: Option<Markup>) -> 
     }
 }
 
-/// 5. Where the manager can learn more.
-fn learn_more_section(lang: Lang) -> Markup {
-    html! {
-        h2 { "5. " (tr(lang, "Meer leren", "Where to learn more")) }
-        p { (tr(lang, "Vraag je vertrouwenspersoon naar trainingen, intervisie met andere managers of een vervolggesprek.", "Ask your advisor about training, intervision with other managers, or a follow-up talk.")) }
-    }
-}
-
 /// The body of a withheld round: no number at all, and what can be
 /// discussed instead: the department's picture where it is released (in
 /// words), why participation cannot be shown, and the manager's own view.
@@ -696,7 +711,25 @@ fn footer(lang: Lang, r: &TeamRound) -> Markup {
 }
 
 /// The complete document around the title, the body and the footer.
-fn document(lang: Lang, title: &str, body: Markup, footer: Markup) -> Markup {
+/// On screen only (a served sheet, not a written file): the way to the
+/// advisor's guide to the hesitations a manager may voice.
+fn guide_link(lang: Lang) -> Markup {
+    html! {
+        p.screen {
+            a href={ "/guide?lang=" (lang.code()) } {
+                (tr(lang, "Gids bij aarzeling: wat een manager kan tegenhouden, en vragen die helpen", "Guide to hesitation: what may hold a manager back, and questions that help"))
+            }
+        }
+    }
+}
+
+fn document(
+    lang: Lang,
+    title: &str,
+    body: Markup,
+    footer: Markup,
+    guide: Option<Markup>,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -709,6 +742,7 @@ fn document(lang: Lang, title: &str, body: Markup, footer: Markup) -> Markup {
             body {
                 h1 { (title) }
                 (body)
+                @if let Some(g) = guide { (g) }
                 (footer)
             }
         }

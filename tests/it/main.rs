@@ -1,6 +1,7 @@
 //! Integration tests through the real paths: the binary as a process, the
 //! server over HTTP, the SQLite file on disk. One test binary, linked once.
 
+mod after;
 mod anonymity;
 mod browser;
 mod charts;

@@ -352,7 +352,6 @@ fn expectations(f: &Fixture) -> Vec<String> {
 #[test]
 fn a_manager_meets_a_released_round_with_the_reflection_step() {
     let f = closed_round(None);
-    f.dir.ok(&["round", "release", &f.round]);
     let alfa = session(&f.server, &format!("/m/{}", f.alfa));
     let beta = session(&f.server, &format!("/m/{}", f.beta));
     let origin = format!("http://{}", f.server.addr);
@@ -360,6 +359,19 @@ fn a_manager_meets_a_released_round_with_the_reflection_step() {
         ("Origin", origin.as_str()),
         ("Sec-Fetch-Site", "same-origin"),
     ];
+    // Released with the button (`spiegel round release` would also mark
+    // the conversation held, which ends changing the reflection).
+    let advisor = session(&f.server, &format!("/a/{}", f.advisor));
+    let a = get_with(&f, &advisor, "/team/alfa?lang=en");
+    let at = a.body.find("name=\"form_token\" value=\"").unwrap();
+    let advisor_token = a.body[at + 25..at + 25 + 64].to_string();
+    for team in ["alfa", "beta"] {
+        let body = format!("form_token={advisor_token}&team={team}&round={}", f.round);
+        assert_eq!(
+            post_to(&f, "/beheer/vrijgeven", &advisor, &same, &body).status,
+            303
+        );
+    }
     // First visit: the reflection form, no result yet.
     let p = get_with(&f, &alfa, "/team/alfa?lang=en");
     assert_eq!(p.status, 200);
@@ -411,7 +423,6 @@ fn a_manager_meets_a_released_round_with_the_reflection_step() {
     let beta_token = &beta_page.body[at + 25..at + 25 + 64];
     let beta_body = format!("form_token={beta_token}&e-pulse-speak=1&save=1");
     assert_eq!(post_to(&f, &path, &beta, &same, &beta_body).status, 404);
-    let advisor = session(&f.server, &format!("/a/{}", f.advisor));
     assert_ne!(post_to(&f, &path, &advisor, &same, &good).status, 303);
     assert_eq!(get_with(&f, &alfa, &path).status, 403);
     assert!(
@@ -441,8 +452,6 @@ fn a_manager_meets_a_released_round_with_the_reflection_step() {
     assert_eq!(get_with(&f, &beta, "/team/alfa").status, 404);
     // The advisor marks the conversation held (not cross-site): from then
     // on the reflection is final.
-    let at = a.body.find("name=\"form_token\" value=\"").unwrap();
-    let advisor_token = a.body[at + 25..at + 25 + 64].to_string();
     assert!(a.body.contains("Conversation with the manager held"));
     let held = format!("form_token={advisor_token}&team=alfa&round={}", f.round);
     assert_eq!(
@@ -461,7 +470,14 @@ fn a_manager_meets_a_released_round_with_the_reflection_step() {
         404
     );
     assert_eq!(
-        post_to(&f, &path, &alfa, &same, &good.replace("=6", "=2")).status,
+        post_to(
+            &f,
+            &path,
+            &alfa,
+            &same,
+            &good.replace("e-pulse-speak=6", "e-pulse-speak=2")
+        )
+        .status,
         303
     );
     assert_eq!(
@@ -608,7 +624,7 @@ fn the_conversation_sheet_is_self_contained_for_advisors_only() {
         "Where it chafes",
         "Open questions",
         "Trend and mirror",
-        "Where to learn more",
+        "Where to learn",
         "meant for this conversation with this manager only",
     ] {
         assert!(html.contains(section), "{section}: {html}");
@@ -644,6 +660,13 @@ fn the_conversation_sheet_is_self_contained_for_advisors_only() {
     ]);
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(written.starts_with("<!DOCTYPE html>") && written.contains("What goes well"));
+    // A written file links nowhere; the served sheet leads to the guide.
+    assert!(!written.contains("href="), "{written}");
+    assert!(
+        page(&f.server, &f.advisor, &sheet_path)
+            .body
+            .contains("href=\"/guide?lang=")
+    );
 }
 
 #[test]

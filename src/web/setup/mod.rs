@@ -1,5 +1,5 @@
 //! The advisor's set-up pages: teams, rounds, links and QR slips, keys,
-//! settings, surveys and the audit log. They call the same storage
+//! settings, learning offers, surveys and the audit log. They call the same storage
 //! functions and domain rules as the command line.
 //!
 //! Safety (rule 8 of `docs/anonymity.md`):
@@ -23,6 +23,7 @@ mod rounds;
 mod settings;
 mod teams;
 pub mod texts;
+mod training;
 
 use axum::Router;
 use axum::body::Body;
@@ -65,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .merge(keys::routes())
         .merge(settings::routes())
         .merge(release::routes())
+        .merge(training::routes())
 }
 
 fn css(body: &'static str) -> Response {

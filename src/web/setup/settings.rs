@@ -67,6 +67,7 @@ async fn render(state: &AppState, s: &Setup, form: SettingsForm, done: Option<&s
         h1 { (tt.settings_title) }
         (Done::banner(done, s.lang))
         p { (tt.organisation) ": " (org.name) " · " (tt.time_zone) ": " (org.zone) }
+        p { a href=(s.href("/beheer/training")) { (tt.training_link) } }
         form method="post" action=(s.href("/beheer/instellingen")) {
             (s.token_field())
             div.field {

@@ -5,6 +5,7 @@
 
 use maud::{Markup, html};
 
+use crate::domain::focus::{OFFER_KINDS, OfferError, TITLE_MAX};
 use crate::domain::lang::Lang;
 use crate::domain::org::{InviteCountError, KError, MIN_K};
 use crate::domain::team::{MAX_NAME_CHARS, SizeError, TeamNameError};
@@ -139,7 +140,25 @@ pub struct T {
     pub who: &'static str,
     pub what: &'static str,
 
+    // learning offers
+    pub training_title: &'static str,
+    pub training_intro: &'static str,
+    /// The link from the settings page.
+    pub training_link: &'static str,
+    pub no_offers: &'static str,
+    pub offer_title: &'static str,
+    pub offer_kind: &'static str,
+    pub offer_url: &'static str,
+    pub offer_url_hint: &'static str,
+    pub offer_dimension: &'static str,
+    pub offer_dimension_hint: &'static str,
+    pub offer_general: &'static str,
+    pub offer_add: &'static str,
+    pub offer_remove: &'static str,
+    pub offer_remove_note: &'static str,
+
     // validation errors
+    pub offer_error: fn(&OfferError) -> String,
     pub team_name_error: fn(&TeamNameError) -> String,
     pub size_error: fn(&SizeError) -> String,
     pub count_error: fn(&InviteCountError) -> String,
@@ -204,6 +223,16 @@ impl Done {
                 "Sleutel ingetrokken: hij opent niets meer."
             } else {
                 "Key revoked: it no longer opens anything."
+            }),
+            Some("offer-added") => Some(if nl {
+                "Aanbod toegevoegd."
+            } else {
+                "Offer added."
+            }),
+            Some("offer-removed") => Some(if nl {
+                "Aanbod verwijderd."
+            } else {
+                "Offer removed."
             }),
             Some("saved") => Some(if nl {
                 "Instellingen opgeslagen."
@@ -299,6 +328,24 @@ fn nl_conflict(c: &Conflict) -> String {
             format!("Sleutel {id} was al ingetrokken op {on}.")
         }
         Conflict::FileExists { path } => format!("{} bestaat al.", path.display()),
+    }
+}
+
+fn nl_offer(e: &OfferError) -> String {
+    match e {
+        OfferError::EmptyTitle => "Geef het aanbod een titel.".into(),
+        OfferError::TitleTooLong { chars } => {
+            format!("De titel heeft {chars} tekens; houd hem op hoogstens {TITLE_MAX}.")
+        }
+        OfferError::UnknownKind { kind } => {
+            format!("Geen soort {kind:?}; kies een van: {OFFER_KINDS}.")
+        }
+        OfferError::BadUrl { url } => {
+            format!("{url:?} is geen webadres; het moet beginnen met http:// of https://.")
+        }
+        OfferError::UnknownDimension { dimension, known } => {
+            format!("Geen vragenlijst heeft een thema {dimension:?}; de thema's zijn: {known}.")
+        }
     }
 }
 
@@ -464,6 +511,22 @@ pub static NL: T = T {
     who: "Wie",
     what: "Wat",
 
+    training_title: "Leeraanbod",
+    training_intro: "Waar managers kunnen leren: een korte training, een online module, intervisie met andere managers of een gesprek met de vertrouwenspersoon. Het aanbod staat op de teampagina van de manager en op de gesprekskaart; aanbod met een thema staat voorop als de focus van het team dat thema is.",
+    training_link: "Leeraanbod voor managers",
+    no_offers: "Nog geen aanbod.",
+    offer_title: "Titel",
+    offer_kind: "Soort",
+    offer_url: "Webadres",
+    offer_url_hint: "Waar je meer leest of je aanmeldt: begint met http:// of https://.",
+    offer_dimension: "Past bij het thema",
+    offer_dimension_hint: "Leeg: algemeen aanbod, getoond bij elke focus.",
+    offer_general: "(algemeen)",
+    offer_add: "Aanbod toevoegen",
+    offer_remove: "Verwijderen",
+    offer_remove_note: "Het aanbod verdwijnt van de teampagina's en gesprekskaarten.",
+
+    offer_error: nl_offer,
     team_name_error: nl_team_name,
     size_error: nl_size,
     count_error: nl_count,
@@ -600,6 +663,22 @@ pub static EN: T = T {
     who: "Who",
     what: "What",
 
+    training_title: "Learning offers",
+    training_intro: "Where managers can learn: a short training, an online module, intervision with other managers or a talk with the advisor. The offers are shown on the manager's team page and the conversation sheet; offers for a dimension come first when the team's focus is that dimension.",
+    training_link: "Learning offers for managers",
+    no_offers: "No offers yet.",
+    offer_title: "Title",
+    offer_kind: "Kind",
+    offer_url: "Web address",
+    offer_url_hint: "Where to read more or sign up: starts with http:// or https://.",
+    offer_dimension: "Matches the dimension",
+    offer_dimension_hint: "Empty: a general offer, shown with every focus.",
+    offer_general: "(general)",
+    offer_add: "Add offer",
+    offer_remove: "Remove",
+    offer_remove_note: "The offer disappears from the team pages and conversation sheets.",
+
+    offer_error: |e| e.to_string(),
     team_name_error: |e| e.to_string(),
     size_error: |e| e.to_string(),
     count_error: |e| e.to_string(),
