@@ -300,8 +300,22 @@ async fn sheet_page(
         .await
         .in_lang(lang)?
         .map_err(|_| PageError::new(lang, PageFailure::NotFound))?;
-    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, SHEET_CSP),
+        ],
+        html,
+    )
+        .into_response())
 }
+
+/// The sheet is one self-contained file (the same HTML `spiegel sheet`
+/// writes), so its stylesheet is inline: the page's policy allows inline
+/// styles and nothing else beyond the site's ([`super::CSP`]); every text in
+/// it is escaped, and no script runs.
+const SHEET_CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Everything the team page shows, read in one transaction.
 struct TeamPageData {

@@ -25,7 +25,7 @@ use crate::support::{Server, TestDir};
 use webdriver::{ARROW_DOWN, Browser, ENTER, Js, SPACE, TAB};
 
 /// The longest a browser test may take (the browser is killed after it).
-const LIMIT: Duration = Duration::from_secs(180);
+const LIMIT: Duration = Duration::from_secs(300);
 /// Widths (CSS px) at which every page is audited and photographed.
 const WIDTHS: [u32; 2] = [360, 1280];
 const LANGS: [&str; 2] = ["nl", "en"];
@@ -260,7 +260,8 @@ fn an_employee_answers_with_the_keyboard_on_a_small_phone_without_javascript() {
 }
 
 /// A department Zorg with teams Noord (12, answering 10 per round, with
-/// comments) and Zuid (8, answering 6); two closed rounds and an open one.
+/// comments), Zuid (8, answering 6) and Oost (6, answering 3: fewer than k,
+/// so suppressed); two closed and released rounds and an open one.
 struct Org {
     dir: TestDir,
     server: Server,
@@ -274,6 +275,7 @@ fn organisation() -> Org {
     dir.ok(&["team", "add", "Zorg"]);
     dir.ok(&["team", "add", "Noord", "--parent", "Zorg", "--size", "12"]);
     dir.ok(&["team", "add", "Zuid", "--parent", "Zorg", "--size", "8"]);
+    dir.ok(&["team", "add", "Oost", "--parent", "Zorg", "--size", "6"]);
     let server = serve(&dir);
     let body = |i: usize, shift: usize| {
         let p = |o: usize| (i + o + shift) % 7 + 1;
@@ -311,6 +313,14 @@ fn organisation() -> Org {
             "Zuid",
             &zuid.iter().map(String::as_str).collect::<Vec<_>>(),
         );
+        let oost: Vec<String> = (0..3).map(|i| body(i, n + 1)).collect();
+        answer(
+            &server,
+            &dir,
+            &round,
+            "Oost",
+            &oost.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
         dir.ok(&["round", "close", &round]);
         // Advisor-first release: the manager sees a round once released.
         dir.ok(&["round", "release", &round]);
@@ -343,24 +353,14 @@ fn a_manager_opens_the_personal_link_sees_the_results_and_prints_them() {
     assert_eq!(team, format!("{base}/team/noord?lang=nl"));
     assert!(!team.contains(&o.manager), "the key stayed in the address");
     assert_eq!(h1(&b), "Noord");
-    // First the reflection step, which one button skips.
+    // First the reflection step: the manager says what they expect the team
+    // answered, then sees the results with the mirror beside them.
     let mut audit = Audit::default();
     audit.page(&b, &team, "manager-reflection");
     b.viewport(1280, 800);
-    b.goto(&team);
-    let skip = b.find("button[name='skip']");
-    b.click(&skip);
-    b.wait_for("the results after skipping", |b| {
-        b.execute("return document.body.innerText", json!([]))
-            .as_str()
-            .is_some_and(|t| t.contains("Laatste ronde met uitkomsten"))
-    });
+    fill_expectation(&b, &team);
     assert!(!b.url().contains(&o.manager), "the key came back");
-    let text = b
-        .execute("return document.body.innerText", json!([]))
-        .as_str()
-        .unwrap()
-        .to_string();
+    let text = text(&b);
     assert!(
         text.contains("Laatste ronde met uitkomsten: Februari"),
         "{text}"
@@ -371,6 +371,13 @@ fn a_manager_opens_the_personal_link_sees_the_results_and_prints_them() {
         json!([]),
     );
     assert!(figures.as_u64() > Some(4), "no figures: {text}");
+    // The charts: the round, the trend and the mirror, drawn.
+    assert!(charts_shown(&b) >= 3, "charts missing: {text}");
+    let mirror = b.execute(
+        "return !!document.querySelector('figure.chart a[href*=\"/mirror/chart.svg\"]')",
+        json!([]),
+    );
+    assert_eq!(mirror, json!(true), "no mirror chart");
 
     audit.page(&b, &team, "manager-team");
 
@@ -404,11 +411,17 @@ fn an_advisor_opens_the_overview_and_a_team() {
     audit.page(&b, &format!("{base}/overzicht"), "no-session");
     audit.page(&b, &format!("{base}/a/{}", o.manager), "invalid-key");
 
+    // The manager of Noord fills in the reflection step first, so that the
+    // sheet has an expectation and a mirror.
     b.viewport(1280, 800);
+    b.goto(&format!("{base}/m/{}?lang=nl", o.manager));
+    fill_expectation(&b, &format!("{base}/team/noord?lang=nl"));
+
     b.goto(&format!("{base}/a/{}?lang=nl", o.advisor));
     let overview = b.url();
     assert_eq!(overview, format!("{base}/overzicht?lang=nl"));
     assert_eq!(h1(&b), "Overzicht van alle teams");
+    assert!(charts_shown(&b) >= 1, "no chart on the overview");
     audit.page(&b, &overview, "advisor-overview");
 
     b.viewport(1280, 800);
@@ -417,7 +430,32 @@ fn an_advisor_opens_the_overview_and_a_team() {
     b.click(&link);
     b.wait_for("the team page", |b| b.url().contains("/team/noord"));
     assert_eq!(h1(&b), "Noord");
+    assert!(charts_shown(&b) >= 3, "charts missing: {}", text(&b));
     audit.page(&b, &b.url(), "advisor-team");
+    // A team below k: no number anywhere, and still a clean page.
+    audit.page(&b, &format!("{base}/team/oost"), "advisor-team-suppressed");
+
+    // The conversation sheet of a released round with the manager's
+    // expectation, and of a suppressed round: each one A4 page.
+    for (team, name) in [("noord", "sheet"), ("oost", "sheet-suppressed")] {
+        let sheet = format!("{base}/team/{team}/rounds/2/sheet");
+        audit.page(&b, &sheet, name);
+        for lang in LANGS {
+            b.viewport(1280, 800);
+            b.goto(&in_lang(&sheet, lang));
+            assert!(!h1(&b).is_empty(), "{team}: no heading");
+            let printed = b.print_a4();
+            std::fs::create_dir_all(screenshots()).unwrap();
+            std::fs::write(screenshots().join(format!("{name}-{lang}.pdf")), &printed).unwrap();
+            let (pages, a4) = (pdf::page_count(&printed), pdf::all_pages_a4(&printed));
+            if pages != 1 || !a4 {
+                audit.failures.push(format!(
+                    "the sheet of {team} ({lang}) printed on {pages} pages{}, not one A4 page",
+                    if a4 { "" } else { " not all A4" }
+                ));
+            }
+        }
+    }
     audit.assert_clean();
 }
 
@@ -451,6 +489,45 @@ fn text(b: &Browser) -> String {
         .as_str()
         .unwrap()
         .to_string()
+}
+
+/// The charts the page shows: inline SVGs in `figure.chart` that are laid
+/// out (one of each figure's two widths is visible), and every `img` loaded.
+/// Fails on an image that did not load.
+fn charts_shown(b: &Browser) -> u64 {
+    let found = b.execute(
+        "const broken = [...document.images].filter(i => !i.complete || i.naturalWidth === 0)
+             .map(i => i.src);
+         const shown = [...document.querySelectorAll('figure.chart svg')].filter(s => {
+             const r = s.getBoundingClientRect();
+             return r.width > 100 && r.height > 50 && s.querySelector('text, rect, path, line, polyline, circle');
+         }).length;
+         return [shown, broken];",
+        json!([]),
+    );
+    assert_eq!(found[1], json!([]), "images that did not load");
+    found[0].as_u64().unwrap()
+}
+
+/// The manager fills in the reflection step of the latest released round:
+/// an expectation for every statement, one sentence on what goes well,
+/// then "save and see the results".
+fn fill_expectation(b: &Browser, team_url: &str) {
+    b.goto(team_url);
+    b.execute(
+        "document.querySelectorAll('fieldset').forEach((f, i) => {
+             const r = f.querySelectorAll('input[type=radio]');
+             if (r.length) { r[Math.min(r.length - 1, (i * 2) % r.length)].checked = true; } });
+         const best = document.querySelector('#best');
+         if (best) { best.value = 'We durven elkaar aan te spreken.'; }",
+        json!([]),
+    );
+    let save = b.find("button[name='save']");
+    b.click(&save);
+    b.wait_for("the results after the reflection", |b| {
+        let t = text(b);
+        t.contains("Laatste ronde met uitkomsten") || t.contains("Latest round with results")
+    });
 }
 
 #[test]
@@ -525,6 +602,11 @@ fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
         &b,
         &format!("{base}/beheer/teams/noord/archiveren"),
         "setup-archive",
+    );
+    audit.page(
+        &b,
+        &format!("{base}/beheer/teams/noord/verwijderen"),
+        "setup-remove",
     );
 
     // A round for all teams.
@@ -603,11 +685,20 @@ fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
     b.click(&confirm);
     b.wait_for("the round closed", |b| b.url().contains("done=closed"));
 
-    // The results.
+    // The results, with their charts drawn.
     b.goto(&format!("{base}/team/noord?lang=nl"));
     assert_eq!(h1(&b), "Noord");
     let page = text(&b);
     assert!(page.contains("5 antwoorden"), "{page}");
+    let charts = charts_shown(&b);
+    assert!(charts >= 1, "no chart on the results: {page}");
+    audit.page(&b, &format!("{base}/team/noord"), "setup-results");
+    b.goto(&format!("{base}/overzicht?lang=nl"));
+    assert!(
+        charts_shown(&b) >= 1,
+        "no chart on the overview: {}",
+        text(&b)
+    );
 
     for (path, name) in [
         ("/beheer/sleutels", "setup-keys"),
