@@ -59,6 +59,41 @@ pub fn screenshots() -> PathBuf {
         .join("screenshots")
 }
 
+/// One of the README's pictures, taken in this run from the page the
+/// browser shows: at `width` CSS px, from the top of the `nth` element
+/// matching `from` (a CSS selector) down at most `height` px, drawn at
+/// `scale`. Written to
+/// `target/screenshots/readme/{file}.png`, and with
+/// `SPIEGEL_README_PICTURES=1` also to `docs/img/{file}.png` (the README's
+/// pictures come from such a run; see the README's "Browser tests").
+fn readme_picture(
+    b: &Browser,
+    file: &str,
+    width: u32,
+    (from, nth): (&str, usize),
+    height: f64,
+    scale: f64,
+) {
+    b.viewport(width, 800);
+    let area = b.execute(
+        "const e = document.querySelectorAll(arguments[0])[arguments[1]];
+         const top = e ? e.getBoundingClientRect().top + window.scrollY : 0;
+         return [top, document.documentElement.scrollHeight];",
+        json!([from, nth]),
+    );
+    let top = area[0].as_f64().unwrap().floor();
+    let bottom = area[1].as_f64().unwrap();
+    let h = height.min(bottom - top).max(1.0);
+    let clip = (0.0, top, f64::from(width), h);
+    let shot = screenshots().join("readme").join(format!("{file}.png"));
+    b.screenshot_part(&shot, clip, scale);
+    if std::env::var("SPIEGEL_README_PICTURES").is_ok_and(|v| v == "1") {
+        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/img");
+        std::fs::create_dir_all(&docs).unwrap();
+        std::fs::copy(&shot, docs.join(format!("{file}.png"))).unwrap();
+    }
+}
+
 /// axe-core's source, installed by `npm ci --prefix tests/browser`.
 fn axe_source() -> &'static str {
     static AXE: OnceLock<String> = OnceLock::new();
@@ -93,42 +128,50 @@ impl Audit {
         for lang in LANGS {
             b.viewport(320, 640);
             b.goto(&in_lang(url, lang));
-            let page_lang = b.execute("return document.documentElement.lang", json!([]));
-            if page_lang != json!(lang) {
-                self.failures
-                    .push(format!("{name} {lang}: the page says lang={page_lang}"));
-            }
-            let widths = b.execute(
-                "return [document.documentElement.scrollWidth, window.innerWidth]",
-                json!([]),
-            );
-            if widths[0].as_u64() > widths[1].as_u64() {
-                self.failures.push(format!(
-                    "{name} {lang}: scrolls horizontally at 320 px (content {} px wide)",
-                    widths[0]
-                ));
-            }
-            for width in WIDTHS {
-                b.viewport(width, if width < 600 { 640 } else { 800 });
-                for v in axe(b).as_array().unwrap() {
-                    let targets: Vec<String> = v["nodes"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|n| n.to_string())
-                        .collect();
-                    self.failures.push(format!(
-                        "{name} {width}px {lang}: {} ({}): {}; at {}",
-                        v["id"].as_str().unwrap_or(""),
-                        v["impact"].as_str().unwrap_or(""),
-                        v["help"].as_str().unwrap_or(""),
-                        targets.join(", ")
-                    ));
-                }
-                b.screenshot(&screenshots().join(format!("{name}-{width}-{lang}.png")));
-            }
+            self.here(b, name, lang);
         }
         self.pages += 1;
+    }
+
+    /// Audits the page the browser shows now (such as the answer to a
+    /// form's POST, which no address brings back), in language `lang`:
+    /// horizontal scrolling at 320 px, axe at both widths, screenshots.
+    fn here(&mut self, b: &Browser, name: &str, lang: &str) {
+        b.viewport(320, 640);
+        let page_lang = b.execute("return document.documentElement.lang", json!([]));
+        if page_lang != json!(lang) {
+            self.failures
+                .push(format!("{name} {lang}: the page says lang={page_lang}"));
+        }
+        let widths = b.execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth]",
+            json!([]),
+        );
+        if widths[0].as_u64() > widths[1].as_u64() {
+            self.failures.push(format!(
+                "{name} {lang}: scrolls horizontally at 320 px (content {} px wide)",
+                widths[0]
+            ));
+        }
+        for width in WIDTHS {
+            b.viewport(width, if width < 600 { 640 } else { 800 });
+            for v in axe(b).as_array().unwrap() {
+                let targets: Vec<String> = v["nodes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect();
+                self.failures.push(format!(
+                    "{name} {width}px {lang}: {} ({}): {}; at {}",
+                    v["id"].as_str().unwrap_or(""),
+                    v["impact"].as_str().unwrap_or(""),
+                    v["help"].as_str().unwrap_or(""),
+                    targets.join(", ")
+                ));
+            }
+            b.screenshot(&screenshots().join(format!("{name}-{width}-{lang}.png")));
+        }
     }
 
     fn assert_clean(&self) {
@@ -252,6 +295,8 @@ fn an_employee_answers_with_the_keyboard_on_a_small_phone_without_javascript() {
     let b = Browser::launch(&dir.path, Js::On, LIMIT);
     let mut audit = Audit::default();
     audit.page(&b, &format!("{base}/s/{}", tokens[1]), "survey-form");
+    b.goto(&format!("{base}/s/{}?lang=nl", tokens[1]));
+    readme_picture(&b, "employee-form-phone", 360, ("fieldset", 0), 640.0, 1.0);
     audit.page(&b, &thanks, "thank-you");
     audit.page(&b, &form, "used-link");
     assert_eq!(h1(&b), "This link is not or no longer valid");
@@ -380,6 +425,15 @@ fn a_manager_opens_the_personal_link_sees_the_results_and_prints_them() {
     assert_eq!(mirror, json!(true), "no mirror chart");
 
     audit.page(&b, &team, "manager-team");
+    b.goto(&team);
+    readme_picture(
+        &b,
+        "manager-team-charts",
+        720,
+        ("figure.chart", 1),
+        1000.0,
+        0.7,
+    );
 
     // Printed on A4: every page A4, and the page objects counted.
     b.viewport(1280, 800);
@@ -444,6 +498,10 @@ fn an_advisor_opens_the_overview_and_a_team() {
             b.viewport(1280, 800);
             b.goto(&in_lang(&sheet, lang));
             assert!(!h1(&b).is_empty(), "{team}: no heading");
+            if team == "noord" && lang == "nl" {
+                readme_picture(&b, "conversation-sheet", 760, ("body", 0), 1000.0, 0.75);
+                b.viewport(1280, 800);
+            }
             let printed = b.print_a4();
             std::fs::create_dir_all(screenshots()).unwrap();
             std::fs::write(screenshots().join(format!("{name}-{lang}.pdf")), &printed).unwrap();
@@ -472,6 +530,13 @@ fn free_port() -> u16 {
 /// Sets form fields by CSS selector (WebDriver's scripts run whatever the
 /// page does), then clicks the submit button of the form holding the first.
 fn fill_and_submit(b: &Browser, fields: &[(&str, &str)], button: &str) {
+    // The page may still be loading after a click.
+    b.wait_for("the form", |b| {
+        b.execute(
+            "return document.readyState === 'complete' && arguments[0].every(c => document.querySelector(c))",
+            json!([fields.iter().map(|f| f.0).collect::<Vec<_>>()]),
+        ) == json!(true)
+    });
     for (css, value) in fields {
         b.execute(
             "const e = document.querySelector(arguments[0]);
@@ -620,13 +685,15 @@ fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
     b.wait_for("the round opened", |b| b.url().contains("done=opened"));
     assert!(text(&b).contains("Maart"));
     audit.page(&b, &format!("{base}/beheer/rondes"), "setup-rounds");
+    b.goto(&format!("{base}/beheer/rondes?lang=nl"));
+    readme_picture(&b, "setup-rounds", 900, ("body", 0), 800.0, 0.7);
     audit.page(&b, &format!("{base}/beheer/rondes/1/links"), "setup-links");
 
     // Links as QR slips for each team, read off the printable page.
     let mut links = Vec::new();
-    for team in ["noord", "zuid"] {
+    for (team, lang) in [("noord", "nl"), ("zuid", "en")] {
         b.viewport(1280, 800);
-        b.goto(&format!("{base}/beheer/rondes/1/links?lang=nl"));
+        b.goto(&format!("{base}/beheer/rondes/1/links?lang={lang}"));
         fill_and_submit(
             &b,
             &[("#team", team), ("#count", "5")],
@@ -642,8 +709,7 @@ fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
             "return [...document.querySelectorAll('.slip .link')].map(p => p.textContent)",
             json!([]),
         );
-        let violations = axe(&b);
-        assert_eq!(violations, json!([]), "the slips page: {violations}");
+        audit.here(&b, "setup-slips", lang);
         // Printed: A4 pages, the on-screen instructions left out.
         let printed = b.print_a4();
         assert!(
@@ -700,7 +766,26 @@ fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
         text(&b)
     );
 
+    // Removing a team that took part: refused with what to do instead.
+    b.viewport(1280, 800);
+    b.goto(&format!("{base}/beheer/teams/noord/verwijderen?lang=en"));
+    let remove = b.find("form button.danger");
+    b.click(&remove);
+    b.wait_for("the refusal", |b| text(b).contains("archive it instead"));
+    audit.here(&b, "setup-remove-refused", "en");
+    // A manager key, shown once with its QR code.
+    b.viewport(1280, 800);
+    b.goto(&format!("{base}/beheer/sleutels?lang=nl"));
+    fill_and_submit(
+        &b,
+        &[("#team", "noord"), ("#label", "Anna")],
+        "form[action^='/beheer/sleutels'] button",
+    );
+    b.wait_for("the new key", |b| text(b).contains("/m/"));
+    audit.here(&b, "setup-key-made", "nl");
+
     for (path, name) in [
+        ("/beheer/teams/noord/naam", "forbidden"),
         ("/beheer/sleutels", "setup-keys"),
         ("/beheer/sleutels/1/intrekken", "setup-revoke"),
         ("/beheer/instellingen", "setup-settings"),
