@@ -7,9 +7,11 @@
 //! violations), no horizontal scrolling at 320 px, and a screenshot per
 //! width and language under `target/screenshots/`.
 //!
-//! Opt-in: they run with `SPIEGEL_BROWSER_TESTS=1` (CI sets it) and then
-//! fail when Chromium, chromedriver or axe-core is missing; without it they
-//! pass with a one-line notice. See the README's "Browser tests".
+//! Opt-in: they run with `SPIEGEL_BROWSER_TESTS=1` (`.ci/run` sets it, and
+//! under CI, with `CI` set, they run unless it is `0`) and then fail when
+//! Chromium, chromedriver or axe-core is missing; otherwise they pass with a
+//! one-line notice. See the README's "Browser tests". With
+//! `SPIEGEL_README_PICTURES=1` they also write the README's pictures.
 
 mod pdf;
 mod webdriver;
@@ -32,8 +34,16 @@ const LANGS: [&str; 2] = ["nl", "en"];
 /// The WCAG 2.1 A and AA rules of axe-core.
 const TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
+/// Whether the browser tests run: `SPIEGEL_BROWSER_TESTS=1` (or `0`) says
+/// so; unset, they run under CI (`CI` set and not `false` or `0`, as CI
+/// services set it), so that a CI machine without a browser fails rather
+/// than skips them.
 fn enabled(test: &str) -> bool {
-    let on = std::env::var("SPIEGEL_BROWSER_TESTS").is_ok_and(|v| v == "1");
+    let on = match std::env::var("SPIEGEL_BROWSER_TESTS").ok().as_deref() {
+        Some("1") => true,
+        Some(_) => false,
+        None => std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0"),
+    };
     if !on {
         eprintln!("skipped {test}: set SPIEGEL_BROWSER_TESTS=1 to run the browser tests");
     }
