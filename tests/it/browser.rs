@@ -312,6 +312,21 @@ fn an_employee_answers_with_the_keyboard_on_a_small_phone_without_javascript() {
     assert_eq!(h1(&b), "This link is not or no longer valid");
     audit.page(&b, &format!("{base}/nergens"), "not-found");
     audit.assert_clean();
+    // The check itself can fail: an image without a text alternative, put
+    // into the page, is a violation axe reports.
+    b.execute(
+        "document.querySelector('main, body').append(document.createElement('img'))",
+        json!([]),
+    );
+    let found = axe(&b);
+    assert!(
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["id"] == json!("image-alt")),
+        "axe missed an image without alt: {found}"
+    );
 }
 
 /// A department Zorg with teams Noord (12, answering 10 per round, with
