@@ -808,6 +808,9 @@ fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
     );
     b.wait_for("the new key", |b| text(b).contains("/m/"));
     audit.here(&b, "setup-key-made", "nl");
+    let page = text(&b);
+    let at = page.find(&format!("{base}/m/")).unwrap();
+    let manager = page[at..at + base.len() + 3 + 22].to_string();
 
     for (path, name) in [
         ("/beheer/teams/noord/naam", "forbidden"),
@@ -819,5 +822,15 @@ fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
     ] {
         audit.page(&b, &format!("{base}{path}"), name);
     }
+
+    // The manager's link: the closed round waits for the advisor's release.
+    b.goto(&manager);
+    b.wait_for("the manager's team page", |b| {
+        b.url().contains("/team/noord")
+    });
+    assert!(!b.url().contains("/m/"), "the key stayed in the address");
+    let page = text(&b);
+    assert!(!page.contains("5 antwoorden"), "not yet released: {page}");
+    audit.page(&b, &format!("{base}/team/noord"), "manager-pending");
     audit.assert_clean();
 }
