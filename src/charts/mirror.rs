@@ -138,20 +138,54 @@ struct Layout {
     items_y: i32,
     rows: Vec<(Vec<String>, i32)>,
     total_h: i32,
+    /// Whether a flagged gap's label names it ("▲ hidden strength") or,
+    /// where that does not fit beside the axis, shows the arrow alone.
+    long_marks: bool,
+}
+
+/// The words after a flagged gap's number: `long` names it.
+fn gap_mark(gap: f64, long: bool, lang: Lang) -> String {
+    let (arrow, words) = if gap > 0.0 {
+        ("▲", tr(lang, "verborgen sterk punt", "hidden strength"))
+    } else {
+        ("▼", tr(lang, "lager dan verwacht", "lower than expected"))
+    };
+    if long {
+        format!(" {arrow} {words}")
+    } else {
+        format!(" {arrow}")
+    }
 }
 
 fn layout<DB: DrawingBackend>(
     pen: &Pen<'_, DB>,
     m: &Mirror,
-    _lang: Lang,
+    lang: Lang,
 ) -> Result<Layout, super::Error> {
     let (w, _) = pen.size();
     let margin = pen.px(16.0);
     let text_w = ((w - 2 * margin) as f64 * 0.42) as i32;
     let axis_x0 = margin + text_w + pen.px(16.0);
-    let axis_x1 = w - margin - pen.px(110.0).min((w - axis_x0) / 3);
-    // Title, the legend's two lines and the scale's numbers.
-    let items_y = margin + pen.line_height(TITLE) + pen.line_height(SMALL) * 3 + pen.px(8.0);
+    // The labels right of the axis: named marks when they fit in half the
+    // room beside the statements, else the arrows alone (never cut off).
+    let widest = |long: bool| -> Result<i32, super::Error> {
+        let mut widest = 0;
+        for gap in [1.0, -1.0] {
+            let label = format!("{}{}", num(7.0, 1, lang), gap_mark(gap, long, lang));
+            widest = widest.max(pen.measure(&label, SMALL)?.0);
+        }
+        Ok(widest + pen.px(14.0))
+    };
+    let room = (w - margin - axis_x0) / 2;
+    let long = widest(true)?;
+    let (label_w, long_marks) = if long <= room {
+        (long, true)
+    } else {
+        (widest(false)?.min(room), false)
+    };
+    let axis_x1 = w - margin - label_w;
+    // Title, the legend's three lines and the scale's numbers.
+    let items_y = margin + pen.line_height(TITLE) + pen.line_height(SMALL) * 4 + pen.px(8.0);
     let mut rows = Vec::new();
     let mut y = items_y;
     for item in &m.items {
@@ -168,6 +202,7 @@ fn layout<DB: DrawingBackend>(
         items_y,
         rows,
         total_h: y + margin,
+        long_marks,
     })
 }
 
@@ -251,7 +286,16 @@ fn draw_heading<DB: DrawingBackend>(
             num(m.threshold, 1, lang)
         ),
     };
-    for (i, line) in [legend, rule].iter().enumerate() {
+    let arrows = format!(
+        "▲ {}   ▼ {}",
+        tr(
+            lang,
+            "verborgen sterk punt (team hoger dan verwacht)",
+            "hidden strength (team above the expectation)"
+        ),
+        tr(lang, "lager dan verwacht", "lower than expected"),
+    );
+    for (i, line) in [legend, rule, arrows].iter().enumerate() {
         pen.text(
             line,
             (margin, ly + i as i32 * pen.line_height(SMALL)),
@@ -261,8 +305,8 @@ fn draw_heading<DB: DrawingBackend>(
             VPos::Top,
         )?;
     }
-    // The scale's numbers go under the legend's second line.
-    Ok(ly + pen.line_height(SMALL))
+    // The scale's numbers go under the legend's third line.
+    Ok(ly + pen.line_height(SMALL) * 2)
 }
 
 /// The scale's numbers under the legend and a grid line per point.
@@ -348,11 +392,8 @@ fn draw_pair<DB: DrawingBackend>(
     pen.dot((tx, cy), pen.px(6.0), draw::BLUE)?;
     let mark = match flag {
         None => String::new(),
-        Some(Flag::Above) => format!(" ▲ {}", tr(lang, "verborgen sterk punt", "hidden strength")),
-        Some(Flag::Below) => format!(
-            " ▼ {}",
-            tr(lang, "lager dan verwacht", "lower than expected")
-        ),
+        Some(Flag::Above) => gap_mark(1.0, f.layout.long_marks, lang),
+        Some(Flag::Below) => gap_mark(-1.0, f.layout.long_marks, lang),
     };
     let label = format!("{}{}", num(team, 1, lang), mark);
     pen.text(

@@ -337,8 +337,14 @@ pub enum TeamCommand {
         /// Expected number of members
         size: u32,
     },
-    /// Archive a team: its history stays, it gets no new rounds or links (teams are never deleted)
+    /// Archive a team: its history stays, it gets no new rounds or links
     Archive {
+        /// The team (name or id)
+        team: String,
+    },
+    /// Remove a team that never took part in a round, has no teams under it
+    /// and never had a key (a typing error, say); archive any other team
+    Remove {
         /// The team (name or id)
         team: String,
     },

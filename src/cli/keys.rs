@@ -1,7 +1,7 @@
 //! `spiegel key …`: creating, listing and revoking the secret keys of
 //! advisors and managers.
 
-use super::{Global, KeyCommand, today};
+use super::{Global, KeyCommand, audit, today};
 use crate::domain::access::Principal;
 use crate::storage;
 
@@ -19,6 +19,7 @@ fn advisor(g: &Global, label: &str) -> anyhow::Result<()> {
     let mut conn = g.open()?;
     let today = today(&conn)?;
     let (id, key) = storage::create_key(&mut conn, Principal::Advisor, label, today)?;
+    audit(&conn, &format!("advisor key {id} made"))?;
     println!(
         "advisor key {id} created; it is shown only now. Open this address, or send the key \
          as `Authorization: Bearer <key>` to the API:"
@@ -34,6 +35,7 @@ fn manager(g: &Global, team: &str, label: &str) -> anyhow::Result<()> {
     let today = today(&conn)?;
     let (id, key) =
         storage::create_key(&mut conn, Principal::Manager { team: t.key }, label, today)?;
+    audit(&conn, &format!("manager key {id} made for team {}", t.id))?;
     println!(
         "manager key {id} for {:?} created; it is shown only now and opens this one team. \
          Open this address, or send the key as `Authorization: Bearer <key>` to the API:",
@@ -71,6 +73,7 @@ fn revoke(g: &Global, id: i64) -> anyhow::Result<()> {
     let mut conn = g.open()?;
     let today = today(&conn)?;
     storage::revoke_key(&mut conn, id, today)?;
+    audit(&conn, &format!("key {id} revoked"))?;
     println!("revoked key {id}; it no longer opens anything");
     Ok(())
 }

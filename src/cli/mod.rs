@@ -143,6 +143,13 @@ fn today(conn: &rusqlite::Connection) -> anyhow::Result<Date> {
     Ok(storage::today(conn, jiff::Timestamp::now())?)
 }
 
+/// Records a set-up action done from the command line in the audit log
+/// (what, `(command line)` as who, today): never an answer, link or key.
+fn audit(conn: &rusqlite::Connection, what: &str) -> anyhow::Result<()> {
+    let day = today(conn)?;
+    Ok(storage::record(conn, day, storage::COMMAND_LINE, what)?)
+}
+
 /// Runs one command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let g = cli.global;

@@ -3,7 +3,9 @@
 
 use anyhow::{Context, anyhow, bail};
 
-use super::{Global, LinkFormat, LinksArgs, RoundCommand, is_local_url, links, outfile, today};
+use super::{
+    Global, LinkFormat, LinksArgs, RoundCommand, audit, is_local_url, links, outfile, today,
+};
 use crate::domain::date;
 use crate::domain::org::InviteCount;
 use crate::storage;
@@ -121,6 +123,16 @@ fn open(
     let keys = team_keys(&conn, teams, all)?;
     let title = title.unwrap_or_else(|| format!("{} {today}", s.title.nl));
     let round = storage::open_round(&mut conn, &s, title.trim(), &keys, closes, today)?;
+    audit(
+        &conn,
+        &format!(
+            "round {} opened: {} ({}), teams {}",
+            round.id,
+            round.title,
+            round.survey,
+            round.teams.join(", ")
+        ),
+    )?;
     println!(
         "opened round {:?} with survey {} (k = {}) for: {}",
         round.title,
@@ -158,6 +170,12 @@ fn close(g: &Global, id: i64) -> anyhow::Result<()> {
     let before = storage::round(&conn, id)?;
     let today = today(&conn)?;
     let round = storage::close_round(&mut conn, id, today)?;
+    if before.closed_on.is_none() {
+        audit(
+            &conn,
+            &format!("round {} closed: {}", round.id, round.title),
+        )?;
+    }
     if before.closed_on.is_some() {
         println!(
             "round {} ({:?}) was closed on {}; its order of answering is now erased",
@@ -267,6 +285,15 @@ pub fn links(g: &Global, args: &LinksArgs) -> anyhow::Result<()> {
     let team = storage::team(&conn, &args.team)?;
     let round = storage::round(&conn, args.round)?;
     let tokens = storage::create_invites(&mut conn, round.id, team.key, count)?;
+    audit(
+        &conn,
+        &format!(
+            "{} links made for team {} in round {}",
+            tokens.len(),
+            team.id,
+            round.id
+        ),
+    )?;
     let urls = crate::slips::shuffled(tokens.iter().map(|t| format!("{base}/s/{t}")).collect());
     let body = match args.format {
         LinkFormat::Text => links::text(&urls),

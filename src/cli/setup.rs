@@ -136,10 +136,16 @@ fn apply_settings(
         storage::record(conn, today, storage::COMMAND_LINE, &what)?;
     }
     if let Some(v) = comments_to_managers {
-        storage::set_comments_to_managers(conn, matches!(v, OnOff::On))?;
+        let on = matches!(v, OnOff::On);
+        if storage::comments_to_managers(conn)? != on {
+            storage::set_comments_to_managers(conn, on)?;
+            let word = if on { "on" } else { "off" };
+            super::audit(conn, &format!("comments to managers {word}"))?;
+        }
     }
     if let Some(zone) = zone {
         storage::set_time_zone(conn, zone)?;
+        super::audit(conn, &format!("time zone set to {zone}"))?;
     }
     if let Some(n) = retain_months {
         storage::set_retain_months(conn, n)?;

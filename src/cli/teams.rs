@@ -1,9 +1,9 @@
-//! `spiegel team …`: adding, listing, renaming, moving, sizing and archiving
-//! teams.
+//! `spiegel team …`: adding, listing, renaming, moving, sizing, archiving
+//! and removing teams. Each change is written to the audit log.
 
 use anyhow::anyhow;
 
-use super::{Global, TeamCommand, today};
+use super::{Global, TeamCommand, audit, today};
 use crate::domain::team::{ExpectedSize, TeamName};
 use crate::storage;
 
@@ -18,6 +18,7 @@ pub fn run(g: &Global, cmd: TeamCommand) -> anyhow::Result<()> {
         }
         TeamCommand::Size { team, size } => resize(g, &team, size),
         TeamCommand::Archive { team } => archive(g, &team),
+        TeamCommand::Remove { team } => remove(g, &team),
     }
 }
 
@@ -28,6 +29,7 @@ fn add(g: &Global, name: &str, parent: Option<&str>, size: Option<u32>) -> anyho
         .transpose()?;
     let mut conn = g.open()?;
     let team = storage::add_team(&mut conn, &name, parent, size)?;
+    audit(&conn, &format!("team added: {} ({})", team.name, team.id))?;
     println!("added team {:?} (id {})", team.name, team.id);
     warn_small_team(&conn, &team)
 }
@@ -59,14 +61,19 @@ fn list(g: &Global, json: bool) -> anyhow::Result<()> {
 
 fn rename(g: &Global, team: &str, new_name: &str) -> anyhow::Result<()> {
     let new_name = TeamName::parse(new_name)?;
-    let old = storage::team(&g.open()?, team)?;
-    let t = storage::rename_team(&mut g.open()?, team, &new_name)?;
+    let mut conn = g.open()?;
+    let old = storage::team(&conn, team)?;
+    let t = storage::rename_team(&mut conn, team, &new_name)?;
+    audit(&conn, &format!("team {} renamed to {}", t.id, t.name))?;
     println!("renamed {:?} to {:?} (id {} stays)", old.name, t.name, t.id);
     Ok(())
 }
 
 fn move_to(g: &Global, team: &str, parent: Option<&str>) -> anyhow::Result<()> {
-    let t = storage::move_team(&mut g.open()?, team, parent)?;
+    let mut conn = g.open()?;
+    let t = storage::move_team(&mut conn, team, parent)?;
+    let place = t.parent.as_deref().unwrap_or("(top)");
+    audit(&conn, &format!("team {} moved under {place}", t.id))?;
     match &t.parent {
         Some(p) => println!("moved {:?} under {p}", t.name),
         None => println!("moved {:?} to the top (no department)", t.name),
@@ -81,6 +88,7 @@ fn resize(g: &Global, team: &str, size: u32) -> anyhow::Result<()> {
     let expected = ExpectedSize::parse(size)?;
     let mut conn = g.open()?;
     let t = storage::set_team_size(&mut conn, team, expected)?;
+    audit(&conn, &format!("team {} expects {size} members", t.id))?;
     println!("{:?} expects {size} members", t.name);
     warn_small_team(&conn, &t)
 }
@@ -89,10 +97,19 @@ fn archive(g: &Global, team: &str) -> anyhow::Result<()> {
     let mut conn = g.open()?;
     let today = today(&conn)?;
     let t = storage::archive_team(&mut conn, team, today)?;
+    audit(&conn, &format!("team {} archived", t.id))?;
     println!(
         "archived {:?}: its results stay, it gets no new rounds or links",
         t.name
     );
+    Ok(())
+}
+
+fn remove(g: &Global, team: &str) -> anyhow::Result<()> {
+    let mut conn = g.open()?;
+    let t = storage::remove_team(&mut conn, team)?;
+    audit(&conn, &format!("team removed: {} ({})", t.name, t.id))?;
+    println!("removed {:?} (id {})", t.name, t.id);
     Ok(())
 }
 

@@ -52,6 +52,11 @@ fn conflict(c: &Conflict) -> String {
         Conflict::TeamHasLiveTeams { .. } => {
             format!("{c}; move them with `spiegel team move` or archive them first")
         }
+        Conflict::TeamHasTeams { .. }
+        | Conflict::TeamWasInRound { .. }
+        | Conflict::TeamHasKeys { .. } => {
+            format!("{c} (`spiegel team archive`)")
+        }
         Conflict::RoundWithoutTeams => format!("{c}; add teams with `spiegel team add`"),
         Conflict::RoundClosed { .. } => format!("{c}; open a new round with `spiegel round open`"),
         Conflict::RoundStillOpen { round } => {

@@ -43,6 +43,24 @@ pub enum Conflict {
     TeamUnderItself { team: String, parent: String },
     #[error("{team:?} has teams that are not archived ({})", children.join(", "))]
     TeamHasLiveTeams { team: String, children: Vec<String> },
+    #[error(
+        "{team:?} has teams under it ({}): move or remove those first, or archive it instead",
+        children.join(", ")
+    )]
+    TeamHasTeams { team: String, children: Vec<String> },
+    #[error(
+        "{name:?} took part in round(s) {}, so its history stays: archive it instead (it then \
+         gets no new rounds or links)",
+        rounds.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    TeamWasInRound { name: String, rounds: Vec<i64> },
+    #[error(
+        "{name:?} has had a manager key ({}), so it keeps its history: archive it instead",
+        if keys.is_empty() { "a sharing choice".to_string() } else {
+            keys.iter().map(|k| format!("key {k}")).collect::<Vec<_>>().join(", ")
+        }
+    )]
+    TeamHasKeys { name: String, keys: Vec<i64> },
     #[error("archived teams take part in no new round: {}", teams.join(", "))]
     ArchivedTeamsInRound { teams: Vec<String> },
     #[error("a round needs at least one team")]

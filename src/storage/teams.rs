@@ -216,3 +216,68 @@ pub fn archive_team(conn: &mut Connection, name_or_id: &str, today: Date) -> Res
     tx.commit()?;
     team(conn, &t.id)
 }
+
+/// Removes a team that never took part in anything: no round (nor links,
+/// answers, results, releases, expectations, conversations or focus for
+/// it), no teams under it (archived or not), no key (revoked or not) and
+/// no sharing choice. Anything else keeps its history: archive it instead.
+pub fn remove_team(conn: &mut Connection, name_or_id: &str) -> Result<Team> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let t = team(&tx, name_or_id)?;
+    let children: Vec<String> = teams(&tx)?
+        .into_iter()
+        .filter(|c| c.parent_key == Some(t.key))
+        .map(|c| c.id)
+        .collect();
+    if !children.is_empty() {
+        return Err(Conflict::TeamHasTeams {
+            team: t.name,
+            children,
+        }
+        .into());
+    }
+    let mut rounds: Vec<i64> = Vec::new();
+    for table in [
+        "round_teams",
+        "invites",
+        "responses",
+        "results",
+        "releases",
+        "expectations",
+        "conversations",
+        "focus",
+    ] {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT DISTINCT round_id FROM {table} WHERE team_id = ?1"
+        ))?;
+        for r in stmt.query_map([t.key], |r| r.get::<_, i64>(0))? {
+            rounds.push(r?);
+        }
+    }
+    rounds.sort_unstable();
+    rounds.dedup();
+    if !rounds.is_empty() {
+        return Err(Conflict::TeamWasInRound {
+            name: t.name,
+            rounds,
+        }
+        .into());
+    }
+    let mut stmt = tx.prepare("SELECT id FROM keys WHERE team_id = ?1 ORDER BY id")?;
+    let keys: Vec<i64> = stmt
+        .query_map([t.key], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    drop(stmt);
+    let shared = tx
+        .query_row("SELECT 1 FROM sharing WHERE team_id = ?1", [t.key], |_| {
+            Ok(())
+        })
+        .optional()?
+        .is_some();
+    if !keys.is_empty() || shared {
+        return Err(Conflict::TeamHasKeys { name: t.name, keys }.into());
+    }
+    tx.execute("DELETE FROM teams WHERE id = ?1", [t.key])?;
+    tx.commit()?;
+    Ok(t)
+}

@@ -301,7 +301,7 @@ async fn sheet_page(
         .await
         .in_lang(lang)?
         .map_err(|_| PageError::new(lang, PageFailure::NotFound))?;
-    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+    Ok(super::printable(html))
 }
 
 /// Everything the team page shows, read in one transaction.

@@ -12,7 +12,6 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -564,7 +563,7 @@ async fn sheet_page(
         .await
         .in_lang(lang)?
         .map_err(|_| PageError::new(lang, PageFailure::NotFound))?;
-    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+    Ok(super::printable(html))
 }
 
 // ---- bright spots ----
@@ -781,5 +780,5 @@ async fn guide_page(
     }
     let back = format!("/overzicht?lang={}", lang.code());
     let html = guide(&state.casebook.guide, lang, Some(&back));
-    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+    Ok(super::printable(html))
 }

@@ -290,16 +290,37 @@ async fn accept_failed(e: &std::io::Error) {
     tokio::time::sleep(Duration::from_millis(250)).await;
 }
 
+/// Every page's Content-Security-Policy: no script at all, styles and
+/// images from this server only.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The policy of a self-contained printable page (the conversation sheet,
+/// the intervisie sheet, the guide: the same HTML their commands write), whose
+/// stylesheet is inline: inline styles are allowed and nothing else beyond
+/// [`CSP`]; every text in them is escaped, and no script runs.
+const PRINTABLE_CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// A self-contained printable page as a response, with its own policy.
+pub(crate) fn printable(html: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, PRINTABLE_CSP),
+        ],
+        html,
+    )
+        .into_response()
+}
+
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
+    // A handler may set a stricter-or-equal policy of its own (the
+    // self-contained conversation sheet allows its inline stylesheet).
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(CSP));
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),

@@ -40,7 +40,8 @@ ul { margin: 0; padding-left: 5mm; }
 p { margin: 0 0 1mm; }
 .charts { display: flex; gap: 3mm; }
 .charts svg { width: 100%; height: auto; max-height: 62mm; }
-.reflection ul { columns: 2; }
+.reflection ul { columns: 2; column-gap: 6mm; }
+.reflection li { break-inside: avoid; }
 footer { border-top: 1px solid #888; margin-top: 3mm; padding-top: 1mm; font-size: 8pt; color: #444; }
 @media print { body { max-width: none; } .screen { display: none; } }
 ";

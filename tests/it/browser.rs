@@ -7,9 +7,11 @@
 //! violations), no horizontal scrolling at 320 px, and a screenshot per
 //! width and language under `target/screenshots/`.
 //!
-//! Opt-in: they run with `SPIEGEL_BROWSER_TESTS=1` (CI sets it) and then
-//! fail when Chromium, chromedriver or axe-core is missing; without it they
-//! pass with a one-line notice. See the README's "Browser tests".
+//! Opt-in: they run with `SPIEGEL_BROWSER_TESTS=1` (`.ci/run` sets it, and
+//! under CI, with `CI` set, they run unless it is `0`) and then fail when
+//! Chromium, chromedriver or axe-core is missing; otherwise they pass with a
+//! one-line notice. See the README's "Browser tests". With
+//! `SPIEGEL_README_PICTURES=1` they also write the README's pictures.
 
 mod pdf;
 mod webdriver;
@@ -25,15 +27,23 @@ use crate::support::{Server, TestDir};
 use webdriver::{ARROW_DOWN, Browser, ENTER, Js, SPACE, TAB};
 
 /// The longest a browser test may take (the browser is killed after it).
-const LIMIT: Duration = Duration::from_secs(180);
+const LIMIT: Duration = Duration::from_secs(300);
 /// Widths (CSS px) at which every page is audited and photographed.
 const WIDTHS: [u32; 2] = [360, 1280];
 const LANGS: [&str; 2] = ["nl", "en"];
 /// The WCAG 2.1 A and AA rules of axe-core.
 const TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
+/// Whether the browser tests run: `SPIEGEL_BROWSER_TESTS=1` (or `0`) says
+/// so; unset, they run under CI (`CI` set and not `false` or `0`, as CI
+/// services set it), so that a CI machine without a browser fails rather
+/// than skips them.
 fn enabled(test: &str) -> bool {
-    let on = std::env::var("SPIEGEL_BROWSER_TESTS").is_ok_and(|v| v == "1");
+    let on = match std::env::var("SPIEGEL_BROWSER_TESTS").ok().as_deref() {
+        Some("1") => true,
+        Some(_) => false,
+        None => std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0"),
+    };
     if !on {
         eprintln!("skipped {test}: set SPIEGEL_BROWSER_TESTS=1 to run the browser tests");
     }
@@ -57,6 +67,41 @@ pub fn screenshots() -> PathBuf {
         .parent()
         .unwrap()
         .join("screenshots")
+}
+
+/// One of the README's pictures, taken in this run from the page the
+/// browser shows: at `width` CSS px, from the top of the `nth` element
+/// matching `from` (a CSS selector) down at most `height` px, drawn at
+/// `scale`. Written to
+/// `target/screenshots/readme/{file}.png`, and with
+/// `SPIEGEL_README_PICTURES=1` also to `docs/img/{file}.png` (the README's
+/// pictures come from such a run; see the README's "Browser tests").
+fn readme_picture(
+    b: &Browser,
+    file: &str,
+    width: u32,
+    (from, nth): (&str, usize),
+    height: f64,
+    scale: f64,
+) {
+    b.viewport(width, 800);
+    let area = b.execute(
+        "const e = document.querySelectorAll(arguments[0])[arguments[1]];
+         const top = e ? e.getBoundingClientRect().top + window.scrollY : 0;
+         return [top, document.documentElement.scrollHeight];",
+        json!([from, nth]),
+    );
+    let top = area[0].as_f64().unwrap().floor();
+    let bottom = area[1].as_f64().unwrap();
+    let h = height.min(bottom - top).max(1.0);
+    let clip = (0.0, top, f64::from(width), h);
+    let shot = screenshots().join("readme").join(format!("{file}.png"));
+    b.screenshot_part(&shot, clip, scale);
+    if std::env::var("SPIEGEL_README_PICTURES").is_ok_and(|v| v == "1") {
+        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/img");
+        std::fs::create_dir_all(&docs).unwrap();
+        std::fs::copy(&shot, docs.join(format!("{file}.png"))).unwrap();
+    }
 }
 
 /// axe-core's source, installed by `npm ci --prefix tests/browser`.
@@ -93,42 +138,50 @@ impl Audit {
         for lang in LANGS {
             b.viewport(320, 640);
             b.goto(&in_lang(url, lang));
-            let page_lang = b.execute("return document.documentElement.lang", json!([]));
-            if page_lang != json!(lang) {
-                self.failures
-                    .push(format!("{name} {lang}: the page says lang={page_lang}"));
-            }
-            let widths = b.execute(
-                "return [document.documentElement.scrollWidth, window.innerWidth]",
-                json!([]),
-            );
-            if widths[0].as_u64() > widths[1].as_u64() {
-                self.failures.push(format!(
-                    "{name} {lang}: scrolls horizontally at 320 px (content {} px wide)",
-                    widths[0]
-                ));
-            }
-            for width in WIDTHS {
-                b.viewport(width, if width < 600 { 640 } else { 800 });
-                for v in axe(b).as_array().unwrap() {
-                    let targets: Vec<String> = v["nodes"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|n| n.to_string())
-                        .collect();
-                    self.failures.push(format!(
-                        "{name} {width}px {lang}: {} ({}): {}; at {}",
-                        v["id"].as_str().unwrap_or(""),
-                        v["impact"].as_str().unwrap_or(""),
-                        v["help"].as_str().unwrap_or(""),
-                        targets.join(", ")
-                    ));
-                }
-                b.screenshot(&screenshots().join(format!("{name}-{width}-{lang}.png")));
-            }
+            self.here(b, name, lang);
         }
         self.pages += 1;
+    }
+
+    /// Audits the page the browser shows now (such as the answer to a
+    /// form's POST, which no address brings back), in language `lang`:
+    /// horizontal scrolling at 320 px, axe at both widths, screenshots.
+    fn here(&mut self, b: &Browser, name: &str, lang: &str) {
+        b.viewport(320, 640);
+        let page_lang = b.execute("return document.documentElement.lang", json!([]));
+        if page_lang != json!(lang) {
+            self.failures
+                .push(format!("{name} {lang}: the page says lang={page_lang}"));
+        }
+        let widths = b.execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth]",
+            json!([]),
+        );
+        if widths[0].as_u64() > widths[1].as_u64() {
+            self.failures.push(format!(
+                "{name} {lang}: scrolls horizontally at 320 px (content {} px wide)",
+                widths[0]
+            ));
+        }
+        for width in WIDTHS {
+            b.viewport(width, if width < 600 { 640 } else { 800 });
+            for v in axe(b).as_array().unwrap() {
+                let targets: Vec<String> = v["nodes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect();
+                self.failures.push(format!(
+                    "{name} {width}px {lang}: {} ({}): {}; at {}",
+                    v["id"].as_str().unwrap_or(""),
+                    v["impact"].as_str().unwrap_or(""),
+                    v["help"].as_str().unwrap_or(""),
+                    targets.join(", ")
+                ));
+            }
+            b.screenshot(&screenshots().join(format!("{name}-{width}-{lang}.png")));
+        }
     }
 
     fn assert_clean(&self) {
@@ -252,15 +305,33 @@ fn an_employee_answers_with_the_keyboard_on_a_small_phone_without_javascript() {
     let b = Browser::launch(&dir.path, Js::On, LIMIT);
     let mut audit = Audit::default();
     audit.page(&b, &format!("{base}/s/{}", tokens[1]), "survey-form");
+    b.goto(&format!("{base}/s/{}?lang=nl", tokens[1]));
+    readme_picture(&b, "employee-form-phone", 360, ("fieldset", 0), 640.0, 1.0);
     audit.page(&b, &thanks, "thank-you");
     audit.page(&b, &form, "used-link");
     assert_eq!(h1(&b), "This link is not or no longer valid");
     audit.page(&b, &format!("{base}/nergens"), "not-found");
     audit.assert_clean();
+    // The check itself can fail: an image without a text alternative, put
+    // into the page, is a violation axe reports.
+    b.execute(
+        "document.querySelector('main, body').append(document.createElement('img'))",
+        json!([]),
+    );
+    let found = axe(&b);
+    assert!(
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["id"] == json!("image-alt")),
+        "axe missed an image without alt: {found}"
+    );
 }
 
 /// A department Zorg with teams Noord (12, answering 10 per round, with
-/// comments) and Zuid (8, answering 6); two closed rounds and an open one.
+/// comments), Zuid (8, answering 6) and Oost (6, answering 3: fewer than k,
+/// so suppressed); two closed and released rounds and an open one.
 struct Org {
     dir: TestDir,
     server: Server,
@@ -274,6 +345,7 @@ fn organisation() -> Org {
     dir.ok(&["team", "add", "Zorg"]);
     dir.ok(&["team", "add", "Noord", "--parent", "Zorg", "--size", "12"]);
     dir.ok(&["team", "add", "Zuid", "--parent", "Zorg", "--size", "8"]);
+    dir.ok(&["team", "add", "Oost", "--parent", "Zorg", "--size", "6"]);
     let server = serve(&dir);
     let body = |i: usize, shift: usize| {
         let p = |o: usize| (i + o + shift) % 7 + 1;
@@ -311,6 +383,14 @@ fn organisation() -> Org {
             "Zuid",
             &zuid.iter().map(String::as_str).collect::<Vec<_>>(),
         );
+        let oost: Vec<String> = (0..3).map(|i| body(i, n + 1)).collect();
+        answer(
+            &server,
+            &dir,
+            &round,
+            "Oost",
+            &oost.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
         dir.ok(&["round", "close", &round]);
         // Advisor-first release: the manager sees a round once released.
         dir.ok(&["round", "release", &round]);
@@ -343,24 +423,14 @@ fn a_manager_opens_the_personal_link_sees_the_results_and_prints_them() {
     assert_eq!(team, format!("{base}/team/noord?lang=nl"));
     assert!(!team.contains(&o.manager), "the key stayed in the address");
     assert_eq!(h1(&b), "Noord");
-    // First the reflection step, which one button skips.
+    // First the reflection step: the manager says what they expect the team
+    // answered, then sees the results with the mirror beside them.
     let mut audit = Audit::default();
     audit.page(&b, &team, "manager-reflection");
     b.viewport(1280, 800);
-    b.goto(&team);
-    let skip = b.find("button[name='skip']");
-    b.click(&skip);
-    b.wait_for("the results after skipping", |b| {
-        b.execute("return document.body.innerText", json!([]))
-            .as_str()
-            .is_some_and(|t| t.contains("Laatste ronde met uitkomsten"))
-    });
+    fill_expectation(&b, &team);
     assert!(!b.url().contains(&o.manager), "the key came back");
-    let text = b
-        .execute("return document.body.innerText", json!([]))
-        .as_str()
-        .unwrap()
-        .to_string();
+    let text = text(&b);
     assert!(
         text.contains("Laatste ronde met uitkomsten: Februari"),
         "{text}"
@@ -371,8 +441,24 @@ fn a_manager_opens_the_personal_link_sees_the_results_and_prints_them() {
         json!([]),
     );
     assert!(figures.as_u64() > Some(4), "no figures: {text}");
+    // The charts: the round, the trend and the mirror, drawn.
+    assert!(charts_shown(&b) >= 3, "charts missing: {text}");
+    let mirror = b.execute(
+        "return !!document.querySelector('figure.chart a[href*=\"/mirror/chart.svg\"]')",
+        json!([]),
+    );
+    assert_eq!(mirror, json!(true), "no mirror chart");
 
     audit.page(&b, &team, "manager-team");
+    b.goto(&team);
+    readme_picture(
+        &b,
+        "manager-team-charts",
+        720,
+        ("figure.chart", 1),
+        1000.0,
+        0.7,
+    );
 
     // Printed on A4: every page A4, and the page objects counted.
     b.viewport(1280, 800);
@@ -404,11 +490,17 @@ fn an_advisor_opens_the_overview_and_a_team() {
     audit.page(&b, &format!("{base}/overzicht"), "no-session");
     audit.page(&b, &format!("{base}/a/{}", o.manager), "invalid-key");
 
+    // The manager of Noord fills in the reflection step first, so that the
+    // sheet has an expectation and a mirror.
     b.viewport(1280, 800);
+    b.goto(&format!("{base}/m/{}?lang=nl", o.manager));
+    fill_expectation(&b, &format!("{base}/team/noord?lang=nl"));
+
     b.goto(&format!("{base}/a/{}?lang=nl", o.advisor));
     let overview = b.url();
     assert_eq!(overview, format!("{base}/overzicht?lang=nl"));
     assert_eq!(h1(&b), "Overzicht van alle teams");
+    assert!(charts_shown(&b) >= 1, "no chart on the overview");
     audit.page(&b, &overview, "advisor-overview");
 
     b.viewport(1280, 800);
@@ -417,7 +509,36 @@ fn an_advisor_opens_the_overview_and_a_team() {
     b.click(&link);
     b.wait_for("the team page", |b| b.url().contains("/team/noord"));
     assert_eq!(h1(&b), "Noord");
+    assert!(charts_shown(&b) >= 3, "charts missing: {}", text(&b));
     audit.page(&b, &b.url(), "advisor-team");
+    // A team below k: no number anywhere, and still a clean page.
+    audit.page(&b, &format!("{base}/team/oost"), "advisor-team-suppressed");
+
+    // The conversation sheet of a released round with the manager's
+    // expectation, and of a suppressed round: each one A4 page.
+    for (team, name) in [("noord", "sheet"), ("oost", "sheet-suppressed")] {
+        let sheet = format!("{base}/team/{team}/rounds/2/sheet");
+        audit.page(&b, &sheet, name);
+        for lang in LANGS {
+            b.viewport(1280, 800);
+            b.goto(&in_lang(&sheet, lang));
+            assert!(!h1(&b).is_empty(), "{team}: no heading");
+            if team == "noord" && lang == "nl" {
+                readme_picture(&b, "conversation-sheet", 760, ("body", 0), 1000.0, 0.75);
+                b.viewport(1280, 800);
+            }
+            let printed = b.print_a4();
+            std::fs::create_dir_all(screenshots()).unwrap();
+            std::fs::write(screenshots().join(format!("{name}-{lang}.pdf")), &printed).unwrap();
+            let (pages, a4) = (pdf::page_count(&printed), pdf::all_pages_a4(&printed));
+            if pages != 1 || !a4 {
+                audit.failures.push(format!(
+                    "the sheet of {team} ({lang}) printed on {pages} pages{}, not one A4 page",
+                    if a4 { "" } else { " not all A4" }
+                ));
+            }
+        }
+    }
     audit.assert_clean();
 }
 
@@ -434,6 +555,13 @@ fn free_port() -> u16 {
 /// Sets form fields by CSS selector (WebDriver's scripts run whatever the
 /// page does), then clicks the submit button of the form holding the first.
 fn fill_and_submit(b: &Browser, fields: &[(&str, &str)], button: &str) {
+    // The page may still be loading after a click.
+    b.wait_for("the form", |b| {
+        b.execute(
+            "return document.readyState === 'complete' && arguments[0].every(c => document.querySelector(c))",
+            json!([fields.iter().map(|f| f.0).collect::<Vec<_>>()]),
+        ) == json!(true)
+    });
     for (css, value) in fields {
         b.execute(
             "const e = document.querySelector(arguments[0]);
@@ -451,6 +579,45 @@ fn text(b: &Browser) -> String {
         .as_str()
         .unwrap()
         .to_string()
+}
+
+/// The charts the page shows: inline SVGs in `figure.chart` that are laid
+/// out (one of each figure's two widths is visible), and every `img` loaded.
+/// Fails on an image that did not load.
+fn charts_shown(b: &Browser) -> u64 {
+    let found = b.execute(
+        "const broken = [...document.images].filter(i => !i.complete || i.naturalWidth === 0)
+             .map(i => i.src);
+         const shown = [...document.querySelectorAll('figure.chart svg')].filter(s => {
+             const r = s.getBoundingClientRect();
+             return r.width > 100 && r.height > 50 && s.querySelector('text, rect, path, line, polyline, circle');
+         }).length;
+         return [shown, broken];",
+        json!([]),
+    );
+    assert_eq!(found[1], json!([]), "images that did not load");
+    found[0].as_u64().unwrap()
+}
+
+/// The manager fills in the reflection step of the latest released round:
+/// an expectation for every statement, one sentence on what goes well,
+/// then "save and see the results".
+fn fill_expectation(b: &Browser, team_url: &str) {
+    b.goto(team_url);
+    b.execute(
+        "document.querySelectorAll('fieldset').forEach((f, i) => {
+             const r = f.querySelectorAll('input[type=radio]');
+             if (r.length) { r[Math.min(r.length - 1, (i * 2) % r.length)].checked = true; } });
+         const best = document.querySelector('#best');
+         if (best) { best.value = 'We durven elkaar aan te spreken.'; }",
+        json!([]),
+    );
+    let save = b.find("button[name='save']");
+    b.click(&save);
+    b.wait_for("the results after the reflection", |b| {
+        let t = text(b);
+        t.contains("Laatste ronde met uitkomsten") || t.contains("Latest round with results")
+    });
 }
 
 #[test]
@@ -526,6 +693,11 @@ fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
         &format!("{base}/beheer/teams/noord/archiveren"),
         "setup-archive",
     );
+    audit.page(
+        &b,
+        &format!("{base}/beheer/teams/noord/verwijderen"),
+        "setup-remove",
+    );
 
     // A round for all teams.
     b.viewport(1280, 800);
@@ -538,13 +710,15 @@ fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
     b.wait_for("the round opened", |b| b.url().contains("done=opened"));
     assert!(text(&b).contains("Maart"));
     audit.page(&b, &format!("{base}/beheer/rondes"), "setup-rounds");
+    b.goto(&format!("{base}/beheer/rondes?lang=nl"));
+    readme_picture(&b, "setup-rounds", 900, ("body", 0), 800.0, 0.7);
     audit.page(&b, &format!("{base}/beheer/rondes/1/links"), "setup-links");
 
     // Links as QR slips for each team, read off the printable page.
     let mut links = Vec::new();
-    for team in ["noord", "zuid"] {
+    for (team, lang) in [("noord", "nl"), ("zuid", "en")] {
         b.viewport(1280, 800);
-        b.goto(&format!("{base}/beheer/rondes/1/links?lang=nl"));
+        b.goto(&format!("{base}/beheer/rondes/1/links?lang={lang}"));
         fill_and_submit(
             &b,
             &[("#team", team), ("#count", "5")],
@@ -560,8 +734,7 @@ fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
             "return [...document.querySelectorAll('.slip .link')].map(p => p.textContent)",
             json!([]),
         );
-        let violations = axe(&b);
-        assert_eq!(violations, json!([]), "the slips page: {violations}");
+        audit.here(&b, "setup-slips", lang);
         // Printed: A4 pages, the on-screen instructions left out.
         let printed = b.print_a4();
         assert!(
@@ -603,13 +776,44 @@ fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
     b.click(&confirm);
     b.wait_for("the round closed", |b| b.url().contains("done=closed"));
 
-    // The results.
+    // The results, with their charts drawn.
     b.goto(&format!("{base}/team/noord?lang=nl"));
     assert_eq!(h1(&b), "Noord");
     let page = text(&b);
     assert!(page.contains("5 antwoorden"), "{page}");
+    let charts = charts_shown(&b);
+    assert!(charts >= 1, "no chart on the results: {page}");
+    audit.page(&b, &format!("{base}/team/noord"), "setup-results");
+    b.goto(&format!("{base}/overzicht?lang=nl"));
+    assert!(
+        charts_shown(&b) >= 1,
+        "no chart on the overview: {}",
+        text(&b)
+    );
+
+    // Removing a team that took part: refused with what to do instead.
+    b.viewport(1280, 800);
+    b.goto(&format!("{base}/beheer/teams/noord/verwijderen?lang=en"));
+    let remove = b.find("form button.danger");
+    b.click(&remove);
+    b.wait_for("the refusal", |b| text(b).contains("archive it instead"));
+    audit.here(&b, "setup-remove-refused", "en");
+    // A manager key, shown once with its QR code.
+    b.viewport(1280, 800);
+    b.goto(&format!("{base}/beheer/sleutels?lang=nl"));
+    fill_and_submit(
+        &b,
+        &[("#team", "noord"), ("#label", "Anna")],
+        "form[action^='/beheer/sleutels'] button",
+    );
+    b.wait_for("the new key", |b| text(b).contains("/m/"));
+    audit.here(&b, "setup-key-made", "nl");
+    let page = text(&b);
+    let at = page.find(&format!("{base}/m/")).unwrap();
+    let manager = page[at..at + base.len() + 3 + 22].to_string();
 
     for (path, name) in [
+        ("/beheer/teams/noord/naam", "forbidden"),
         ("/beheer/sleutels", "setup-keys"),
         ("/beheer/sleutels/1/intrekken", "setup-revoke"),
         ("/beheer/instellingen", "setup-settings"),
@@ -618,5 +822,15 @@ fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
     ] {
         audit.page(&b, &format!("{base}{path}"), name);
     }
+
+    // The manager's link: the closed round waits for the advisor's release.
+    b.goto(&manager);
+    b.wait_for("the manager's team page", |b| {
+        b.url().contains("/team/noord")
+    });
+    assert!(!b.url().contains("/m/"), "the key stayed in the address");
+    let page = text(&b);
+    assert!(!page.contains("5 antwoorden"), "not yet released: {page}");
+    audit.page(&b, &format!("{base}/team/noord"), "manager-pending");
     audit.assert_clean();
 }

@@ -413,3 +413,43 @@ fn api_paths_schemes_and_thank_you_pages() {
         assert!(lang_page(&res).contains("bestaat niet"), "{path}");
     }
 }
+
+#[test]
+fn only_the_printable_sheets_may_use_their_inline_stylesheet_and_no_page_runs_scripts() {
+    let dir = TestDir::new();
+    let round = dir.setup_round();
+    let server = Server::start(&dir, None);
+    let bodies = [ALL; 5];
+    crate::results::answer(&server, &dir, &round, "Noord", &bodies);
+    dir.ok(&["round", "close", &round]);
+    dir.ok(&["round", "release", &round]);
+    let advisor = key(&dir, &["key", "advisor"]);
+    let entry = server.get(&format!("/a/{advisor}"));
+    let cookie = cookie_of(&entry);
+    // The printable, self-contained pages (the same HTML their commands
+    // write) carry their stylesheet inline, and a policy that allows it.
+    for path in [format!("/team/noord/rounds/{round}/sheet"), "/guide".into()] {
+        let sheet = page(&server, &path, &cookie);
+        assert_eq!(sheet.status, 200, "{path}: {}", sheet.body);
+        assert!(
+            sheet.body.contains("<style>"),
+            "{path}: the stylesheet is inline"
+        );
+        let policy = sheet.header("content-security-policy").unwrap();
+        assert!(
+            policy.contains("style-src 'self' 'unsafe-inline'"),
+            "{path}: the inline stylesheet is blocked: {policy}"
+        );
+        assert!(policy.contains("default-src 'none'"), "{path}: {policy}");
+        assert!(!policy.contains("script-src"), "{path}: {policy}");
+        assert!(!sheet.body.contains("<script"), "{path}");
+    }
+    // Every other page keeps styles to this server's files.
+    for path in ["/team/noord", "/overzicht", "/beheer/teams"] {
+        let res = page(&server, path, &cookie);
+        assert_eq!(res.status, 200, "{path}");
+        let policy = res.header("content-security-policy").unwrap();
+        assert!(policy.contains("style-src 'self';"), "{path}: {policy}");
+        assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+    }
+}

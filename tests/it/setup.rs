@@ -133,6 +133,8 @@ fn post_routes() -> Vec<(&'static str, &'static str)> {
         ("/beheer/vrijgeven", "team=noord&round=1"),
         ("/beheer/gesprek-gehouden", "team=noord&round=1"),
         ("/beheer/teams/zuid/archiveren", ""),
+        ("/beheer/teams", "name=Tikfout"),
+        ("/beheer/teams/tikfout/verwijderen", ""),
     ]
 }
 
@@ -143,6 +145,7 @@ fn get_routes() -> Vec<&'static str> {
         "/beheer/teams",
         "/beheer/teams/noord",
         "/beheer/teams/noord/archiveren",
+        "/beheer/teams/noord/verwijderen",
         "/beheer/rondes",
         "/beheer/rondes/1/links",
         "/beheer/rondes/1/sluiten",
@@ -740,4 +743,297 @@ fn retention_is_set_on_the_settings_page() {
     // A form without the field leaves it alone.
     assert_eq!(a.post("/beheer/instellingen", "k=5").status, 303);
     assert!(a.dir.ok(&["settings"]).contains("retention: 12 months"));
+}
+
+fn team_ids(a: &Admin) -> Vec<String> {
+    a.dir
+        .sqlite()
+        .prepare("SELECT slug FROM teams ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn only_a_team_that_never_took_part_is_removed_after_confirmation() {
+    let a = Admin::new().with_round();
+    assert_eq!(a.post("/beheer/teams", "name=Tikfout").status, 303);
+    assert_eq!(a.post("/beheer/teams", "name=Oost&size=6").status, 303);
+    key(
+        &a.dir,
+        &["key", "manager", "--team", "Oost", "--label", "Olga"],
+    );
+    // The team page offers it; the confirmation asks first, in a form.
+    let page = a.get("/beheer/teams/tikfout?lang=en");
+    assert!(
+        page.body.contains("/beheer/teams/tikfout/verwijderen"),
+        "{}",
+        page.body
+    );
+    let confirm = a.get("/beheer/teams/tikfout/verwijderen?lang=en");
+    assert_eq!(confirm.status, 200);
+    assert!(confirm.body.contains("Are you sure?"), "{}", confirm.body);
+    assert!(confirm.body.contains("method=\"post\""));
+    assert!(
+        confirm
+            .body
+            .contains("href=\"/beheer/teams/tikfout?lang=en\""),
+        "a way back"
+    );
+    assert!(
+        team_ids(&a).contains(&"tikfout".to_string()),
+        "asking changes nothing"
+    );
+
+    // Refused, with what to do instead, and nothing changed: a team that
+    // was in a round, one with teams under it, one that had a key.
+    let before = snapshot(&a);
+    for (team, en, nl) in [
+        (
+            "noord",
+            "took part in round(s) 1",
+            "deed mee aan ronde(s) 1",
+        ),
+        (
+            "zorg",
+            "has teams under it (noord)",
+            "heeft teams onder zich (noord)",
+        ),
+        (
+            "oost",
+            "has had a manager key (key 2)",
+            "heeft een sleutel gehad (sleutel 2)",
+        ),
+    ] {
+        let path = format!("/beheer/teams/{team}/verwijderen");
+        let res = a.post(&format!("{path}?lang=en"), "");
+        assert_eq!(res.status, 409, "{team}: {}", res.body);
+        assert!(res.body.contains(en), "{team}: {}", res.body);
+        assert!(
+            res.body.contains("archive it instead"),
+            "{team}: {}",
+            res.body
+        );
+        let res = a.post(&path, "");
+        assert_eq!(res.status, 409, "{team}");
+        assert!(res.body.contains(nl), "{team}: {}", res.body);
+        assert!(res.body.contains("archiveer"), "{team}: {}", res.body);
+    }
+    assert_eq!(snapshot(&a), before, "a refused removal changed something");
+    assert_eq!(a.post("/beheer/teams/nergens/verwijderen", "").status, 404);
+
+    // Removed: gone from the list and the database, and in the audit log.
+    let res = a.post("/beheer/teams/tikfout/verwijderen?lang=en", "");
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(
+        res.header("location"),
+        Some("/beheer/teams?done=removed&lang=en")
+    );
+    assert_eq!(team_ids(&a), ["zorg", "noord", "oost"]);
+    let list = a.get("/beheer/teams?done=removed&lang=en");
+    assert!(list.body.contains("Team removed."));
+    assert!(!list.body.contains("Tikfout"));
+    let log = a.dir.ok(&["audit"]);
+    assert!(
+        log.contains("first advisor") && log.contains("team removed: Tikfout (tikfout)"),
+        "{log}"
+    );
+    // Removed again: there is no such team.
+    assert_eq!(a.post("/beheer/teams/tikfout/verwijderen", "").status, 404);
+}
+
+#[test]
+fn team_remove_on_the_command_line_follows_the_same_rule() {
+    let a = Admin::new().with_round();
+    a.dir.ok(&["team", "add", "Tikfout"]);
+    a.dir.ok(&["team", "add", "Oost"]);
+    key(&a.dir, &["key", "manager", "--team", "Oost"]);
+    for (team, says) in [
+        (
+            "Noord",
+            "took part in round(s) 1, so its history stays: archive it instead",
+        ),
+        ("Zorg", "has teams under it (noord)"),
+        ("Oost", "has had a manager key (key 2)"),
+        ("Nergens", "no team named \"Nergens\""),
+    ] {
+        let err = a.dir.fails(&["team", "remove", team]);
+        assert!(err.contains(says), "{team}: {err}");
+        if team != "Nergens" {
+            assert!(err.contains("spiegel team archive"), "{team}: {err}");
+        }
+    }
+    assert_eq!(team_ids(&a), ["zorg", "noord", "tikfout", "oost"]);
+    let out = a.dir.ok(&["team", "remove", "tikfout"]);
+    assert!(out.contains("removed \"Tikfout\""), "{out}");
+    assert_eq!(team_ids(&a), ["zorg", "noord", "oost"]);
+    let log = a.dir.ok(&["audit"]);
+    assert!(
+        log.lines()
+            .any(|l| l.contains("(command line)") && l.ends_with("team removed: Tikfout (tikfout)")),
+        "{log}"
+    );
+    // Its name is free again.
+    a.dir.ok(&["team", "add", "Tikfout"]);
+}
+
+#[test]
+fn set_up_commands_on_the_command_line_are_in_the_audit_log_and_on_its_page() {
+    let a = Admin::new();
+    let d = &a.dir;
+    d.ok(&["team", "add", "Zorg"]);
+    d.ok(&["team", "add", "Noord", "--size", "6"]);
+    d.ok(&["team", "add", "Zuid"]);
+    d.ok(&["team", "rename", "Zuid", "Zuidoost"]);
+    d.ok(&["team", "move", "Noord", "--parent", "Zorg"]);
+    d.ok(&["team", "size", "Noord", "7"]);
+    d.ok(&["team", "add", "Weg"]);
+    d.ok(&["team", "remove", "Weg"]);
+    let round = d.open_round(&[
+        "round",
+        "open",
+        "--survey",
+        "pulse",
+        "--teams",
+        "Noord,Zuid",
+        "--title",
+        "April",
+    ]);
+    let links = d.ok(&[
+        "links", "--round", &round, "--team", "Noord", "--count", "3",
+    ]);
+    d.ok(&["team", "archive", "Zuid"]);
+    let manager = key(d, &["key", "manager", "--team", "Noord", "--label", "Mila"]);
+    key(d, &["key", "advisor", "--label", "tweede"]);
+    d.ok(&["key", "revoke", "3"]);
+    d.ok(&["round", "close", &round]);
+    d.ok(&["round", "release", &round]);
+    d.ok(&[
+        "settings",
+        "--k",
+        "6",
+        "--comments-to-managers",
+        "on",
+        "--release",
+        "at-close",
+        "--retain-months",
+        "24",
+        "--tz",
+        "Europe/Amsterdam",
+    ]);
+    let log = d.ok(&["audit"]);
+    let expected = [
+        "team added: Zorg (zorg)",
+        "team added: Noord (noord)",
+        "team zuid renamed to Zuidoost",
+        "team noord moved under zorg",
+        "team noord expects 7 members",
+        "team removed: Weg (weg)",
+        &format!("round {round} opened: April (pulse), teams noord, zuid"),
+        &format!("3 links made for team noord in round {round}"),
+        "team zuid archived",
+        "manager key 2 made for team noord",
+        "advisor key 3 made",
+        "key 3 revoked",
+        &format!("round {round} closed: April"),
+        &format!("round {round} released to the managers of zorg, noord, zuid"),
+        "k set to 6 for rounds opened from now on",
+        "comments to managers on",
+        "release to managers set to at-close",
+        "automatic retention set to 24 months",
+        "time zone set to Europe/Amsterdam",
+    ];
+    for what in expected {
+        let line = log
+            .lines()
+            .find(|l| l.ends_with(what))
+            .unwrap_or_else(|| panic!("{what:?} not in the log:\n{log}"));
+        assert!(line.contains("(command line)"), "{line}");
+    }
+    // Never a link or a key.
+    for l in links.lines().filter(|l| l.contains("/s/")) {
+        let token = l.rsplit('/').next().unwrap();
+        assert!(!log.contains(token), "a link in the log");
+    }
+    assert!(!log.contains(&manager));
+    // The advisor sees the same log on its page, in Dutch and in English.
+    let nl = a.get("/beheer/logboek");
+    assert_eq!(nl.status, 200);
+    assert!(nl.body.contains("<h1>Logboek</h1>"), "{}", nl.body);
+    assert!(
+        nl.body
+            .contains("Nooit een antwoord, een link of een sleutel.")
+    );
+    let en = a.get("/beheer/logboek?lang=en");
+    assert!(en.body.contains("<h1>Audit log</h1>"), "{}", en.body);
+    assert!(en.body.contains("Never an answer, a link or a key."));
+    for what in expected {
+        assert!(en.body.contains(what), "{what:?} not on the page");
+    }
+    assert!(!en.body.contains(&manager));
+}
+
+#[test]
+fn the_release_mode_is_set_on_the_settings_page_as_on_the_command_line() {
+    let a = Admin::new().with_round();
+    let page = a.get("/beheer/instellingen?lang=en");
+    assert!(
+        page.body
+            .contains("name=\"release\" value=\"after-advisor\" checked"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<legend>Results to the manager</legend>")
+    );
+    let before = snapshot(&a);
+    expect_error(
+        &a,
+        "/beheer/instellingen",
+        "k=5&release=sometimes",
+        "release",
+        "Choose when results reach the manager",
+        "",
+    );
+    assert_eq!(snapshot(&a), before, "a refused setting changed something");
+    let res = a.post("/beheer/instellingen", "k=5&release=at-close");
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert!(a.dir.ok(&["settings"]).contains("release: at-close"));
+    assert!(
+        a.get("/beheer/instellingen")
+            .body
+            .contains("value=\"at-close\" checked"),
+        "the page shows the setting"
+    );
+    let log = a.dir.ok(&["audit"]);
+    let line = log
+        .lines()
+        .find(|l| l.ends_with("release to managers set to at-close"))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(line.contains("first advisor"), "{line}");
+    // The same again changes nothing and logs nothing; back to after-advisor
+    // (every closed round counts as released, as with the command line).
+    assert_eq!(
+        a.post("/beheer/instellingen", "k=5&release=at-close")
+            .status,
+        303
+    );
+    assert_eq!(
+        a.post("/beheer/instellingen", "k=5&release=after-advisor")
+            .status,
+        303
+    );
+    assert!(a.dir.ok(&["settings"]).contains("release: after-advisor"));
+    let log = a.dir.ok(&["audit"]);
+    assert_eq!(
+        log.matches("release to managers set to").count(),
+        2,
+        "{log}"
+    );
+    // A form without the field leaves it alone.
+    assert_eq!(a.post("/beheer/instellingen", "k=5").status, 303);
+    assert!(a.dir.ok(&["settings"]).contains("release: after-advisor"));
 }

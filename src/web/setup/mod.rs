@@ -12,7 +12,7 @@
 //!   comes from this site (`Sec-Fetch-Site: same-origin`, and an `Origin`
 //!   naming this server). Anything else is 403 and changes nothing; any
 //!   other method on an action's address is 403 too.
-//! - Every destructive action (close, revoke, archive) has a confirmation
+//! - Every destructive action (close, revoke, archive, remove) has a confirmation
 //!   page; every change is written to the audit log (what, the key's label,
 //!   the day).
 

@@ -1,4 +1,5 @@
-//! Settings (k for future rounds, comments to managers, retention), the surveys with
+//! Settings (k for future rounds, release mode, comments to managers,
+//! retention), the surveys with
 //! their items in both languages and the check of the organisation's own
 //! files, and the audit log.
 
@@ -30,7 +31,18 @@ struct SettingsForm {
     k: Option<String>,
     comments: Option<bool>,
     retain: Option<String>,
+    release: Option<String>,
     errors: Errors,
+}
+
+/// The release mode as the form (and `spiegel settings --release`) names it.
+fn parse_release(word: &str) -> Option<storage::ReleaseMode> {
+    [
+        storage::ReleaseMode::AfterAdvisor,
+        storage::ReleaseMode::AtClose,
+    ]
+    .into_iter()
+    .find(|m| m.word() == word)
 }
 
 async fn page(State(state): State<AppState>, s: Setup, Query(q): Query<DoneQuery>) -> Response {
@@ -45,10 +57,11 @@ async fn render(state: &AppState, s: &Setup, form: SettingsForm, done: Option<&s
                 storage::org(c)?,
                 storage::comments_to_managers(c)?,
                 storage::retain_months(c)?,
+                storage::release_mode(c)?,
             ))
         })
         .await;
-    let (org, comments, retain) = match loaded {
+    let (org, comments, retain, release) = match loaded {
         Ok(v) => v,
         Err(e) => return error_page(s.lang, &e),
     };
@@ -63,6 +76,12 @@ async fn render(state: &AppState, s: &Setup, form: SettingsForm, done: Option<&s
     let (k_by, k_invalid) = described("k", form.errors.get("k"));
     let retain = form.retain.clone().unwrap_or_else(|| retain.to_string());
     let (r_by, r_invalid) = described("retain", form.errors.get("retain"));
+    let release = form
+        .release
+        .clone()
+        .unwrap_or_else(|| release.word().to_string());
+    let release_error = form.errors.get("release");
+    let (m_by, m_invalid) = described("release", release_error);
     let body = html! {
         h1 { (tt.settings_title) }
         (Done::banner(done, s.lang))
@@ -79,6 +98,16 @@ async fn render(state: &AppState, s: &Setup, form: SettingsForm, done: Option<&s
             div.field {
                 label.check { input type="checkbox" name="comments" value="1" checked[comments]; span { (tt.comments_to_managers) } }
                 p.hint { (tt.comments_hint) }
+            }
+            div.field {
+                fieldset aria-describedby={ "release-hint" @if let Some(b) = m_by { " " (b) } } aria-invalid=[m_invalid] {
+                    legend { (tt.release_field) }
+                    @for (mode, text) in [(storage::ReleaseMode::AfterAdvisor, tt.release_after_advisor), (storage::ReleaseMode::AtClose, tt.release_at_close)] {
+                        label.check { input type="radio" name="release" value=(mode.word()) checked[release == mode.word()]; span { (text) } }
+                    }
+                }
+                p.hint #release-hint { (tt.release_hint) }
+                (field_error("release", release_error))
             }
             div.field {
                 label for="retain" { (tt.retain_field) }
@@ -99,7 +128,20 @@ async fn save(State(state): State<AppState>, a: Action) -> Response {
         k: Some(a.fields.get("k").to_string()),
         comments: Some(a.fields.get("comments") == "1"),
         retain: Some(a.fields.get("retain").to_string()).filter(|v| !v.is_empty()),
+        release: Some(a.fields.get("release").to_string()).filter(|v| !v.is_empty()),
         errors: Errors::new(),
+    };
+    // Absent (an older form): unchanged; anything else than the two words
+    // is refused beside the field.
+    let release = match a.fields.get("release") {
+        "" => None,
+        word => match parse_release(word) {
+            Some(m) => Some(m),
+            None => {
+                form.errors.insert("release", tt.release_error.to_string());
+                return render(&state, s, form, None).await;
+            }
+        },
     };
     // Absent (an older form): unchanged.
     let retain = match a.fields.get("retain").trim() {
@@ -151,6 +193,14 @@ async fn save(State(state): State<AppState>, a: Action) -> Response {
                 } else {
                     format!("automatic retention set to {n} months")
                 };
+                audit(c, &actor, &what)?;
+            }
+            if let Some(mode) = release
+                && storage::release_mode(c)? != mode
+            {
+                let day = super::today(c)?;
+                storage::set_release_mode(c, mode, &actor, day)?;
+                let what = format!("release to managers set to {}", mode.word());
                 audit(c, &actor, &what)?;
             }
             Ok(())

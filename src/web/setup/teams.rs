@@ -1,5 +1,6 @@
 //! Teams: the list with the department structure and expected sizes;
-//! adding, renaming, moving, resizing and archiving (after confirmation).
+//! adding, renaming, moving, resizing, archiving and removing (both after
+//! confirmation; only a team that never took part in anything is removed).
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -27,6 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/beheer/teams/{id}/archiveren",
             page_and_action(confirm_archive, archive),
+        )
+        .route(
+            "/beheer/teams/{id}/verwijderen",
+            page_and_action(confirm_remove, remove),
         )
 }
 
@@ -359,6 +364,9 @@ async fn render_edit(
             p { (tt.archive_note) }
             p { a href=(s.href(&format!("{base}/archiveren"))) { (tt.archive) "…" } }
         }
+        h2 { (tt.remove) }
+        p { (tt.remove_note) }
+        p { a href=(s.href(&format!("{base}/verwijderen"))) { (tt.remove) "…" } }
     };
     s.page_with(status, &team.name, body)
 }
@@ -497,16 +505,63 @@ async fn archive(State(state): State<AppState>, Path(id): Path<String>, a: Actio
         .await;
     match done {
         Ok(()) => to(&s.href(&format!("/beheer/teams/{id}?done=archived"))),
-        Err(StorageError::Conflict(c)) => {
+        Err(e) => refused(s, &id, s.t().archive, e),
+    }
+}
+
+/// A destructive action the team's state does not allow: the reason (with
+/// what to do instead) and the way back to the team; anything else is an
+/// error page.
+fn refused(s: &Setup, id: &str, title: &str, e: StorageError) -> Response {
+    match e {
+        StorageError::Conflict(c) => {
             let tt = s.t();
             let msg = (tt.storage_error)(&StorageError::Conflict(c));
             let body = html! {
-                h1 { (tt.archive) }
+                h1 { (title) }
                 p.error { (msg) }
                 p { a href=(s.href(&format!("/beheer/teams/{id}"))) { (tt.go_back) } }
             };
-            s.page_with(StatusCode::CONFLICT, tt.archive, body)
+            s.page_with(StatusCode::CONFLICT, title, body)
         }
-        Err(e) => error_page(s.lang, &e),
+        e => error_page(s.lang, &e),
+    }
+}
+
+async fn confirm_remove(
+    State(state): State<AppState>,
+    s: Setup,
+    Path(id): Path<String>,
+) -> Response {
+    let (team, _) = match load_team(&state, &id).await {
+        Ok(found) => found,
+        Err(e) => return error_page(s.lang, &e),
+    };
+    let tt = s.t();
+    let body = html! {
+        h1 { (tt.remove) ": " (team.name) }
+        p { (tt.remove_note) }
+        (s.confirm(&format!("/beheer/teams/{}/verwijderen", team.id), tt.remove, &format!("/beheer/teams/{}", team.id)))
+    };
+    s.page(tt.remove, body)
+}
+
+async fn remove(State(state): State<AppState>, Path(id): Path<String>, a: Action) -> Response {
+    let s = &a.setup;
+    let (actor, team) = (s.actor(), id.clone());
+    let done = state
+        .db
+        .write(move |c| {
+            // By id only, as the address names it.
+            if storage::team(c, &team)?.id != team {
+                return Err(StorageError::not_found(Thing::Team, &team));
+            }
+            let t = storage::remove_team(c, &team)?;
+            audit(c, &actor, &format!("team removed: {} ({})", t.name, t.id))
+        })
+        .await;
+    match done {
+        Ok(()) => to(&s.href("/beheer/teams?done=removed")),
+        Err(e) => refused(s, &id, s.t().remove, e),
     }
 }

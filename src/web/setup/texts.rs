@@ -54,6 +54,8 @@ pub struct T {
     pub size_required: &'static str,
     pub archive: &'static str,
     pub archive_note: &'static str,
+    pub remove: &'static str,
+    pub remove_note: &'static str,
 
     // rounds
     pub rounds_title: &'static str,
@@ -125,6 +127,11 @@ pub struct T {
     pub retain_field: &'static str,
     pub retain_hint: &'static str,
     pub retain_error: &'static str,
+    pub release_field: &'static str,
+    pub release_after_advisor: &'static str,
+    pub release_at_close: &'static str,
+    pub release_hint: &'static str,
+    pub release_error: &'static str,
     pub save: &'static str,
     pub surveys_title: &'static str,
     pub own_surveys: &'static str,
@@ -208,6 +215,11 @@ impl Done {
                 "Team gearchiveerd: de uitkomsten blijven, het krijgt geen nieuwe rondes of links."
             } else {
                 "Team archived: its results stay, it gets no new rounds or links."
+            }),
+            Some("removed") => Some(if nl {
+                "Team verwijderd."
+            } else {
+                "Team removed."
             }),
             Some("opened") => Some(if nl {
                 "Ronde geopend."
@@ -293,6 +305,29 @@ fn nl_conflict(c: &Conflict) -> String {
         Conflict::TeamHasLiveTeams { team, children } => format!(
             "{team:?} heeft teams die niet gearchiveerd zijn ({}); verplaats of archiveer die eerst.",
             children.join(", ")
+        ),
+        Conflict::TeamHasTeams { team, children } => format!(
+            "{team:?} heeft teams onder zich ({}): verplaats of verwijder die eerst, of archiveer het team.",
+            children.join(", ")
+        ),
+        Conflict::TeamWasInRound { name, rounds } => format!(
+            "{name:?} deed mee aan ronde(s) {}, dus zijn geschiedenis blijft: archiveer het team (dan krijgt het geen nieuwe rondes of links).",
+            rounds
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Conflict::TeamHasKeys { name, keys } => format!(
+            "{name:?} heeft een sleutel gehad ({}), dus het houdt zijn geschiedenis: archiveer het team.",
+            if keys.is_empty() {
+                "en een keuze om te delen".to_string()
+            } else {
+                keys.iter()
+                    .map(|k| format!("sleutel {k}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
         ),
         Conflict::ArchivedTeamsInRound { teams } => format!(
             "Gearchiveerde teams doen niet mee aan nieuwe rondes: {}.",
@@ -410,7 +445,7 @@ pub static NL: T = T {
     never: "nooit",
 
     teams_title: "Teams",
-    teams_intro: "Elk team met zijn afdeling en verwachte grootte (voor de deelname). Een team wordt nooit verwijderd: gearchiveerd houdt het zijn uitkomsten en krijgt het geen nieuwe rondes of links.",
+    teams_intro: "Elk team met zijn afdeling en verwachte grootte (voor de deelname). Een team dat aan een ronde meedeed wordt nooit verwijderd: gearchiveerd houdt het zijn uitkomsten en krijgt het geen nieuwe rondes of links.",
     no_teams: "Nog geen teams.",
     team_name: "Team",
     team_id: "Id (in adressen en sleutels; blijft bij een nieuwe naam)",
@@ -429,6 +464,8 @@ pub static NL: T = T {
     size_required: "Vul de verwachte grootte in (minstens 1).",
     archive: "Archiveren",
     archive_note: "Een gearchiveerd team houdt zijn uitkomsten en sleutels, maar doet niet meer mee aan nieuwe rondes en krijgt geen links. Dit is niet terug te draaien.",
+    remove: "Verwijderen",
+    remove_note: "Alleen een team dat nooit aan een ronde meedeed, geen teams onder zich heeft en nooit een sleutel kreeg, kan worden verwijderd (bijvoorbeeld na een tikfout). Een ander team archiveer je: dan blijft zijn geschiedenis bewaard. Verwijderen is niet terug te draaien.",
 
     rounds_title: "Rondes",
     rounds_list: "Alle rondes",
@@ -496,6 +533,11 @@ pub static NL: T = T {
     retain_field: "Ruwe antwoorden bewaren (maanden)",
     retain_hint: "De server wist elke dag de ruwe antwoorden en opmerkingen van rondes die langer dan zoveel maanden geleden sloten; de uitkomsten, trends en grafieken blijven. 0 = uit: bewaren tot `spiegel purge`.",
     retain_error: "Vul een aantal maanden in van 0 (uit) tot 1200.",
+    release_field: "Uitkomsten naar de leidinggevende",
+    release_after_advisor: "Na vrijgave door de vertrouwenspersoon (after-advisor)",
+    release_at_close: "Meteen bij het sluiten van de ronde (at-close)",
+    release_hint: "Standaard: na vrijgave, zodat jij de uitkomsten eerst ziet en het gesprek kunt voorbereiden. Overstappen van 'bij het sluiten' naar 'na vrijgave' geeft alle gesloten rondes vrij: wat een leidinggevende al zag, verdwijnt niet.",
+    release_error: "Kies wanneer de uitkomsten de leidinggevende bereiken: na vrijgave of bij het sluiten.",
     save: "Opslaan",
     surveys_title: "Vragenlijsten",
     own_surveys: "Eigen vragenlijsten (spiegel check)",
@@ -562,7 +604,7 @@ pub static EN: T = T {
     never: "never",
 
     teams_title: "Teams",
-    teams_intro: "Every team with its department and expected size (for participation). A team is never deleted: archived, it keeps its results and gets no new rounds or links.",
+    teams_intro: "Every team with its department and expected size (for participation). A team that took part in a round is never deleted: archived, it keeps its results and gets no new rounds or links.",
     no_teams: "No teams yet.",
     team_name: "Team",
     team_id: "Id (in addresses and keys; stays when the name changes)",
@@ -581,6 +623,8 @@ pub static EN: T = T {
     size_required: "Enter the expected size (at least 1).",
     archive: "Archive",
     archive_note: "An archived team keeps its results and keys, but takes part in no new round and gets no links. This cannot be undone.",
+    remove: "Remove",
+    remove_note: "Only a team that never took part in a round, has no teams under it and never had a key can be removed (after a typing error, say). Archive any other team: its history is then kept. Removing cannot be undone.",
 
     rounds_title: "Rounds",
     rounds_list: "All rounds",
@@ -648,6 +692,11 @@ pub static EN: T = T {
     retain_field: "Keep raw answers (months)",
     retain_hint: "Every day the server deletes the raw answers and comments of rounds that closed more than this many months ago; results, trends and charts stay. 0 = off: kept until `spiegel purge`.",
     retain_error: "Enter a number of months from 0 (off) to 1200.",
+    release_field: "Results to the manager",
+    release_after_advisor: "Once the advisor releases them (after-advisor)",
+    release_at_close: "As soon as the round closes (at-close)",
+    release_hint: "By default once released, so that you see the results first and can prepare the conversation. Switching from 'at close' to 'once released' records every closed round as released: nothing a manager saw disappears.",
+    release_error: "Choose when results reach the manager: once released or at close.",
     save: "Save",
     surveys_title: "Surveys",
     own_surveys: "The organisation's own surveys (spiegel check)",

@@ -312,6 +312,19 @@ impl Browser {
         std::fs::write(path, png).unwrap();
     }
 
+    /// A part of the page (CSS pixels from its top left, beyond the
+    /// viewport too) as a PNG file, drawn at `scale`.
+    pub fn screenshot_part(&self, path: &Path, (x, y, w, h): (f64, f64, f64, f64), scale: f64) {
+        let shot = self.cdp(
+            "Page.captureScreenshot",
+            json!({ "format": "png", "captureBeyondViewport": true,
+                    "clip": { "x": x, "y": y, "width": w, "height": h, "scale": scale } }),
+        );
+        let png = STANDARD.decode(shot["data"].as_str().unwrap()).unwrap();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, png).unwrap();
+    }
+
     /// The page printed on A4 paper (WebDriver "Print Page"), as PDF bytes.
     pub fn print_a4(&self) -> Vec<u8> {
         let pdf = self.call(
