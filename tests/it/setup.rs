@@ -689,6 +689,24 @@ fn settings_change_k_for_future_rounds_only_and_the_surveys_page_lists_items() {
     assert_eq!(surveys.status, 200);
     assert!(surveys.body.contains("lang=\"en\""));
     assert!(surveys.body.contains("pulse"));
+    // The cases and hesitations in use, in the page's language.
+    assert!(
+        surveys
+            .body
+            .contains("Een kwetsende &quot;grap&quot; in het teamoverleg")
+            || surveys
+                .body
+                .contains("Een kwetsende \"grap\" in het teamoverleg"),
+        "{}",
+        surveys.body
+    );
+    let en = a.get("/beheer/vragenlijsten?lang=en");
+    assert!(
+        en.body.contains("A complaint about a well-liked colleague"),
+        "{}",
+        en.body
+    );
+    assert!(en.body.contains("--conversation"), "{}", en.body);
     // The open round shows only whether k is reached, never a count.
     let rounds = a.get("/beheer/rondes?lang=en");
     assert!(

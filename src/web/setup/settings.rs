@@ -246,6 +246,14 @@ async fn surveys(State(state): State<AppState>, s: Setup) -> Response {
         @if own.is_none() && !load_errors.is_empty() {
             ul { @for e in &load_errors { li.error { (e) } } }
         }
+        section aria-labelledby="conversation-files" {
+            h2 #conversation-files { (tt.conversation_files) }
+            p { (tt.conversation_files_note) }
+            h3 { (tt.cases_heading) }
+            ul { @for c in &state.casebook.cases { li { (c.title.get(s.lang)) } } }
+            h3 { (tt.hesitations_heading) }
+            ul { @for h in &state.casebook.guide.hesitations { li { "“" (h.says.get(s.lang)) "”" } } }
+        }
         @for sv in &list {
             section aria-labelledby={ "survey-" (sv.id) } {
                 h2 #{ "survey-" (sv.id) } { (sv.title.nl) " / " span lang="en" { (sv.title.en) } }
