@@ -135,6 +135,8 @@ fn post_routes() -> Vec<(&'static str, &'static str)> {
         ("/beheer/teams/zuid/archiveren", ""),
         ("/beheer/teams", "name=Tikfout"),
         ("/beheer/teams/tikfout/verwijderen", ""),
+        ("/beheer/training", "title=Luisteren&kind=training&url=&dimension="),
+        ("/beheer/training/1/verwijderen", ""),
     ]
 }
 
@@ -154,6 +156,8 @@ fn get_routes() -> Vec<&'static str> {
         "/beheer/instellingen",
         "/beheer/vragenlijsten",
         "/beheer/logboek",
+        "/beheer/training",
+        "/beheer/training/1/verwijderen",
     ]
 }
 
@@ -187,6 +191,7 @@ fn snapshot(a: &Admin) -> Vec<String> {
         dump("SELECT * FROM releases ORDER BY round_id, team_id"),
         dump("SELECT release FROM org"),
         dump("SELECT * FROM conversations ORDER BY round_id, team_id"),
+        dump("SELECT * FROM training ORDER BY id"),
     ]
 }
 
