@@ -13,6 +13,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use tokio::net::TcpListener;
 
+use crate::domain::audit::Action;
 use crate::storage::{self, Db};
 use crate::web::{self, AppState};
 use jiff::Timestamp;
@@ -195,12 +196,10 @@ async fn retention(db: &Db) -> bool {
             let plan = storage::apply_retention(c, Timestamp::now())?;
             if !plan.rounds.is_empty() {
                 let today = storage::today(c, Timestamp::now())?;
-                let ids: Vec<String> = plan.rounds.iter().map(|r| r.round.to_string()).collect();
-                let what = format!(
-                    "retention purged {} raw responses of rounds {}",
-                    plan.responses(),
-                    ids.join(", ")
-                );
+                let what = Action::RetentionPurged {
+                    responses: plan.responses(),
+                    rounds: plan.rounds.iter().map(|r| r.round).collect(),
+                };
                 storage::record(c, today, "(retention)", &what)?;
             }
             Ok(plan)

@@ -211,9 +211,12 @@ pub enum Command {
     Training(TrainingCommand),
     /// Print the audit log of set-up actions (what, which key's label, which day)
     Audit {
-        /// Print JSON
+        /// Print JSON (`action` is the English line; `detail` the action as data)
         #[arg(long)]
         json: bool,
+        /// The language of the lines: en (as recorded) or nl
+        #[arg(long, default_value = "en", value_parser = ["nl", "en"])]
+        lang: String,
     },
     /// Copy the database to a new file (safe while the server runs)
     Backup {

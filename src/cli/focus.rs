@@ -6,6 +6,7 @@ use anyhow::{Context, bail};
 
 use super::{FocusArgs, Global, outfile, today};
 use crate::domain::access::Principal;
+use crate::domain::audit::Action;
 use crate::domain::focus;
 use crate::domain::lang::Lang;
 use crate::report;
@@ -54,14 +55,14 @@ pub fn focus(g: &Global, a: &FocusArgs) -> anyhow::Result<()> {
         recorded_on: today,
     };
     storage::save_focus(&conn, team.key, &f)?;
-    storage::record(
+    super::audit(
         &conn,
-        today,
-        storage::COMMAND_LINE,
-        &format!(
-            "focus of {} for round {round} recorded: {}, check on {}",
-            team.id, f.dimension, f.check_on
-        ),
+        &Action::FocusRecorded {
+            team: team.id.clone(),
+            round,
+            dimension: f.dimension.clone(),
+            check_on: f.check_on,
+        },
     )?;
     println!(
         "recorded the focus of {} for round {round} ({:?}): {}, check on {}",

@@ -3,6 +3,7 @@
 
 use super::{Global, KeyCommand, audit, today};
 use crate::domain::access::Principal;
+use crate::domain::audit::Action;
 use crate::storage;
 
 pub fn run(g: &Global, cmd: KeyCommand) -> anyhow::Result<()> {
@@ -19,7 +20,7 @@ fn advisor(g: &Global, label: &str) -> anyhow::Result<()> {
     let mut conn = g.open()?;
     let today = today(&conn)?;
     let (id, key) = storage::create_key(&mut conn, Principal::Advisor, label, today)?;
-    audit(&conn, &format!("advisor key {id} made"))?;
+    audit(&conn, &Action::AdvisorKeyMade { key: id })?;
     println!(
         "advisor key {id} created; it is shown only now. Open this address, or send the key \
          as `Authorization: Bearer <key>` to the API:"
@@ -35,7 +36,13 @@ fn manager(g: &Global, team: &str, label: &str) -> anyhow::Result<()> {
     let today = today(&conn)?;
     let (id, key) =
         storage::create_key(&mut conn, Principal::Manager { team: t.key }, label, today)?;
-    audit(&conn, &format!("manager key {id} made for team {}", t.id))?;
+    audit(
+        &conn,
+        &Action::ManagerKeyMade {
+            key: id,
+            team: t.id.clone(),
+        },
+    )?;
     println!(
         "manager key {id} for {:?} created; it is shown only now and opens this one team. \
          Open this address, or send the key as `Authorization: Bearer <key>` to the API:",
@@ -73,7 +80,7 @@ fn revoke(g: &Global, id: i64) -> anyhow::Result<()> {
     let mut conn = g.open()?;
     let today = today(&conn)?;
     storage::revoke_key(&mut conn, id, today)?;
-    audit(&conn, &format!("key {id} revoked"))?;
+    audit(&conn, &Action::KeyRevoked { key: id })?;
     println!("revoked key {id}; it no longer opens anything");
     Ok(())
 }

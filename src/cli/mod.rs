@@ -145,7 +145,7 @@ fn today(conn: &rusqlite::Connection) -> anyhow::Result<Date> {
 
 /// Records a set-up action done from the command line in the audit log
 /// (what, `(command line)` as who, today): never an answer, link or key.
-fn audit(conn: &rusqlite::Connection, what: &str) -> anyhow::Result<()> {
+fn audit(conn: &rusqlite::Connection, what: &crate::domain::audit::Action) -> anyhow::Result<()> {
     let day = today(conn)?;
     Ok(storage::record(conn, day, storage::COMMAND_LINE, what)?)
 }
@@ -195,7 +195,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             lang,
         } => focus::kit(&g, &team, round, &out, &lang),
         Command::Training(cmd) => training::run(&g, cmd),
-        Command::Audit { json } => setup::audit(&g, json),
+        Command::Audit { json, lang } => setup::audit(&g, json, &lang),
         Command::Backup { to } => setup::backup(&g, &to),
         Command::Chart(cmd) => charts::run(&g, cmd),
         Command::Healthcheck { addr, timeout } => health::check(&addr, timeout),

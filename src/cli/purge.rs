@@ -3,6 +3,7 @@
 use anyhow::anyhow;
 
 use super::{Global, today};
+use crate::domain::audit::Action;
 use crate::domain::date;
 use crate::storage::{self, PurgePlan};
 
@@ -22,13 +23,12 @@ pub fn purge(g: &Global, before: &str, dry_run: bool) -> anyhow::Result<()> {
     }
     let plan = storage::purge(&mut conn, before, today)?;
     if !plan.rounds.is_empty() {
-        let ids: Vec<String> = plan.rounds.iter().map(|r| r.round.to_string()).collect();
-        let what = format!(
-            "purged {} raw responses of rounds closed before {before}: {}",
-            plan.responses(),
-            ids.join(", ")
-        );
-        storage::record(&conn, today, storage::COMMAND_LINE, &what)?;
+        let what = Action::Purged {
+            responses: plan.responses(),
+            before,
+            rounds: plan.rounds.iter().map(|r| r.round).collect(),
+        };
+        super::audit(&conn, &what)?;
     }
     report(&plan, before, "deleted; released results kept");
     Ok(())

@@ -6,6 +6,7 @@ use anyhow::{Context, anyhow, bail};
 use super::{
     Global, LinkFormat, LinksArgs, RoundCommand, audit, is_local_url, links, outfile, today,
 };
+use crate::domain::audit::Action;
 use crate::domain::date;
 use crate::domain::org::InviteCount;
 use crate::storage;
@@ -70,12 +71,11 @@ fn release(g: &Global, id: i64, team: Option<&str>) -> anyhow::Result<()> {
         );
     }
     if !newly.is_empty() {
-        let names: Vec<String> = newly.iter().map(|k| name(*k)).collect();
-        let what = format!(
-            "round {id} released to the managers of {}",
-            names.join(", ")
-        );
-        storage::record(&conn, today, storage::COMMAND_LINE, &what)?;
+        let what = Action::RoundReleased {
+            round: id,
+            teams: newly.iter().map(|k| name(*k)).collect(),
+        };
+        super::audit(&conn, &what)?;
     }
     if !held.is_empty() {
         println!(
@@ -83,11 +83,11 @@ fn release(g: &Global, id: i64, team: Option<&str>) -> anyhow::Result<()> {
              longer be changed)",
             held.join(", ")
         );
-        let what = format!(
-            "conversation about round {id} with the managers of {} held",
-            held.join(", ")
-        );
-        storage::record(&conn, today, storage::COMMAND_LINE, &what)?;
+        let what = Action::ConversationsHeld {
+            round: id,
+            teams: held,
+        };
+        super::audit(&conn, &what)?;
     }
     Ok(())
 }
@@ -125,13 +125,12 @@ fn open(
     let round = storage::open_round(&mut conn, &s, title.trim(), &keys, closes, today)?;
     audit(
         &conn,
-        &format!(
-            "round {} opened: {} ({}), teams {}",
-            round.id,
-            round.title,
-            round.survey,
-            round.teams.join(", ")
-        ),
+        &Action::RoundOpened {
+            round: round.id,
+            title: round.title.clone(),
+            survey: round.survey.clone(),
+            teams: round.teams.clone(),
+        },
     )?;
     println!(
         "opened round {:?} with survey {} (k = {}) for: {}",
@@ -173,7 +172,10 @@ fn close(g: &Global, id: i64) -> anyhow::Result<()> {
     if before.closed_on.is_none() {
         audit(
             &conn,
-            &format!("round {} closed: {}", round.id, round.title),
+            &Action::RoundClosed {
+                round: round.id,
+                title: round.title.clone(),
+            },
         )?;
     }
     if before.closed_on.is_some() {
@@ -287,12 +289,11 @@ pub fn links(g: &Global, args: &LinksArgs) -> anyhow::Result<()> {
     let tokens = storage::create_invites(&mut conn, round.id, team.key, count)?;
     audit(
         &conn,
-        &format!(
-            "{} links made for team {} in round {}",
-            tokens.len(),
-            team.id,
-            round.id
-        ),
+        &Action::LinksMade {
+            count: tokens.len(),
+            team: team.id.clone(),
+            round: round.id,
+        },
     )?;
     let urls = crate::slips::shuffled(tokens.iter().map(|t| format!("{base}/s/{t}")).collect());
     let body = match args.format {

@@ -8,7 +8,9 @@ use jiff::Timestamp;
 
 use super::{Global, MAX_K, OnOff};
 use crate::catalog;
+use crate::domain::audit::Action;
 use crate::domain::date::Zone;
+use crate::domain::lang::Lang;
 use crate::domain::org::{K, KError, MIN_K, OrgName, OrgNameError};
 use crate::storage::{self, Mode};
 
@@ -47,12 +49,7 @@ pub fn init(g: &Global, org: &str, k: u32, tz: Option<&str>) -> anyhow::Result<(
         "first advisor",
         today,
     )?;
-    storage::record(
-        &conn,
-        today,
-        storage::COMMAND_LINE,
-        "database created, first advisor key made",
-    )?;
+    super::audit(&conn, &Action::DatabaseCreated)?;
     println!(
         "created {} for {:?} with k = {}, time zone {zone}",
         path.display(),
@@ -68,15 +65,25 @@ pub fn init(g: &Global, org: &str, k: u32, tz: Option<&str>) -> anyhow::Result<(
 }
 
 /// `spiegel audit`: the log of set-up actions, newest first.
-pub fn audit(g: &Global, json: bool) -> anyhow::Result<()> {
+pub fn audit(g: &Global, json: bool, lang: &str) -> anyhow::Result<()> {
+    let lang = Lang::from_code(lang).unwrap_or(Lang::En);
     let log = storage::audit_log(&g.open()?)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&log)?);
         return Ok(());
     }
-    println!("{:<10}  {:<24} WHAT", "DAY", "WHO");
+    let (day, who, what) = match lang {
+        Lang::Nl => ("DAG", "WIE", "WAT"),
+        Lang::En => ("DAY", "WHO", "WHAT"),
+    };
+    println!("{day:<10}  {who:<24} {what}");
     for e in log {
-        println!("{:<10}  {:<24} {}", e.day.to_string(), e.actor, e.action);
+        println!(
+            "{:<10}  {:<24} {}",
+            e.day.to_string(),
+            e.actor,
+            e.text(lang).0
+        );
     }
     Ok(())
 }
@@ -131,31 +138,29 @@ fn apply_settings(
 ) -> anyhow::Result<()> {
     if let Some(k) = k {
         storage::set_k(conn, k)?;
-        let today = storage::today(conn, Timestamp::now())?;
-        let what = format!("k set to {} for rounds opened from now on", k.get());
-        storage::record(conn, today, storage::COMMAND_LINE, &what)?;
+        let what = Action::KSet { k: k.get() };
+        super::audit(conn, &what)?;
     }
     if let Some(v) = comments_to_managers {
         let on = matches!(v, OnOff::On);
         if storage::comments_to_managers(conn)? != on {
             storage::set_comments_to_managers(conn, on)?;
-            let word = if on { "on" } else { "off" };
-            super::audit(conn, &format!("comments to managers {word}"))?;
+            super::audit(conn, &Action::CommentsToManagers { on })?;
         }
     }
     if let Some(zone) = zone {
         storage::set_time_zone(conn, zone)?;
-        super::audit(conn, &format!("time zone set to {zone}"))?;
+        super::audit(
+            conn,
+            &Action::TimeZoneSet {
+                zone: zone.to_string(),
+            },
+        )?;
     }
     if let Some(n) = retain_months {
         storage::set_retain_months(conn, n)?;
-        let today = storage::today(conn, Timestamp::now())?;
-        let what = if n == 0 {
-            "automatic retention turned off".to_string()
-        } else {
-            format!("automatic retention set to {n} months")
-        };
-        storage::record(conn, today, storage::COMMAND_LINE, &what)?;
+        let what = Action::RetentionSet { months: n };
+        super::audit(conn, &what)?;
     }
     if let Some(r) = release {
         let mode = match r {
@@ -165,8 +170,10 @@ fn apply_settings(
         if storage::release_mode(conn)? != mode {
             let today = storage::today(conn, Timestamp::now())?;
             storage::set_release_mode(conn, mode, storage::COMMAND_LINE, today)?;
-            let what = format!("release to managers set to {}", mode.word());
-            storage::record(conn, today, storage::COMMAND_LINE, &what)?;
+            let what = Action::ReleaseModeSet {
+                mode: mode.word().to_string(),
+            };
+            super::audit(conn, &what)?;
         }
     }
     Ok(())

@@ -4,6 +4,7 @@
 use anyhow::anyhow;
 
 use super::{Global, TeamCommand, audit, today};
+use crate::domain::audit::Action;
 use crate::domain::team::{ExpectedSize, TeamName};
 use crate::storage;
 
@@ -29,7 +30,13 @@ fn add(g: &Global, name: &str, parent: Option<&str>, size: Option<u32>) -> anyho
         .transpose()?;
     let mut conn = g.open()?;
     let team = storage::add_team(&mut conn, &name, parent, size)?;
-    audit(&conn, &format!("team added: {} ({})", team.name, team.id))?;
+    audit(
+        &conn,
+        &Action::TeamAdded {
+            team: team.id.clone(),
+            name: team.name.clone(),
+        },
+    )?;
     println!("added team {:?} (id {})", team.name, team.id);
     warn_small_team(&conn, &team)
 }
@@ -64,7 +71,13 @@ fn rename(g: &Global, team: &str, new_name: &str) -> anyhow::Result<()> {
     let mut conn = g.open()?;
     let old = storage::team(&conn, team)?;
     let t = storage::rename_team(&mut conn, team, &new_name)?;
-    audit(&conn, &format!("team {} renamed to {}", t.id, t.name))?;
+    audit(
+        &conn,
+        &Action::TeamRenamed {
+            team: t.id.clone(),
+            name: t.name.clone(),
+        },
+    )?;
     println!("renamed {:?} to {:?} (id {} stays)", old.name, t.name, t.id);
     Ok(())
 }
@@ -72,8 +85,13 @@ fn rename(g: &Global, team: &str, new_name: &str) -> anyhow::Result<()> {
 fn move_to(g: &Global, team: &str, parent: Option<&str>) -> anyhow::Result<()> {
     let mut conn = g.open()?;
     let t = storage::move_team(&mut conn, team, parent)?;
-    let place = t.parent.as_deref().unwrap_or("(top)");
-    audit(&conn, &format!("team {} moved under {place}", t.id))?;
+    audit(
+        &conn,
+        &Action::TeamMoved {
+            team: t.id.clone(),
+            parent: t.parent.clone(),
+        },
+    )?;
     match &t.parent {
         Some(p) => println!("moved {:?} under {p}", t.name),
         None => println!("moved {:?} to the top (no department)", t.name),
@@ -88,7 +106,13 @@ fn resize(g: &Global, team: &str, size: u32) -> anyhow::Result<()> {
     let expected = ExpectedSize::parse(size)?;
     let mut conn = g.open()?;
     let t = storage::set_team_size(&mut conn, team, expected)?;
-    audit(&conn, &format!("team {} expects {size} members", t.id))?;
+    audit(
+        &conn,
+        &Action::TeamSize {
+            team: t.id.clone(),
+            size,
+        },
+    )?;
     println!("{:?} expects {size} members", t.name);
     warn_small_team(&conn, &t)
 }
@@ -97,7 +121,7 @@ fn archive(g: &Global, team: &str) -> anyhow::Result<()> {
     let mut conn = g.open()?;
     let today = today(&conn)?;
     let t = storage::archive_team(&mut conn, team, today)?;
-    audit(&conn, &format!("team {} archived", t.id))?;
+    audit(&conn, &Action::TeamArchived { team: t.id.clone() })?;
     println!(
         "archived {:?}: its results stay, it gets no new rounds or links",
         t.name
@@ -108,7 +132,13 @@ fn archive(g: &Global, team: &str) -> anyhow::Result<()> {
 fn remove(g: &Global, team: &str) -> anyhow::Result<()> {
     let mut conn = g.open()?;
     let t = storage::remove_team(&mut conn, team)?;
-    audit(&conn, &format!("team removed: {} ({})", t.name, t.id))?;
+    audit(
+        &conn,
+        &Action::TeamRemoved {
+            team: t.id.clone(),
+            name: t.name.clone(),
+        },
+    )?;
     println!("removed {:?} (id {})", t.name, t.id);
     Ok(())
 }

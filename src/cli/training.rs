@@ -4,7 +4,8 @@
 
 use anyhow::{anyhow, bail};
 
-use super::{Global, TrainingCommand, today};
+use super::{Global, TrainingCommand};
+use crate::domain::audit::Action;
 use crate::domain::focus::{self, OfferError};
 use crate::storage::{self, OfferKind};
 
@@ -52,11 +53,13 @@ fn add(g: &Global, title: &str, kind: &str, url: &str, dimension: &str) -> anyho
     };
     let conn = g.open()?;
     let id = storage::add_offer(&conn, o.title, kind, o.url, o.dimension)?;
-    storage::record(
+    super::audit(
         &conn,
-        today(&conn)?,
-        storage::COMMAND_LINE,
-        &format!("training offer {id} added: {:?} ({})", o.title, kind.word()),
+        &Action::OfferAdded {
+            offer: id,
+            title: o.title.to_string(),
+            kind: kind.word().to_string(),
+        },
     )?;
     println!("added offer {:?} ({})", o.title, kind.word());
     println!("{id}");
@@ -92,11 +95,12 @@ fn remove(g: &Global, id: i64) -> anyhow::Result<()> {
         bail!("there is no offer {id}; see `spiegel training list`");
     };
     storage::remove_offer(&conn, id)?;
-    storage::record(
+    super::audit(
         &conn,
-        today(&conn)?,
-        storage::COMMAND_LINE,
-        &format!("training offer {id} removed: {:?}", o.title),
+        &Action::OfferRemoved {
+            offer: id,
+            title: o.title.clone(),
+        },
     )?;
     println!("removed offer {id} ({:?})", o.title);
     Ok(())

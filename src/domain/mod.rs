@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod answers;
+pub mod audit;
 pub mod casebook;
 pub mod date;
 pub mod focus;

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/009_conversation.sql"),
     include_str!("migrations/010_retention.sql"),
     include_str!("migrations/011_after_conversation.sql"),
+    include_str!("migrations/012_audit_detail.sql"),
 ];
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {

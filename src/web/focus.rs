@@ -276,10 +276,12 @@ async fn save(
                     super::setup::audit(
                         c,
                         &label,
-                        &format!(
-                            "focus of {} for round {round} recorded: {}, check on {}",
-                            d.team.id, f.dimension, f.check_on
-                        ),
+                        &crate::domain::audit::Action::FocusRecorded {
+                            team: d.team.id.clone(),
+                            round,
+                            dimension: f.dimension.clone(),
+                            check_on: f.check_on,
+                        },
                     )?;
                     Ok(Ok(d.team.id))
                 }

@@ -135,7 +135,10 @@ fn post_routes() -> Vec<(&'static str, &'static str)> {
         ("/beheer/teams/zuid/archiveren", ""),
         ("/beheer/teams", "name=Tikfout"),
         ("/beheer/teams/tikfout/verwijderen", ""),
-        ("/beheer/training", "title=Luisteren&kind=training&url=&dimension="),
+        (
+            "/beheer/training",
+            "title=Luisteren&kind=training&url=&dimension=",
+        ),
         ("/beheer/training/1/verwijderen", ""),
     ]
 }

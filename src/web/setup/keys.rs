@@ -15,6 +15,7 @@ use super::{
     to, today,
 };
 use crate::domain::access::Principal;
+use crate::domain::audit::Action as Audited;
 use crate::slips;
 use crate::storage::{self, KeyInfo, StorageError, Team, Thing};
 
@@ -157,7 +158,10 @@ async fn create(State(state): State<AppState>, a: Action) -> Response {
             audit(
                 c,
                 &actor,
-                &format!("manager key {id} made for team {}", team.id),
+                &Audited::ManagerKeyMade {
+                    key: id,
+                    team: team.id.clone(),
+                },
             )?;
             Ok((team, key))
         })
@@ -219,7 +223,7 @@ async fn revoke(State(state): State<AppState>, Path(id): Path<i64>, a: Action) -
         .write(move |c| {
             let day = today(c)?;
             storage::revoke_key(c, id, day)?;
-            audit(c, &actor, &format!("key {id} revoked"))
+            audit(c, &actor, &Audited::KeyRevoked { key: id })
         })
         .await;
     match done {

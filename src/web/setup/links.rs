@@ -12,6 +12,7 @@ use super::{
     Action, AppState, Errors, SLIPS_CSS_HREF, Setup, audit, described, error_page, field_error,
     page_and_action,
 };
+use crate::domain::audit::Action as Audited;
 use crate::domain::org::InviteCount;
 use crate::slips;
 use crate::storage::{self, Conflict, Round, StorageError, Team};
@@ -171,12 +172,11 @@ async fn store_invites(
             audit(
                 c,
                 &actor,
-                &format!(
-                    "{} links made for team {} in round {}",
-                    tokens.len(),
-                    team.id,
-                    round.id
-                ),
+                &Audited::LinksMade {
+                    count: tokens.len(),
+                    team: team.id.clone(),
+                    round: round.id,
+                },
             )?;
             Ok((team, round, tokens))
         })

@@ -429,7 +429,11 @@ pub fn today(conn: &rusqlite::Connection) -> storage::Result<crate::domain::date
 }
 
 /// Records a set-up action in the audit log.
-pub fn audit(conn: &rusqlite::Connection, actor: &str, action: &str) -> storage::Result<()> {
+pub fn audit(
+    conn: &rusqlite::Connection,
+    actor: &str,
+    action: &crate::domain::audit::Action,
+) -> storage::Result<()> {
     let day = today(conn)?;
     storage::record(conn, day, actor, action)
 }

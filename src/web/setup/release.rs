@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 
 use super::{Action, AppState, action, audit, error_page, to};
+use crate::domain::audit::Action as Audited;
 use crate::storage;
 
 pub fn routes() -> Router<AppState> {
@@ -32,7 +33,10 @@ async fn release(State(state): State<AppState>, a: Action) -> Response {
                 audit(
                     c,
                     &actor,
-                    &format!("round {round} released to the manager of {}", t.id),
+                    &Audited::RoundReleasedTo {
+                        round,
+                        team: t.id.clone(),
+                    },
                 )?;
             }
             Ok(t.id)
@@ -70,10 +74,10 @@ async fn held(State(state): State<AppState>, a: Action) -> Response {
                 audit(
                     c,
                     &actor,
-                    &format!(
-                        "conversation about round {round} with the manager of {} held",
-                        t.id
-                    ),
+                    &Audited::ConversationHeld {
+                        round,
+                        team: t.id.clone(),
+                    },
                 )?;
             }
             Ok(t.id)

@@ -23,6 +23,7 @@ use super::{
 };
 use crate::catalog::Catalog;
 use crate::domain::access::Principal;
+use crate::domain::audit::Action as Audited;
 use crate::domain::date::{self, Date};
 use crate::domain::stats::participation_band;
 use crate::domain::survey::Survey;
@@ -385,13 +386,12 @@ async fn store_round(
             audit(
                 c,
                 &actor,
-                &format!(
-                    "round {} opened: {} ({}), teams {}",
-                    r.id,
-                    r.title,
-                    r.survey,
-                    r.teams.join(", ")
-                ),
+                &Audited::RoundOpened {
+                    round: r.id,
+                    title: r.title.clone(),
+                    survey: r.survey.clone(),
+                    teams: r.teams.clone(),
+                },
             )?;
             Ok(r)
         })
@@ -442,7 +442,14 @@ async fn close(State(state): State<AppState>, Path(id): Path<i64>, a: Action) ->
             let day = today(c)?;
             let r = storage::close_round(c, id, day)?;
             if before.closed_on.is_none() {
-                audit(c, &actor, &format!("round {} closed: {}", r.id, r.title))?;
+                audit(
+                    c,
+                    &actor,
+                    &Audited::RoundClosed {
+                        round: r.id,
+                        title: r.title,
+                    },
+                )?;
             }
             Ok(())
         })

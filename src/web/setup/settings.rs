@@ -16,6 +16,7 @@ use super::{
     Action, AppState, Errors, Setup, audit, described, error_page, field_error, page_and_action, to,
 };
 use crate::catalog;
+use crate::domain::audit::Action as Audited;
 use crate::domain::org::K;
 use crate::storage;
 
@@ -173,34 +174,26 @@ async fn save(State(state): State<AppState>, a: Action) -> Response {
             let org = storage::org(c)?;
             if org.k != k.get() {
                 storage::set_k(c, k)?;
-                audit(
-                    c,
-                    &actor,
-                    &format!("k set to {} for rounds opened from now on", k.get()),
-                )?;
+                audit(c, &actor, &Audited::KSet { k: k.get() })?;
             }
             if storage::comments_to_managers(c)? != comments {
                 storage::set_comments_to_managers(c, comments)?;
-                let on = if comments { "on" } else { "off" };
-                audit(c, &actor, &format!("comments to managers {on}"))?;
+                audit(c, &actor, &Audited::CommentsToManagers { on: comments })?;
             }
             if let Some(n) = retain
                 && storage::retain_months(c)? != n
             {
                 storage::set_retain_months(c, n)?;
-                let what = if n == 0 {
-                    "automatic retention turned off".to_string()
-                } else {
-                    format!("automatic retention set to {n} months")
-                };
-                audit(c, &actor, &what)?;
+                audit(c, &actor, &Audited::RetentionSet { months: n })?;
             }
             if let Some(mode) = release
                 && storage::release_mode(c)? != mode
             {
                 let day = super::today(c)?;
                 storage::set_release_mode(c, mode, &actor, day)?;
-                let what = format!("release to managers set to {}", mode.word());
+                let what = Audited::ReleaseModeSet {
+                    mode: mode.word().to_string(),
+                };
                 audit(c, &actor, &what)?;
             }
             Ok(())
@@ -305,7 +298,12 @@ async fn log(State(state): State<AppState>, s: Setup) -> Response {
                     } }
                     tbody {
                         @for e in &entries {
-                            tr { td { (e.day) } td { (e.actor) } td lang="en" { (e.action) } }
+                            @let (line, in_lang) = e.text(s.lang);
+                            tr {
+                                td { (e.day) }
+                                td { (e.actor) }
+                                td lang=[(in_lang != s.lang).then(|| in_lang.code())] { (line) }
+                            }
                         }
                     }
                 }

@@ -15,6 +15,7 @@ use super::{
     Action, AppState, Errors, Setup, action, audit, described, error_page, field_error,
     page_and_action, to, today,
 };
+use crate::domain::audit::Action as Audited;
 use crate::domain::team::{ExpectedSize, TeamName};
 use crate::storage::{self, Conflict, StorageError, Team, Thing};
 
@@ -254,7 +255,14 @@ async fn add(State(state): State<AppState>, a: Action) -> Response {
         .db
         .write(move |c| {
             let t = storage::add_team(c, &name, parent.as_deref(), size)?;
-            audit(c, &actor, &format!("team added: {} ({})", t.name, t.id))?;
+            audit(
+                c,
+                &actor,
+                &Audited::TeamAdded {
+                    team: t.id.clone(),
+                    name: t.name.clone(),
+                },
+            )?;
             Ok(t)
         })
         .await;
@@ -420,7 +428,14 @@ async fn rename(State(state): State<AppState>, Path(id): Path<String>, a: Action
             return Err(StorageError::not_found(Thing::Team, &team));
         }
         let t = storage::rename_team(c, &team, &name)?;
-        audit(c, &actor, &format!("team {} renamed to {}", t.id, t.name))
+        audit(
+            c,
+            &actor,
+            &Audited::TeamRenamed {
+                team: t.id,
+                name: t.name,
+            },
+        )
     })
     .await
 }
@@ -436,8 +451,14 @@ async fn move_to(State(state): State<AppState>, Path(id): Path<String>, a: Actio
     change(&state, s, &id, form, "moved", move |c| {
         let parent = (!parent.is_empty()).then_some(parent);
         let t = storage::move_team(c, &team, parent.as_deref())?;
-        let place = t.parent.as_deref().unwrap_or("(top)");
-        audit(c, &actor, &format!("team {} moved under {place}", t.id))
+        audit(
+            c,
+            &actor,
+            &Audited::TeamMoved {
+                team: t.id,
+                parent: t.parent,
+            },
+        )
     })
     .await
 }
@@ -468,7 +489,10 @@ async fn resize(State(state): State<AppState>, Path(id): Path<String>, a: Action
         audit(
             c,
             &actor,
-            &format!("team {} expects {} members", t.id, size.get()),
+            &Audited::TeamSize {
+                team: t.id,
+                size: size.get(),
+            },
         )
     })
     .await
@@ -500,7 +524,7 @@ async fn archive(State(state): State<AppState>, Path(id): Path<String>, a: Actio
         .write(move |c| {
             let day = today(c)?;
             let t = storage::archive_team(c, &team, day)?;
-            audit(c, &actor, &format!("team {} archived", t.id))
+            audit(c, &actor, &Audited::TeamArchived { team: t.id })
         })
         .await;
     match done {
@@ -557,7 +581,14 @@ async fn remove(State(state): State<AppState>, Path(id): Path<String>, a: Action
                 return Err(StorageError::not_found(Thing::Team, &team));
             }
             let t = storage::remove_team(c, &team)?;
-            audit(c, &actor, &format!("team removed: {} ({})", t.name, t.id))
+            audit(
+                c,
+                &actor,
+                &Audited::TeamRemoved {
+                    team: t.id,
+                    name: t.name,
+                },
+            )
         })
         .await;
     match done {

@@ -15,6 +15,7 @@ use super::texts::Done;
 use super::{
     Action, AppState, Errors, Setup, audit, described, error_page, field_error, page_and_action, to,
 };
+use crate::domain::audit::Action as Audited;
 use crate::domain::focus::{self, OfferError};
 use crate::domain::survey::Survey;
 use crate::storage::{self, Offer, OfferKind};
@@ -220,7 +221,11 @@ async fn add(State(state): State<AppState>, a: Action) -> Response {
             audit(
                 c,
                 &actor,
-                &format!("training offer {id} added: {title:?} ({})", kind.word()),
+                &Audited::OfferAdded {
+                    offer: id,
+                    title: title.clone(),
+                    kind: kind.word().to_string(),
+                },
             )
         })
         .await;
@@ -260,7 +265,10 @@ async fn remove(State(state): State<AppState>, Path(id): Path<i64>, a: Action) -
             audit(
                 c,
                 &actor,
-                &format!("training offer {id} removed: {:?}", o.title),
+                &Audited::OfferRemoved {
+                    offer: id,
+                    title: o.title,
+                },
             )?;
             Ok(true)
         })
