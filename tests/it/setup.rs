@@ -999,6 +999,85 @@ fn set_up_commands_on_the_command_line_are_in_the_audit_log_and_on_its_page() {
         assert!(en.body.contains(what), "{what:?} not on the page");
     }
     assert!(!en.body.contains(&manager));
+    // The Dutch page reads in Dutch, the command line's actions too.
+    let dutch = [
+        "database aangemaakt, eerste sleutel voor een vertrouwenspersoon gemaakt",
+        "team toegevoegd: Zorg (zorg)",
+        "team zuid hernoemd tot Zuidoost",
+        "team noord verplaatst naar onder zorg",
+        "team noord verwacht 7 leden",
+        "team verwijderd: Weg (weg)",
+        &format!("ronde {round} geopend: April (pulse), teams noord, zuid"),
+        &format!("3 links gemaakt voor team noord in ronde {round}"),
+        "team zuid gearchiveerd",
+        "sleutel 2 voor de leidinggevende van team noord gemaakt",
+        "sleutel 3 voor een vertrouwenspersoon gemaakt",
+        "sleutel 3 ingetrokken",
+        &format!("ronde {round} gesloten: April"),
+        &format!("ronde {round} vrijgegeven aan de leidinggevenden van zorg, noord, zuid"),
+        "k op 6 gezet voor rondes die vanaf nu openen",
+        "opmerkingen naar leidinggevenden aan",
+        "tijdzone op Europe/Amsterdam gezet",
+    ];
+    for what in dutch {
+        assert!(nl.body.contains(what), "{what:?} not on the Dutch page");
+    }
+    for what in expected {
+        assert!(
+            !nl.body.contains(what),
+            "{what:?} in English on the Dutch page"
+        );
+    }
+    assert!(!nl.body.contains("<td lang=\"en\">"), "{}", nl.body);
+    // `spiegel audit` stays English; `--lang nl` prints the Dutch lines.
+    let log_nl = d.ok(&["audit", "--lang", "nl"]);
+    assert!(log_nl.starts_with("DAG"), "{log_nl}");
+    for what in dutch {
+        assert!(log_nl.contains(what), "{what:?} not in:\n{log_nl}");
+    }
+    // `--json` keeps `action` English and adds the action as data.
+    let json: serde_json::Value = serde_json::from_str(&d.ok(&["audit", "--json"])).unwrap();
+    let removed = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "key 3 revoked")
+        .unwrap();
+    assert_eq!(removed["detail"]["what"], "key_revoked", "{removed}");
+    assert_eq!(removed["detail"]["key"], 3, "{removed}");
+}
+
+#[test]
+fn set_up_actions_in_the_browser_read_in_dutch_on_the_dutch_audit_page() {
+    let a = Admin::new().with_round();
+    assert_eq!(
+        a.post("/beheer/teams/noord/naam", "name=Noordoost").status,
+        303
+    );
+    let nl = a.get("/beheer/logboek");
+    assert_eq!(nl.status, 200);
+    for what in [
+        "team toegevoegd: Zorg (zorg)",
+        "team toegevoegd: Noord (noord)",
+        "ronde 1 geopend: Maart (pulse)",
+        "team noord hernoemd tot Noordoost",
+    ] {
+        assert!(nl.body.contains(what), "{what:?} not in {}", nl.body);
+    }
+    assert!(!nl.body.contains("team added"), "{}", nl.body);
+    let en = a.get("/beheer/logboek?lang=en");
+    for what in [
+        "team added: Zorg (zorg)",
+        "round 1 opened: Maart (pulse)",
+        "team noord renamed to Noordoost",
+    ] {
+        assert!(en.body.contains(what), "{what:?} not in {}", en.body);
+    }
+    assert!(!en.body.contains("team toegevoegd"), "{}", en.body);
+    // The command line prints what the browser did in English, as stored.
+    let log = a.dir.ok(&["audit"]);
+    assert!(log.contains("team added: Noord (noord)"), "{log}");
+    assert!(log.contains("team noord renamed to Noordoost"), "{log}");
 }
 
 #[test]

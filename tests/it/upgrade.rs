@@ -180,3 +180,101 @@ fn a_version_1_database_is_upgraded_and_keeps_its_data() {
     assert_eq!(count(&conn, "SELECT count(*) FROM teams"), 2);
     assert_eq!(user_version(&conn), latest_version());
 }
+
+/// The migrations after the first, as the releases before the audit log kept
+/// its actions as data applied them (up to schema version 11).
+const MIGRATIONS_2_TO_11: &[&str] = &[
+    include_str!("../../src/storage/migrations/002_results_keys.sql"),
+    include_str!("../../src/storage/migrations/003_sessions.sql"),
+    include_str!("../../src/storage/migrations/004_team_ids.sql"),
+    include_str!("../../src/storage/migrations/005_archived_teams.sql"),
+    include_str!("../../src/storage/migrations/006_erased.sql"),
+    include_str!("../../src/storage/migrations/007_time_zone.sql"),
+    include_str!("../../src/storage/migrations/008_audit.sql"),
+    include_str!("../../src/storage/migrations/009_conversation.sql"),
+    include_str!("../../src/storage/migrations/010_retention.sql"),
+    include_str!("../../src/storage/migrations/011_after_conversation.sql"),
+];
+
+#[test]
+fn audit_lines_of_a_version_11_database_stay_readable_after_the_upgrade() {
+    let dir = TestDir::new();
+    write_version_1(&dir);
+    {
+        let mut conn = Connection::open(dir.db()).unwrap();
+        let tx = conn.transaction().unwrap();
+        for sql in MIGRATIONS_2_TO_11 {
+            tx.execute_batch(sql).unwrap();
+        }
+        // Lines as version 11 wrote them: English text, nothing else.
+        for (day, actor, action) in [
+            ("2025-03-03", "(command line)", "team added: Noord (noord)"),
+            (
+                "2025-03-04",
+                "eerste vp",
+                "round 1 opened: Voorjaar (pulse), teams zorg-welzijn",
+            ),
+        ] {
+            tx.execute(
+                "INSERT INTO audit (day, actor, action) VALUES (?1, ?2, ?3)",
+                params![day, actor, action],
+            )
+            .unwrap();
+        }
+        tx.pragma_update(None, "user_version", 11).unwrap();
+        tx.commit().unwrap();
+    }
+
+    // The first command upgrades; the old lines print as they were.
+    let log = dir.ok(&["audit"]);
+    assert_eq!(user_version(&dir.sqlite()), latest_version());
+    assert!(log.contains("team added: Noord (noord)"), "{log}");
+    assert!(log.contains("eerste vp"), "{log}");
+    assert!(
+        log.contains("round 1 opened: Voorjaar (pulse), teams zorg-welzijn"),
+        "{log}"
+    );
+    let json: Value = serde_json::from_str(&dir.ok(&["audit", "--json"])).unwrap();
+    assert_eq!(json[1]["action"], "team added: Noord (noord)", "{json:#}");
+    assert!(json[1].get("detail").is_none(), "{json:#}");
+
+    // A new action reads in Dutch; the old lines, without their action as
+    // data, stay English, also on the advisor's Dutch page.
+    let key = crate::results::key(&dir, &["key", "advisor", "--label", "na de upgrade"]);
+    let nl = dir.ok(&["audit", "--lang", "nl"]);
+    assert!(nl.contains("team added: Noord (noord)"), "{nl}");
+    assert!(
+        nl.contains("sleutel 1 voor een vertrouwenspersoon gemaakt"),
+        "{nl}"
+    );
+    let server = crate::support::Server::start(&dir, None);
+    let login = server.get(&format!("/a/{key}"));
+    assert_eq!(login.status, 303, "{}", login.body);
+    let cookie = login
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = crate::support::request(
+        &server.addr,
+        "GET",
+        "/beheer/logboek",
+        &[("Cookie", &cookie)],
+        b"",
+    );
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .contains("<td lang=\"en\">team added: Noord (noord)</td>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<td>sleutel 1 voor een vertrouwenspersoon gemaakt</td>"),
+        "{}",
+        page.body
+    );
+}
