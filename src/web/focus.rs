@@ -769,7 +769,8 @@ mod tests {
     }
 
     /// The demo organisation (Verpleging Noord drops half-way through the
-    /// year) with a focus on openness recorded for its second round.
+    /// year; the demo records its focus for round 11) with a focus on
+    /// openness recorded for its second round.
     fn demo() -> (std::path::PathBuf, Connection) {
         let path = crate::demo::temporary_path().unwrap();
         let survey = crate::catalog::Catalog::load(None)
@@ -807,13 +808,30 @@ mod tests {
     fn the_sheet_sections_say_how_the_focus_moved_up_to_the_round() {
         let (path, conn) = demo();
         let p = Principal::Advisor;
-        // The sheet of a later round: the earlier focus and how it moved.
-        let later = focus_section(&conn, p, "verpleging-noord", 12, Lang::En)
+        // The sheet of a later round (before the demo's own focus of round
+        // 11): the earlier focus and how it moved, by the noise rule while
+        // the run-chart rule has no signal yet.
+        let later = focus_section(&conn, p, "verpleging-noord", 10, Lang::En)
             .unwrap()
             .into_string();
+        let second = storage::round(&conn, 2).unwrap().title;
         assert!(
-            later.contains("Focus since Pulse 2025-12: Openness</strong> — downward shift since"),
+            later.contains(&format!(
+                "Focus since {second}: Openness</strong> — lower than in {second} ("
+            )) && later.contains("beyond the noise)"),
             "{later}"
+        );
+        // By the run-chart rule: the demo's bright spot, after its focus of
+        // round 6.
+        let bright = focus_section(&conn, p, "verpleging-zuid", 12, Lang::En)
+            .unwrap()
+            .into_string();
+        let sixth = storage::round(&conn, 6).unwrap().title;
+        assert!(
+            bright.contains(&format!(
+                "Focus since {sixth}: Openness</strong> — upward shift since"
+            )),
+            "{bright}"
         );
         assert!(later.contains("Elk overleg: wat hebben we gemist?"));
         // The sheet of the focus round itself: too early to tell.
