@@ -707,6 +707,19 @@ fn team_markup(
         },
         None => None,
     };
+    // The kit exists once the round is released to the team's manager (an
+    // advisor sees a round still pending for them).
+    let kit_round = match &latest {
+        Some(r) => {
+            let manager = Principal::Manager { team: team.key };
+            match closed_round_for(c, manager, &team, r.round.id) {
+                Ok(_) => Some(r),
+                Err(StorageError::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            }
+        }
+        None => None,
+    };
     let form_part = match (&latest, token) {
         (Some(r), Some(token)) => {
             let survey = charting::round_survey(c, r.round.id)?;
@@ -742,7 +755,7 @@ fn team_markup(
                 p { (tr(lang, "Nog geen focus gekozen.", "No focus chosen yet.")) }
             }
             @if let Some(f) = form_part { (f) }
-            @if let Some(r) = &latest {
+            @if let Some(r) = kit_round {
                 p.kit {
                     a href={ "/team/" (team.id) "/rounds/" (r.round.id) "/kit?lang=" (lang.code()) } {
                         (tr(lang, "Gesprekskit voor het team (om te printen)", "Team conversation kit (to print)")) ": " (r.round.title)

@@ -799,6 +799,9 @@ fn demo_shows_every_step_of_the_conversation() {
     );
     assert!(matched < general && b.contains("(past bij de focus)"));
     assert!(b.contains("/team/verpleging-noord/rounds/11/kit"));
+    // The advisor's page links no kit of the round still pending.
+    let a = get(&advisor, "/team/verpleging-noord").body;
+    assert!(a.contains("wat hebben we gemist?") && !a.contains("/rounds/12/kit"));
 
     // The team conversation kit, for that team's manager.
     let kit = demo.after("Team conversation kit of Verpleging Noord");
@@ -853,6 +856,8 @@ fn demo_shows_every_step_of_the_conversation() {
     let k = get(&manager, "/team/verpleging-noord/rounds/12/kit");
     assert_eq!(k.status, 200);
     assert!(k.body.contains("nog geen focus gekozen"));
+    let a = get(&advisor, "/team/verpleging-noord").body;
+    assert!(a.contains("/team/verpleging-noord/rounds/12/kit"));
     let i = get(&advisor, &iv);
     assert!(i.body.contains("van de 3 teams") && !i.body.contains("Verpleging Noord"));
 }
