@@ -119,13 +119,17 @@ pub const DEPARTMENT: &str = "Zorg";
 /// [`REFLECTED_TEAM`] recorded a focus.
 const BRIGHT_FOCUS_ROUND: i64 = 6;
 
+/// The dimension (of the pulse survey) both demo focuses are on, and the
+/// one learning offer is matched to.
+pub const FOCUS_DIMENSION: &str = "openness";
+
 /// The organisation's learning offers: (title, kind, address, dimension).
 const OFFERS: &[(&str, OfferKind, Option<&str>, Option<&str>)] = &[
     (
         "Tegenspraak uitnodigen in het werkoverleg",
         OfferKind::Training,
         Some("https://leren.example/tegenspraak"),
-        Some("openness"),
+        Some(FOCUS_DIMENSION),
     ),
     (
         "Intervisie voor leidinggevenden van Zorg",
@@ -204,7 +208,7 @@ pub fn create(
         reflected.key,
         &storage::Focus {
             round_id: BRIGHT_FOCUS_ROUND,
-            dimension: "openness".into(),
+            dimension: FOCUS_DIMENSION.into(),
             experiment: "Elk werkoverleg begint met één ding dat misging en wat we ervan leerden."
                 .into(),
             check_on: add_days(decided, 56),
@@ -220,7 +224,7 @@ pub fn create(
         team.key,
         &storage::Focus {
             round_id: focus_round,
-            dimension: "openness".into(),
+            dimension: FOCUS_DIMENSION.into(),
             experiment: "Elk overleg eindigt met de vraag: wat hebben we gemist?".into(),
             check_on: add_days(today, 7),
             recorded_by: "manager".into(),

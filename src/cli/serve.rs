@@ -137,9 +137,10 @@ fn print_demo(path: &Path, temporary: bool, base: &str, d: &Demo) {
         demo::MANAGED_TEAM
     );
     println!(
-        "Team conversation kit of {} for round {} (its focus: openness):",
+        "Team conversation kit of {} for round {} (its focus: {}):",
         demo::MANAGED_TEAM,
-        d.focus_round
+        d.focus_round,
+        demo::FOCUS_DIMENSION
     );
     println!("  {base}{}", d.kit_path);
     println!(
