@@ -117,6 +117,52 @@ fn print_demo(path: &Path, temporary: bool, base: &str, d: &Demo) {
         demo::MANAGED_TEAM
     );
     println!();
+    let db = path.display();
+    let round = d.latest_round;
+    println!(
+        "The conversation about round {round} with the manager of {} awaits you (open after the advisor link):",
+        demo::MANAGED_TEAM
+    );
+    println!("  prepare with its sheet: {base}{}", d.pending_sheet_path);
+    println!(
+        "    spiegel --db {db} sheet --team '{}' --round {round} --out sheet.html",
+        demo::MANAGED_TEAM
+    );
+    println!(
+        "  then release it with the button on {base}/team/{}, or:",
+        d.managed_team_id
+    );
+    println!(
+        "    spiegel --db {db} round release {round} --team '{}'",
+        demo::MANAGED_TEAM
+    );
+    println!(
+        "Team conversation kit of {} for round {} (its focus: {}):",
+        demo::MANAGED_TEAM,
+        d.focus_round,
+        demo::FOCUS_DIMENSION
+    );
+    println!("  {base}{}", d.kit_path);
+    println!(
+        "  spiegel --db {db} kit --team '{}' --round {} --out kit.html",
+        demo::MANAGED_TEAM,
+        d.focus_round
+    );
+    println!(
+        "Intervisie sheet of {} for round {round} ({} shares its picture and is a bright spot):",
+        demo::DEPARTMENT,
+        demo::REFLECTED_TEAM
+    );
+    println!("  {base}{}", d.intervisie_path);
+    println!(
+        "  spiegel --db {db} intervisie --team '{}' --round {round} --out intervisie.html",
+        demo::DEPARTMENT
+    );
+    println!("  spiegel --db {db} results --bright-spots");
+    println!("Guide to hesitation:");
+    println!("  {base}/guide");
+    println!("  spiegel --db {db} guide --out guide.html");
+    println!();
     println!("Open survey links (round \"Pulse nu\", each works once):");
     for (team, token) in &d.live_links {
         println!("  {team:<18} {base}/s/{token}");

@@ -709,6 +709,19 @@ fn team_markup(
         },
         None => None,
     };
+    // The kit exists once the round is released to the team's manager (an
+    // advisor sees a round still pending for them).
+    let kit_round = match &latest {
+        Some(r) => {
+            let manager = Principal::Manager { team: team.key };
+            match closed_round_for(c, manager, &team, r.round.id) {
+                Ok(_) => Some(r),
+                Err(StorageError::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            }
+        }
+        None => None,
+    };
     let form_part = match (&latest, token) {
         (Some(r), Some(token)) => {
             let survey = charting::round_survey(c, r.round.id)?;
@@ -744,7 +757,7 @@ fn team_markup(
                 p { (tr(lang, "Nog geen focus gekozen.", "No focus chosen yet.")) }
             }
             @if let Some(f) = form_part { (f) }
-            @if let Some(r) = &latest {
+            @if let Some(r) = kit_round {
                 p.kit {
                     a href={ "/team/" (team.id) "/rounds/" (r.round.id) "/kit?lang=" (lang.code()) } {
                         (tr(lang, "Gesprekskit voor het team (om te printen)", "Team conversation kit (to print)")) ": " (r.round.title)
@@ -771,7 +784,8 @@ mod tests {
     }
 
     /// The demo organisation (Verpleging Noord drops half-way through the
-    /// year) with a focus on openness recorded for its second round.
+    /// year; the demo records its focus for round 11) with a focus on
+    /// openness recorded for its second round.
     fn demo() -> (std::path::PathBuf, Connection) {
         let path = crate::demo::temporary_path().unwrap();
         let survey = crate::catalog::Catalog::load(None)
@@ -809,13 +823,30 @@ mod tests {
     fn the_sheet_sections_say_how_the_focus_moved_up_to_the_round() {
         let (path, conn) = demo();
         let p = Principal::Advisor;
-        // The sheet of a later round: the earlier focus and how it moved.
-        let later = focus_section(&conn, p, "verpleging-noord", 12, Lang::En)
+        // The sheet of a later round (before the demo's own focus of round
+        // 11): the earlier focus and how it moved, by the noise rule while
+        // the run-chart rule has no signal yet.
+        let later = focus_section(&conn, p, "verpleging-noord", 10, Lang::En)
             .unwrap()
             .into_string();
+        let second = storage::round(&conn, 2).unwrap().title;
         assert!(
-            later.contains("Focus since Pulse 2025-12: Openness</strong> — downward shift since"),
+            later.contains(&format!(
+                "Focus since {second}: Openness</strong> — lower than in {second} ("
+            )) && later.contains("beyond the noise)"),
             "{later}"
+        );
+        // By the run-chart rule: the demo's bright spot, after its focus of
+        // round 6.
+        let bright = focus_section(&conn, p, "verpleging-zuid", 12, Lang::En)
+            .unwrap()
+            .into_string();
+        let sixth = storage::round(&conn, 6).unwrap().title;
+        assert!(
+            bright.contains(&format!(
+                "Focus since {sixth}: Openness</strong> — upward shift since"
+            )),
+            "{bright}"
         );
         assert!(later.contains("Elk overleg: wat hebben we gemist?"));
         // The sheet of the focus round itself: too early to tell.

@@ -517,25 +517,83 @@ fn every_command_has_help() {
     }
 }
 
+/// A running `spiegel demo --db FILE --addr 127.0.0.1:0`: what it printed,
+/// up to "Stop with Ctrl-C."; stopped when dropped.
+struct DemoRun {
+    child: std::process::Child,
+    lines: Vec<String>,
+}
+
+impl DemoRun {
+    fn start(db: &std::path::Path) -> DemoRun {
+        let mut child = std::process::Command::new(crate::support::BIN)
+            .args(["demo", "--addr", "127.0.0.1:0", "--db"])
+            .arg(db)
+            .env_remove("SPIEGEL_BASE_URL")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        use std::io::BufRead;
+        let reader = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut lines = Vec::new();
+        for line in reader.lines() {
+            let line = line.unwrap();
+            let last = line.contains("Ctrl-C");
+            lines.push(line);
+            if last {
+                break;
+            }
+        }
+        DemoRun { child, lines }
+    }
+
+    /// The line after the first one starting with `heading`, trimmed.
+    fn after(&self, heading: &str) -> String {
+        let at = self
+            .lines
+            .iter()
+            .position(|l| l.starts_with(heading))
+            .unwrap_or_else(|| panic!("no line {heading:?} in {:#?}", self.lines));
+        self.lines[at + 1].trim().to_string()
+    }
+
+    /// The first printed line holding `needle`, trimmed.
+    fn line(&self, needle: &str) -> String {
+        self.lines
+            .iter()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no line with {needle:?} in {:#?}", self.lines))
+            .trim()
+            .to_string()
+    }
+}
+
+impl Drop for DemoRun {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Splits a printed `http://host:port/path` into address and path.
+fn address_and_path(url: &str) -> (String, String) {
+    let rest = url
+        .trim()
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("{url:?} is no http:// URL"));
+    let (addr, path) = rest.split_at(rest.find('/').unwrap());
+    (addr.to_string(), path.to_string())
+}
+
 #[test]
 fn demo_serves_a_live_survey_link() {
     let dir = TestDir::new();
     let db = dir.path.join("demo.db");
-    let mut child = std::process::Command::new(crate::support::BIN)
-        .args(["demo", "--addr", "127.0.0.1:0", "--db"])
-        .arg(&db)
-        .env_remove("SPIEGEL_BASE_URL")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    use std::io::BufRead;
-    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    let demo = DemoRun::start(&db);
     let mut link = None;
-    let mut sheet: Option<String> = None;
     let mut keys: Vec<(String, String)> = Vec::new();
-    let mut line = String::new();
-    while reader.read_line(&mut line).unwrap() > 0 {
+    for line in &demo.lines {
         for role in ["/a/", "/m/"] {
             if let Some(pos) = line.find(role)
                 && !line.contains("curl")
@@ -543,20 +601,11 @@ fn demo_serves_a_live_survey_link() {
                 keys.push((role.to_string(), line[pos + 3..].trim().to_string()));
             }
         }
-        if let Some(pos) = line.find("/team/")
-            && line.contains("/sheet")
-        {
-            sheet = Some(line[pos..].trim().to_string());
-        }
         if let Some(pos) = line.find("http://")
             && line.contains("/s/")
         {
             link = Some(line[pos..].trim().to_string());
         }
-        if line.contains("Ctrl-C") {
-            break;
-        }
-        line.clear();
     }
     let link = link.expect("the demo prints a survey link");
     let rest = link.strip_prefix("http://").unwrap();
@@ -606,17 +655,8 @@ fn demo_serves_a_live_survey_link() {
     let rounds = trend["rounds"].as_array().unwrap();
     assert_eq!(rounds[11]["status"], "pending", "{}", rounds[11]);
     assert!(rounds[..11].iter().all(|r| r["status"] != "pending"));
-    let sheet = sheet.expect("the demo prints the sheet URL");
-    let s = bearer(&key("/a/"), &sheet);
-    assert_eq!(s.status, 200, "{}", s.body);
-    assert!(s.body.contains("Gesprekskaart") && s.body.contains("verbouwing"));
-    let mirror = sheet
-        .replace("/team/", "/api/v1/teams/")
-        .replace("/sheet", "/mirror/chart.svg");
-    assert_eq!(bearer(&key("/a/"), &mirror).status, 200, "{mirror}");
     assert_eq!(bearer(&manager, "/api/v1/overview").status, 404);
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(demo);
 
     let conn = rusqlite::Connection::open(&db).unwrap();
     let closed: u32 = conn
@@ -654,6 +694,172 @@ fn demo_serves_a_live_survey_link() {
         .unwrap();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+}
+
+/// Runs a command line the demo printed (`spiegel --db FILE …`, with
+/// single-quoted names) in `dir`; returns standard output.
+fn run_printed(dir: &TestDir, printed: &str) -> String {
+    let args = printed
+        .strip_prefix("spiegel ")
+        .unwrap_or_else(|| panic!("{printed:?} is no spiegel command"));
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec \"$0\" {args}"))
+        .arg(crate::support::BIN)
+        .current_dir(&dir.path)
+        .env_remove("SPIEGEL_DB")
+        .env_remove("SPIEGEL_BASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{printed}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn demo_shows_every_step_of_the_conversation() {
+    let dir = TestDir::new();
+    let db = dir.path.join("demo.db");
+    let demo = DemoRun::start(&db);
+    let advisor_url = demo.after("Advisor (vertrouwenspersoon)");
+    let (addr, _) = address_and_path(&advisor_url);
+    let advisor = advisor_url.rsplit("/a/").next().unwrap().to_string();
+    let manager = demo
+        .after("Manager of Verpleging Noord")
+        .rsplit("/m/")
+        .next()
+        .unwrap()
+        .to_string();
+    let get = |key: &str, url: &str| {
+        let path = match url.strip_prefix("http://") {
+            Some(_) => address_and_path(url).1,
+            None => url.to_string(),
+        };
+        crate::support::request(
+            &addr,
+            "GET",
+            &path,
+            &[("Authorization", &format!("Bearer {key}"))],
+            b"",
+        )
+    };
+
+    // One team released with its manager's expectation: the sheet holds the
+    // reflection, the earlier focus and how it moved, and the mirror.
+    let sheet = demo.after("Conversation sheet of Verpleging Zuid");
+    assert!(
+        sheet.ends_with("/team/verpleging-zuid/rounds/12/sheet"),
+        "{sheet}"
+    );
+    let s = get(&advisor, &sheet);
+    assert_eq!(s.status, 200, "{}", s.body);
+    assert!(s.body.contains("Gesprekskaart") && s.body.contains("verbouwing"));
+    assert!(
+        s.body
+            .contains("Elk werkoverleg begint met één ding dat misging")
+    );
+    assert!(s.body.contains("Tegenspraak uitnodigen in het werkoverleg"));
+    let mirror = get(
+        &advisor,
+        "/api/v1/teams/verpleging-zuid/rounds/12/mirror/chart.svg",
+    );
+    assert_eq!(mirror.status, 200);
+    assert_eq!(get(&manager, &sheet).status, 404, "another team's sheet");
+
+    // One team's latest round awaits the conversation: pending for its
+    // manager (no kit yet), on the sheet for the advisor with how the
+    // previous round's focus moved.
+    let trend: serde_json::Value =
+        serde_json::from_str(&get(&manager, "/api/v1/teams/verpleging-noord/trend").body).unwrap();
+    assert_eq!(trend["rounds"][11]["status"], "pending");
+    assert_eq!(
+        get(&manager, "/team/verpleging-noord/rounds/12/kit").status,
+        404
+    );
+    let pending = demo.line("prepare with its sheet:");
+    let pending = pending.rsplit(' ').next().unwrap();
+    assert!(pending.ends_with("/team/verpleging-noord/rounds/12/sheet"));
+    let p = get(&advisor, pending);
+    assert_eq!(p.status, 200);
+    assert!(p.body.contains("Verpleging Noord") && p.body.contains("Focus sinds"));
+    assert!(p.body.contains("wat hebben we gemist?"), "{}", p.body);
+    assert!(!p.body.contains("verbouwing"));
+
+    // The focus and the offers (the matched one first) on the manager's page.
+    let page = get(&manager, "/team/verpleging-noord");
+    assert_eq!(page.status, 200);
+    let b = &page.body;
+    assert!(b.contains("Elk overleg eindigt met de vraag: wat hebben we gemist?"));
+    let (matched, general) = (
+        b.find("Tegenspraak uitnodigen in het werkoverleg").unwrap(),
+        b.find("Vervolggesprek met de vertrouwenspersoon").unwrap(),
+    );
+    assert!(matched < general && b.contains("(past bij de focus)"));
+    assert!(b.contains("/team/verpleging-noord/rounds/11/kit"));
+    // The advisor's page links no kit of the round still pending.
+    let a = get(&advisor, "/team/verpleging-noord").body;
+    assert!(a.contains("wat hebben we gemist?") && !a.contains("/rounds/12/kit"));
+
+    // The team conversation kit, for that team's manager.
+    let kit = demo.after("Team conversation kit of Verpleging Noord");
+    assert!(
+        kit.ends_with("/team/verpleging-noord/rounds/11/kit"),
+        "{kit}"
+    );
+    let k = get(&manager, &kit);
+    assert_eq!(k.status, 200);
+    assert!(k.body.contains("Openheid") && k.body.contains("wat hebben we gemist?"));
+    assert!(k.body.contains("We kijken op"));
+
+    // The intervisie sheet names the team whose manager agrees and counts,
+    // without naming, another one; the pending team is not counted.
+    let iv = demo.after("Intervisie sheet of Zorg");
+    assert!(iv.ends_with("/team/zorg/rounds/12/intervisie"), "{iv}");
+    let i = get(&advisor, &iv);
+    assert_eq!(i.status, 200, "{}", i.body);
+    assert!(i.body.contains("Verpleging Zuid"));
+    assert!(
+        i.body
+            .contains("Elk werkoverleg begint met één ding dat misging")
+    );
+    assert!(i.body.contains("1 van de 2 teams"), "{}", i.body);
+    assert!(!i.body.contains("Verpleging West") && !i.body.contains("Verpleging Noord"));
+    assert_eq!(get(&manager, &iv).status, 404);
+    assert_eq!(
+        get(&advisor, &demo.after("Guide to hesitation")).status,
+        200
+    );
+
+    // The printed commands work on the kept database.
+    let bright = run_printed(&dir, &demo.line("results --bright-spots"));
+    assert!(bright.contains("Verpleging Zuid") && bright.contains("Elk werkoverleg"));
+    assert!(!bright.contains("Verpleging Noord"));
+    for (printed, file) in [
+        (" sheet --team", "sheet.html"),
+        (" kit --team", "kit.html"),
+        (" intervisie --team", "intervisie.html"),
+        (" guide --out", "guide.html"),
+    ] {
+        run_printed(&dir, &demo.line(printed));
+        assert!(dir.path.join(file).exists(), "{file}");
+    }
+    // Releasing ends the wait: the manager sees the round, and its kit
+    // exists (no focus chosen for it yet); the intervisie sheet now counts
+    // the team, still without its name.
+    run_printed(&dir, &demo.line("round release 12"));
+    let trend: serde_json::Value =
+        serde_json::from_str(&get(&manager, "/api/v1/teams/verpleging-noord/trend").body).unwrap();
+    assert_eq!(trend["rounds"][11]["status"], "released");
+    let k = get(&manager, "/team/verpleging-noord/rounds/12/kit");
+    assert_eq!(k.status, 200);
+    assert!(k.body.contains("nog geen focus gekozen"));
+    let a = get(&advisor, "/team/verpleging-noord").body;
+    assert!(a.contains("/team/verpleging-noord/rounds/12/kit"));
+    let i = get(&advisor, &iv);
+    assert!(i.body.contains("van de 3 teams") && !i.body.contains("Verpleging Noord"));
 }
 
 #[test]
