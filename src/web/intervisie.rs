@@ -375,6 +375,8 @@ p { margin: 0 0 1mm; }
 footer { border-top: 1px solid #888; margin-top: 3mm; padding-top: 1mm; font-size: 8pt; color: #444; }
 nav { margin-bottom: 2mm; }
 @media print { body { max-width: none; } nav { display: none; } }
+@media screen { body { padding: 4mm; } }
+@media screen and (max-width: 40em) { .charts, .cases { flex-direction: column; } }
 ";
 
 fn inline(chart: &Chart, lang: Lang, w: u32, h: u32) -> Option<Markup> {
