@@ -735,7 +735,7 @@ pub async fn overview_section(state: &AppState, p: Principal, lang: Lang) -> Mar
                         li {
                             a href={ "/team/" (b.team_id) "?lang=" (lang.code()) } { (b.team_name) }
                             ": " (bright_reason(b, lang))
-                            @if let Some(t) = &b.tried { ". " (tried_words(t, lang)) }
+                            @if let Some(t) = &b.tried { "; " (tried_words(t, lang)) }
                         }
                     }
                 }

@@ -1136,6 +1136,18 @@ fn after_the_conversation_a_focus_offers_the_kit_intervisie_and_the_guide() {
     b.click(&share);
     b.wait_for("sharing on", |b| text(b).contains("Aan: de manager deelt"));
     audit.page(&b, &team, "manager-team-focus");
+    // On paper the forms, the switch and the kit link are left out.
+    b.viewport(1280, 800);
+    b.goto(&format!("{team}?lang=nl"));
+    let shown = "return ['form.focus', 'section.sharing', 'p.kit', 'section.offers']
+        .map(c => getComputedStyle(document.querySelector(c)).display !== 'none')";
+    assert_eq!(b.execute(shown, json!([])), json!([true, true, true, true]));
+    b.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" }));
+    assert_eq!(
+        b.execute(shown, json!([])),
+        json!([false, false, false, true])
+    );
+    b.cdp("Emulation.setEmulatedMedia", json!({ "media": "" }));
 
     // The kit through its link: one A4 page, styled by /kit.css.
     b.viewport(1280, 800);
