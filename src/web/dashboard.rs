@@ -648,7 +648,8 @@ fn latest_section(
                 p { a href={ "/team/" (id) "/rounds/" (r.round.id) "/sheet?lang=" (lang.code()) } { (tt.sheet_link) ": " (r.round.title) } }
             }
             @if let Some((who, day)) = held {
-                p.status { (r.round.title) ": " ((tt.held_on)(day, who)) }
+                // "(command line)" is already in parentheses.
+                p.status { (r.round.title) ": " ((tt.held_on)(day, who.trim_start_matches('(').trim_end_matches(')'))) }
             } @else if let Some(token) = form_token {
                 form.held method="post" action={ "/beheer/gesprek-gehouden?lang=" (lang.code()) } {
                     input type="hidden" name=(super::setup::TOKEN_FIELD) value=(token);

@@ -375,6 +375,8 @@ p { margin: 0 0 1mm; }
 footer { border-top: 1px solid #888; margin-top: 3mm; padding-top: 1mm; font-size: 8pt; color: #444; }
 nav { margin-bottom: 2mm; }
 @media print { body { max-width: none; } nav { display: none; } }
+@media screen { body { padding: 4mm; } }
+@media screen and (max-width: 40em) { .charts, .cases { flex-direction: column; } }
 ";
 
 fn inline(chart: &Chart, lang: Lang, w: u32, h: u32) -> Option<Markup> {
@@ -733,7 +735,7 @@ pub async fn overview_section(state: &AppState, p: Principal, lang: Lang) -> Mar
                         li {
                             a href={ "/team/" (b.team_id) "?lang=" (lang.code()) } { (b.team_name) }
                             ": " (bright_reason(b, lang))
-                            @if let Some(t) = &b.tried { ". " (tried_words(t, lang)) }
+                            @if let Some(t) = &b.tried { "; " (tried_words(t, lang)) }
                         }
                     }
                 }

@@ -48,6 +48,8 @@ ol.steps strong { display: block; font-size: 10pt; text-transform: uppercase; le
 .lines { border-bottom: 1px solid #aaa; height: 9mm; }
 footer { border-top: 1px solid #888; margin-top: 8mm; padding-top: 2mm; font-size: 9pt; color: #444; }
 @media print { body { max-width: none; } }
+@media screen { body { padding: 4mm; } }
+@media screen and (max-width: 40em) { ol.steps { flex-direction: column; } }
 ";
 
 /// Where the page served from the site takes the same stylesheet from

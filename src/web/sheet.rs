@@ -44,6 +44,8 @@ p { margin: 0 0 1mm; }
 .reflection li { break-inside: avoid; }
 footer { border-top: 1px solid #888; margin-top: 3mm; padding-top: 1mm; font-size: 8pt; color: #444; }
 @media print { body { max-width: none; } .screen { display: none; } }
+@media screen { body { padding: 4mm; } }
+@media screen and (max-width: 40em) { .charts { flex-direction: column; } .reflection ul { columns: 1; } }
 ";
 
 fn tr(lang: Lang, nl: &'static str, en: &'static str) -> &'static str {

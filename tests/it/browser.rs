@@ -5,7 +5,10 @@
 //! Every page a test visits goes through [`Audit::page`]: axe-core's WCAG
 //! 2.1 A/AA rules at 360 and 1,280 px in Dutch and English (zero
 //! violations), no horizontal scrolling at 320 px, and a screenshot per
-//! width and language under `target/screenshots/`.
+//! width and language under `target/screenshots/`. The printable pages
+//! (the conversation sheet, the kit, the intervisie sheet, the guide, the
+//! QR slips) are also printed to A4 PDF there, their pages counted, and
+//! checked to be styled.
 //!
 //! Opt-in: they run with `SPIEGEL_BROWSER_TESTS=1` (`.ci/run` sets it, and
 //! under CI, with `CI` set, they run unless it is `0`) and then fail when
@@ -466,8 +469,10 @@ fn a_manager_opens_the_personal_link_sees_the_results_and_prints_them() {
     let printed = b.print_a4();
     std::fs::create_dir_all(screenshots()).unwrap();
     std::fs::write(screenshots().join("manager-team-nl.pdf"), &printed).unwrap();
+    // The results, the charts, the focus, the offers and the guide's lines
+    // for managers (the forms left out on paper): at most four pages.
     let pages = pdf::page_count(&printed);
-    assert!((1..=3).contains(&pages), "{pages} pages");
+    assert!((1..=4).contains(&pages), "{pages} pages");
     assert!(
         pdf::all_pages_a4(&printed),
         "{:?}",
@@ -523,6 +528,7 @@ fn an_advisor_opens_the_overview_and_a_team() {
             b.viewport(1280, 800);
             b.goto(&in_lang(&sheet, lang));
             assert!(!h1(&b).is_empty(), "{team}: no heading");
+            styled(&b, &mut audit, &format!("the sheet of {team} ({lang})"));
             if team == "noord" && lang == "nl" {
                 readme_picture(&b, "conversation-sheet", 760, ("body", 0), 1000.0, 0.75);
                 b.viewport(1280, 800);
@@ -832,5 +838,362 @@ fn an_advisor_runs_a_whole_round_from_the_url_init_printed() {
     let page = text(&b);
     assert!(!page.contains("5 antwoorden"), "not yet released: {page}");
     audit.page(&b, &format!("{base}/team/noord"), "manager-pending");
+    audit.assert_clean();
+}
+
+/// Answers on the pulse survey (7 points; keep-quiet is reversed): high,
+/// middling and low.
+const HIGH: &str =
+    "pulse-speak=7&pulse-keep-quiet=1&pulse-mistakes=7&pulse-heard=7&pulse-unwanted-behaviour=6";
+const MID: &str =
+    "pulse-speak=5&pulse-keep-quiet=3&pulse-mistakes=5&pulse-heard=4&pulse-unwanted-behaviour=5";
+const LOW: &str =
+    "pulse-speak=2&pulse-keep-quiet=6&pulse-mistakes=3&pulse-heard=2&pulse-unwanted-behaviour=3";
+
+/// A department Zorg with Alfa (always highest: a bright spot by the
+/// top-quarter rule), Beta, Gamma and Delta, 5 answers each, and Klein
+/// outside it (2 answers: below k, so suppressed), in three closed and
+/// released rounds (Januari, Februari, Maart); the reflection step skipped.
+fn department() -> Org {
+    let dir = TestDir::new();
+    dir.ok(&["init", "--org", "Zorggroep", "--tz", "UTC"]);
+    dir.ok(&["team", "add", "Zorg"]);
+    for t in ["Alfa", "Beta", "Gamma", "Delta"] {
+        dir.ok(&["team", "add", t, "--parent", "Zorg"]);
+    }
+    // Outside the department: its roll-up would otherwise be hidden to
+    // protect Klein.
+    dir.ok(&["team", "add", "Klein"]);
+    let server = serve(&dir);
+    for (n, title) in ["Januari", "Februari", "Maart"].into_iter().enumerate() {
+        let round = dir.open_round(&[
+            "round", "open", "--survey", "pulse", "--all", "--title", title,
+        ]);
+        let delta = if n == 1 { LOW } else { MID };
+        for (team, a) in [
+            ("Alfa", HIGH),
+            ("Beta", MID),
+            ("Gamma", LOW),
+            ("Delta", delta),
+        ] {
+            answer(&server, &dir, &round, team, &[a, a, a, a, MID]);
+        }
+        answer(&server, &dir, &round, "Klein", &[HIGH; 2]);
+        dir.ok(&["round", "close", &round]);
+        dir.ok(&["round", "release", &round]);
+    }
+    dir.skip_reflections();
+    let advisor = key(&dir, &["key", "advisor", "--label", "vp"]);
+    let manager = key(&dir, &["key", "manager", "--team", "Alfa"]);
+    Org {
+        dir,
+        server,
+        advisor,
+        manager,
+    }
+}
+
+/// Whether a page's own stylesheet applies: the body's computed font is
+/// the documents' DejaVu Sans (not the browser's default), so neither the
+/// Content-Security-Policy nor a missing stylesheet left it bare.
+fn styled(b: &Browser, audit: &mut Audit, what: &str) {
+    let font = b.execute(
+        "return getComputedStyle(document.body).fontFamily",
+        json!([]),
+    );
+    if !font.as_str().is_some_and(|f| f.contains("DejaVu Sans")) {
+        audit
+            .failures
+            .push(format!("{what}: not styled (body font {font})"));
+    }
+}
+
+/// Prints the page the browser shows on A4, keeps the PDF as
+/// `target/screenshots/{name}.pdf` and checks that every page is A4; the
+/// number of pages.
+fn printed_pages(b: &Browser, audit: &mut Audit, name: &str) -> usize {
+    b.viewport(1280, 800);
+    let printed = b.print_a4();
+    std::fs::create_dir_all(screenshots()).unwrap();
+    std::fs::write(screenshots().join(format!("{name}.pdf")), &printed).unwrap();
+    if !pdf::all_pages_a4(&printed) {
+        audit.failures.push(format!(
+            "{name}: not all pages A4: {:?}",
+            pdf::media_boxes(&printed)
+        ));
+    }
+    pdf::page_count(&printed)
+}
+
+/// Audits a printable page at `url` (both languages, both widths), checks
+/// in each language that its stylesheet applies and that it prints on one
+/// A4 page (when `one_page`); the pages printed, per language.
+fn printable(b: &Browser, audit: &mut Audit, url: &str, name: &str, one_page: bool) -> Vec<usize> {
+    audit.page(b, url, name);
+    let mut counts = Vec::new();
+    for lang in LANGS {
+        b.viewport(1280, 800);
+        b.goto(&in_lang(url, lang));
+        styled(b, audit, &format!("{name} {lang}"));
+        let pages = printed_pages(b, audit, &format!("{name}-{lang}"));
+        if one_page && pages != 1 {
+            audit.failures.push(format!(
+                "{name} ({lang}) printed on {pages} pages, not one A4 page"
+            ));
+        }
+        counts.push(pages);
+    }
+    counts
+}
+
+/// The HTTP status of the page the browser shows.
+fn status(b: &Browser) -> Value {
+    b.execute(
+        "return performance.getEntriesByType('navigation')[0].responseStatus",
+        json!([]),
+    )
+}
+
+#[test]
+fn after_the_conversation_a_focus_offers_the_kit_intervisie_and_the_guide() {
+    if !enabled("browser: after the conversation") {
+        return;
+    }
+    let o = department();
+    let base = format!("http://{}", o.server.addr);
+    let b = Browser::launch(&o.dir.path, Js::On, LIMIT);
+    let mut audit = Audit::default();
+
+    // The advisor sets up the offers: a wrong address is refused beside its
+    // field, with what was typed kept; then two offers, one removed again
+    // after its confirmation.
+    b.viewport(1280, 800);
+    b.goto(&format!("{base}/a/{}?lang=nl", o.advisor));
+    b.wait_for("the overview", |b| b.url().contains("/overzicht"));
+    audit.page(
+        &b,
+        &format!("{base}/beheer/training"),
+        "setup-training-empty",
+    );
+    b.viewport(1280, 800);
+    b.goto(&format!("{base}/beheer/training?lang=nl"));
+    let long_url =
+        "https://leren.zorggroep.example/trainingen/elkaar-aanspreken-op-gedrag-in-het-team-2026";
+    fill_and_submit(
+        &b,
+        &[
+            ("#title", "Elkaar aanspreken"),
+            ("#url", "ftp://leren.zorggroep.example"),
+            ("#dimension", "openness"),
+        ],
+        "form[action^='/beheer/training'] button",
+    );
+    b.wait_for("the error", |b| {
+        b.execute("return !!document.querySelector('#url-error')", json!([])) == json!(true)
+    });
+    let kept = b.execute(
+        "return [document.querySelector('#title').value, document.querySelector('#dimension').value,
+                 document.querySelector('#url').getAttribute('aria-invalid')]",
+        json!([]),
+    );
+    assert_eq!(kept, json!(["Elkaar aanspreken", "openness", "true"]));
+    audit.here(&b, "setup-training-error", "nl");
+    for (title, url, kind, dimension) in [
+        ("Elkaar aanspreken", long_url, "training", "openness"),
+        ("Intervisie voor leidinggevenden", "", "intervisie", ""),
+        ("Weg te halen", "", "module", ""),
+    ] {
+        b.viewport(1280, 800);
+        b.goto(&format!("{base}/beheer/training?lang=nl"));
+        fill_and_submit(
+            &b,
+            &[
+                ("#title", title),
+                ("#url", url),
+                ("#kind", kind),
+                ("#dimension", dimension),
+            ],
+            "form[action^='/beheer/training'] button",
+        );
+        b.wait_for("the offer added", |b| b.url().contains("done=offer-added"));
+    }
+    audit.page(&b, &format!("{base}/beheer/training"), "setup-training");
+    audit.page(
+        &b,
+        &format!("{base}/beheer/training/3/verwijderen"),
+        "setup-training-remove",
+    );
+    b.viewport(1280, 800);
+    b.goto(&format!("{base}/beheer/training/3/verwijderen?lang=nl"));
+    let confirm = b.find("form button.danger");
+    b.click(&confirm);
+    b.wait_for("the offer removed", |b| {
+        b.url().contains("done=offer-removed")
+    });
+    assert!(!text(&b).contains("Weg te halen"), "{}", text(&b));
+
+    // The intervisie sheet of the department before any manager agreed:
+    // no team named, one A4 page.
+    let sheet = format!("{base}/team/zorg/rounds/3/intervisie");
+    b.goto(&in_lang(&sheet, "en"));
+    assert!(!text(&b).contains("Alfa"), "named without agreement");
+    printable(&b, &mut audit, &sheet, "intervisie-unnamed", true);
+
+    // The manager of Alfa: the team page after the conversation, with the
+    // focus form, the offers, the kit link, the sharing switch and the
+    // guide's lines for managers.
+    b.viewport(1280, 800);
+    b.goto(&format!("{base}/m/{}?lang=nl", o.manager));
+    b.wait_for("the team page", |b| b.url().contains("/team/alfa"));
+    let team = format!("{base}/team/alfa");
+    let page = text(&b);
+    for shown in [
+        "Na het gesprek: kies één focus",
+        "Waar je kunt leren",
+        "Elkaar aanspreken",
+        "Gesprekskit voor het team",
+        "Delen met collega-managers",
+    ] {
+        assert!(page.contains(shown), "{shown:?} missing: {page}");
+    }
+    assert_eq!(
+        b.execute(
+            "return !!document.querySelector('section.hesitation li')",
+            json!([])
+        ),
+        json!(true),
+        "no guide lines for the manager"
+    );
+    audit.page(&b, &team, "manager-team-after");
+
+    // An invalid focus (the browser's own checks off, so the server's
+    // answer shows): 422, each error beside its field, what was typed kept.
+    for lang in LANGS {
+        b.viewport(1280, 800);
+        b.goto(&format!("{base}/team/alfa?lang={lang}"));
+        b.execute(
+            "document.querySelector('form.focus').noValidate = true",
+            json!([]),
+        );
+        fill_and_submit(
+            &b,
+            &[
+                ("#dimension", ""),
+                ("#experiment", "Elke week vraag ik wat we misten."),
+                ("#check", "2020-01-01"),
+            ],
+            "form.focus button[type=submit]",
+        );
+        b.wait_for("the errors", |b| {
+            b.execute("return !!document.querySelector('#check-error')", json!([])) == json!(true)
+        });
+        assert_eq!(status(&b), json!(422));
+        let errors = b.execute(
+            "return ['dimension', 'experiment', 'check'].map(f => [
+                 !!document.querySelector('#' + f + '-error'),
+                 document.querySelector('#' + f).getAttribute('aria-invalid')])
+               .concat([document.querySelector('#experiment').value])",
+            json!([]),
+        );
+        assert_eq!(
+            errors,
+            json!([
+                [true, "true"],
+                [false, null],
+                [true, "true"],
+                "Elke week vraag ik wat we misten."
+            ])
+        );
+        audit.here(&b, "focus-invalid", lang);
+    }
+    // The focus page itself, then a valid focus from it.
+    let focus = format!("{base}/team/alfa/rounds/3/focus");
+    audit.page(&b, &focus, "focus");
+    b.viewport(1280, 800);
+    b.goto(&in_lang(&focus, "nl"));
+    fill_and_submit(
+        &b,
+        &[
+            ("#dimension", "openness"),
+            (
+                "#experiment",
+                "In elk overleg vraag ik als laatste: wat hebben we gemist?",
+            ),
+            ("#check", "2099-06-01"),
+        ],
+        "form.focus button[type=submit]",
+    );
+    b.wait_for("the team page", |b| b.url().contains("#focus"));
+    let page = text(&b);
+    assert!(page.contains("Focus sinds Maart: Openheid"), "{page}");
+    // The offer matched to the focus's dimension comes first.
+    assert!(
+        page.contains("Elkaar aanspreken — korte training (past bij de focus)"),
+        "{page}"
+    );
+    // Sharing through the switch.
+    let share = b.find("form.sharing button");
+    b.click(&share);
+    b.wait_for("sharing on", |b| text(b).contains("Aan: de manager deelt"));
+    audit.page(&b, &team, "manager-team-focus");
+    // On paper the forms, the switch and the kit link are left out.
+    b.viewport(1280, 800);
+    b.goto(&format!("{team}?lang=nl"));
+    let shown = "return ['form.focus', 'section.sharing', 'p.kit', 'section.offers']
+        .map(c => getComputedStyle(document.querySelector(c)).display !== 'none')";
+    assert_eq!(b.execute(shown, json!([])), json!([true, true, true, true]));
+    b.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" }));
+    assert_eq!(
+        b.execute(shown, json!([])),
+        json!([false, false, false, true])
+    );
+    b.cdp("Emulation.setEmulatedMedia", json!({ "media": "" }));
+
+    // The kit through its link: one A4 page, styled by /kit.css.
+    b.viewport(1280, 800);
+    b.goto(&format!("{team}?lang=nl"));
+    let kit = b.find("p.kit a");
+    b.click(&kit);
+    b.wait_for("the kit", |b| b.url().contains("/kit"));
+    assert!(text(&b).contains("wat hebben we gemist?"), "{}", text(&b));
+    printable(&b, &mut audit, &b.url(), "kit-manager", true);
+
+    // The advisor: the bright spot above the heatmap, the sheet with Alfa
+    // named, the guide, and the kits of a released and a suppressed round.
+    b.viewport(1280, 800);
+    b.goto(&format!("{base}/a/{}?lang=nl", o.advisor));
+    b.wait_for("the overview", |b| b.url().contains("/overzicht"));
+    let order = b.execute(
+        "const s = document.querySelector('section.bright-spots');
+         const h = document.querySelector('figure.heatmap');
+         return [!!s && !!s.querySelector('li a[href^=\"/team/alfa\"]'),
+                 !!s && !!h && !!(s.compareDocumentPosition(h) & Node.DOCUMENT_POSITION_FOLLOWING)];",
+        json!([]),
+    );
+    assert_eq!(order, json!([true, true]), "{}", text(&b));
+    audit.page(&b, &format!("{base}/overzicht"), "advisor-overview-bright");
+    b.goto(&in_lang(&sheet, "en"));
+    assert!(text(&b).contains("Alfa"), "not named: {}", text(&b));
+    printable(&b, &mut audit, &sheet, "intervisie-named", true);
+    let guide = printable(&b, &mut audit, &format!("{base}/guide"), "guide", false);
+    eprintln!("the guide prints on {guide:?} A4 pages (nl, en)");
+    assert!(guide.iter().all(|&n| (1..=4).contains(&n)), "{guide:?}");
+    audit.page(&b, &team, "advisor-team-after");
+    printable(
+        &b,
+        &mut audit,
+        &format!("{base}/team/alfa/rounds/3/kit"),
+        "kit-advisor",
+        true,
+    );
+    b.goto(&format!("{base}/team/klein/rounds/3/kit?lang=nl"));
+    assert!(text(&b).contains("te weinig collega's"), "{}", text(&b));
+    printable(
+        &b,
+        &mut audit,
+        &format!("{base}/team/klein/rounds/3/kit"),
+        "kit-suppressed",
+        true,
+    );
     audit.assert_clean();
 }

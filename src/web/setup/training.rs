@@ -107,7 +107,7 @@ fn offers_table(s: &Setup, offers: &[Offer], surveys: &[std::sync::Arc<Survey>])
                                 th scope="row" { (o.title) }
                                 td { (crate::web::focus::kind_text(o.kind, s.lang)) }
                                 td { @match &o.dimension { Some(d) => (dimension_name(surveys, d, s)), None => (tt.offer_general) } }
-                                td { @if let Some(u) = &o.url { a href=(u) rel="noopener noreferrer" { (u) } } }
+                                td.url { @if let Some(u) = &o.url { a href=(u) rel="noopener noreferrer" { (u) } } }
                                 td { a href=(s.href(&format!("/beheer/training/{}/verwijderen", o.id))) { (tt.offer_remove) "…" } }
                             }
                         }
