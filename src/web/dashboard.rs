@@ -545,7 +545,7 @@ fn status_section(
         }
         @if p.sees_organisation() {
             @for (title, day, who) in &rel.done {
-                p.status { (title) ": " ((tt.released_on)(day, who)) }
+                p.status { (title) ": " ((tt.released_on)(day, super::texts::actor(who, lang))) }
             }
         }
     }
@@ -649,7 +649,7 @@ fn latest_section(
             }
             @if let Some((who, day)) = held {
                 // "(command line)" is already in parentheses.
-                p.status { (r.round.title) ": " ((tt.held_on)(day, who.trim_start_matches('(').trim_end_matches(')'))) }
+                p.status { (r.round.title) ": " ((tt.held_on)(day, super::texts::actor(who, lang))) }
             } @else if let Some(token) = form_token {
                 form.held method="post" action={ "/beheer/gesprek-gehouden?lang=" (lang.code()) } {
                     input type="hidden" name=(super::setup::TOKEN_FIELD) value=(token);

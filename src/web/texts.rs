@@ -111,6 +111,19 @@ pub struct Texts {
     pub heatmap_region: &'static str,
 }
 
+/// Who did a recorded action, in the page's language: an advisor key's
+/// label as written, the stored markers for the command line and for
+/// releases older than release itself in words.
+pub fn actor(who: &str, lang: Lang) -> &str {
+    match (who, lang) {
+        (crate::storage::COMMAND_LINE, Lang::Nl) => "opdrachtregel",
+        (crate::storage::COMMAND_LINE, Lang::En) => "command line",
+        ("(before release existed)", Lang::Nl) => "van vóór het vrijgeven",
+        ("(before release existed)", Lang::En) => "before release existed",
+        (who, _) => who,
+    }
+}
+
 pub fn texts(lang: Lang) -> &'static Texts {
     match lang {
         Lang::Nl => &NL,
@@ -222,7 +235,7 @@ pub const NL: Texts = Texts {
     pending_notice: "deze ronde is gesloten. De uitkomsten bespreek je eerst met je vertrouwenspersoon; daarna zie je ze hier.",
     release_button: "Vrijgeven aan de manager",
     release_explain: "De manager van dit team ziet deze uitkomsten pas na vrijgeven, bij voorkeur in of na jullie gesprek. Vrijgeven kan niet worden teruggedraaid.",
-    released_on: |day, who| format!("vrijgegeven aan de manager op {day} door {who}"),
+    released_on: |day, who| format!("vrijgegeven aan de manager op {day} ({who})"),
     intro_advisor: "Elke cel is een team in een ronde. Verborgen cellen hebben te weinig antwoorden, of beschermen een kleinere groep tegen aftrekken.",
 
     overall_score: "Totaalscore",

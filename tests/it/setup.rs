@@ -999,6 +999,10 @@ fn set_up_commands_on_the_command_line_are_in_the_audit_log_and_on_its_page() {
         assert!(en.body.contains(what), "{what:?} not on the page");
     }
     assert!(!en.body.contains(&manager));
+    // Who did it, in the page's words too.
+    assert!(en.body.contains("<td>command line</td>"), "{}", en.body);
+    assert!(nl.body.contains("<td>opdrachtregel</td>"), "{}", nl.body);
+    assert!(!nl.body.contains("(command line)"), "{}", nl.body);
     // The Dutch page reads in Dutch, the command line's actions too.
     let dutch = [
         "database aangemaakt, eerste sleutel voor een vertrouwenspersoon gemaakt",

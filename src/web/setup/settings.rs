@@ -301,7 +301,7 @@ async fn log(State(state): State<AppState>, s: Setup) -> Response {
                             @let (line, in_lang) = e.text(s.lang);
                             tr {
                                 td { (e.day) }
-                                td { (e.actor) }
+                                td { (crate::web::texts::actor(&e.actor, s.lang)) }
                                 td lang=[(in_lang != s.lang).then(|| in_lang.code())] { (line) }
                             }
                         }
