@@ -103,7 +103,8 @@ pub struct TeamRound {
 pub enum View {
     /// A closed round, released for this group.
     Released {
-        result: Box<Released>,
+        /// Shared: a stored result is parsed once (see [`released_of`]).
+        result: Arc<Released>,
         /// The survey's scale: means lie in 1..=scale_points.
         scale_points: u8,
         /// Reverse-scored statements: for them "favourable" means
@@ -482,6 +483,38 @@ struct SurveyFacts {
     asks_comments: bool,
 }
 
+/// A stored released result, parsed once per text: results are computed
+/// once at close and never change, and the key is the stored text's hash,
+/// so an entry can only ever stand for the identical text (whichever
+/// database it came from). Bounded: at [`RESULT_CACHE_ENTRIES`] it starts
+/// afresh. Parsing the stored JSON was most of a team page's time.
+fn released_of(body: &str) -> Result<Arc<Released>> {
+    static CACHE: OnceLock<Mutex<HashMap<[u8; 32], Arc<Released>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Mutex::default);
+    let key = *blake3::hash(body.as_bytes()).as_bytes();
+    if let Some(r) = cache.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Ok(r);
+    }
+    let outcome: Outcome = serde_json::from_str(body).map_err(|e| invalid("stored result", e))?;
+    let Outcome::Released(result) = outcome else {
+        return Err(StorageError::Corrupt(
+            "a result stored as released is not".into(),
+        ));
+    };
+    let result: Arc<Released> = Arc::from(result);
+    if let Ok(mut m) = cache.lock() {
+        if m.len() >= RESULT_CACHE_ENTRIES {
+            m.clear();
+        }
+        m.insert(key, result.clone());
+    }
+    Ok(result)
+}
+
+/// At most this many parsed results are kept (one is 2–10 KB; a year of
+/// monthly rounds for 200 teams and their departments is about 2,600).
+const RESULT_CACHE_ENTRIES: usize = 8192;
+
 /// The facts of the survey a round pinned. Cached by the survey's content
 /// hash: the same hash is the same text, so an entry can never be stale.
 fn survey_facts(conn: &Connection, round: &Round) -> Result<Arc<SurveyFacts>> {
@@ -577,13 +610,7 @@ impl Reader<'_> {
         let view = if self.pending(round) {
             View::Pending
         } else if row.released {
-            let outcome: Outcome =
-                serde_json::from_str(&row.body).map_err(|e| invalid("stored result", e))?;
-            let Outcome::Released(result) = outcome else {
-                return Err(StorageError::Corrupt(
-                    "a result stored as released is not".into(),
-                ));
-            };
+            let result = released_of(&row.body)?;
             let facts = survey_facts(self.conn, round)?;
             let comments = if self.with_comments {
                 let list: Vec<String> = serde_json::from_str(&row.comments)

@@ -34,6 +34,10 @@ pub fn open(path: &Path, mode: Mode) -> Result<Connection> {
     let mut conn =
         Connection::open_with_flags(path, flags).map_err(|e| cannot_open(e.to_string()))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Room for every statement a page runs: with rusqlite's default of 16,
+    // a team page's ~30 distinct statements pushed each other out and were
+    // parsed again on every request.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
     if mode == Mode::ReadOnly {
@@ -51,6 +55,9 @@ pub fn open(path: &Path, mode: Mode) -> Result<Connection> {
     migrate(&mut conn, path)?;
     Ok(conn)
 }
+
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 256;
 
 /// Creates a new, empty file that only its owner may read and write (0600),
 /// whatever the umask: the database, backups and files with live links.

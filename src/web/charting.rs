@@ -592,18 +592,36 @@ pub fn mirror(
 /// input: the cache cannot show one viewer what another was shown, and
 /// nothing goes stale when results or releases change, because then the
 /// input changes. Bounded: at [`SVG_CACHE_ENTRIES`] it starts afresh.
+/// Without a `height`, the chart's natural height at `width`, worked out
+/// only when it is drawn (measuring its text is a good part of drawing it).
 pub fn svg_cached(
     chart: &charts::Chart,
     lang: Lang,
     width: u32,
-    height: u32,
+    height: Option<u32>,
 ) -> Result<Arc<str>, charts::Error> {
     static CACHE: OnceLock<Mutex<HashMap<[u8; 32], Arc<str>>>> = OnceLock::new();
-    let key = *blake3::hash(format!("{chart:?}|{lang:?}|{width}|{height}").as_bytes()).as_bytes();
+    let key = {
+        // Hashed as it is written out, without building the text first.
+        struct Hashing(blake3::Hasher);
+        impl std::fmt::Write for Hashing {
+            fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                self.0.update(s.as_bytes());
+                Ok(())
+            }
+        }
+        let mut h = Hashing(blake3::Hasher::new());
+        let _ = std::fmt::Write::write_fmt(
+            &mut h,
+            format_args!("{chart:?}|{lang:?}|{width}|{height:?}"),
+        );
+        *h.0.finalize().as_bytes()
+    };
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(svg) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
         return Ok(svg);
     }
+    let height = height.unwrap_or_else(|| chart.natural_height(width, lang));
     let svg: Arc<str> = charts::svg(chart, lang, width, height)?.into();
     if let Ok(mut c) = cache.lock() {
         if c.len() >= SVG_CACHE_ENTRIES {
@@ -626,15 +644,15 @@ mod tests {
     fn a_cached_svg_is_served_only_for_the_identical_input() {
         let a: charts::Chart = samples::trend(12, "Team Cache A").into();
         let b: charts::Chart = samples::trend(12, "Team Cache B").into();
-        let first = svg_cached(&a, Lang::Nl, 672, 400).unwrap();
-        let again = svg_cached(&a, Lang::Nl, 672, 400).unwrap();
+        let first = svg_cached(&a, Lang::Nl, 672, Some(400)).unwrap();
+        let again = svg_cached(&a, Lang::Nl, 672, Some(400)).unwrap();
         assert!(Arc::ptr_eq(&first, &again), "the same input is drawn once");
         assert_eq!(&*first, charts::svg(&a, Lang::Nl, 672, 400).unwrap());
-        let other = svg_cached(&b, Lang::Nl, 672, 400).unwrap();
+        let other = svg_cached(&b, Lang::Nl, 672, Some(400)).unwrap();
         assert!(other.contains("Team Cache B") && !other.contains("Team Cache A"));
-        let english = svg_cached(&a, Lang::En, 672, 400).unwrap();
+        let english = svg_cached(&a, Lang::En, 672, Some(400)).unwrap();
         assert_ne!(&*english, &*first, "the language is part of the key");
-        let narrow = svg_cached(&a, Lang::Nl, 328, 400).unwrap();
+        let narrow = svg_cached(&a, Lang::Nl, 328, Some(400)).unwrap();
         assert_ne!(&*narrow, &*first, "the size is part of the key");
     }
 }

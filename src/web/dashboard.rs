@@ -216,7 +216,7 @@ fn chart_figure(
     caption: Option<Markup>,
 ) -> Result<Markup, PageError> {
     let draw = |w: u32| {
-        charting::svg_cached(chart, lang, w, chart.natural_height(w, lang))
+        charting::svg_cached(chart, lang, w, None)
             .map_err(|e| PageError::new(lang, PageFailure::Chart(e)))
     };
     let (narrow, wide) = (draw(NARROW)?, draw(WIDE)?);
@@ -418,9 +418,16 @@ async fn team_page(
     let mirror_figure = mirror_figure(mirror, &latest, &id, lang)?;
     let intervisie =
         super::intervisie::team_section(&state, p, &id, session_token.as_deref(), lang).await;
-    let latest_id = latest.as_ref().map(|(r, _)| r.round.id);
-    let after =
-        super::focus::team_section(&state, p, &id, latest_id, session_token.clone(), lang).await?;
+    let after = super::focus::team_section(
+        &state,
+        p,
+        &id,
+        sel.trend.clone(),
+        latest.as_ref().map(|(r, _)| r.clone()),
+        session_token.clone(),
+        lang,
+    )
+    .await?;
     let body = html! {
         (status_section(p, &id, name, &open, rounds, &rel, form_token.as_deref(), lang))
         (trend_section(&sel, &id, trend_figure, lang))
@@ -777,7 +784,7 @@ async fn overview_page(
         .in_lang(lang)?;
     let heat = Chart::Overview(charting::overview_chart(&overview, points));
     let width = heatmap_width(overview.rounds.len());
-    let svg = charting::svg_cached(&heat, lang, width, heat.natural_height(width, lang))
+    let svg = charting::svg_cached(&heat, lang, width, None)
         .map_err(|e| PageError::new(lang, PageFailure::Chart(e)))?;
     let tt = t(lang);
     let grid = overview.grid();

@@ -325,8 +325,18 @@ fn series(
     team_id: &str,
     focus_round: i64,
     upto: Option<i64>,
+    known: Option<&report::Trend>,
 ) -> storage::Result<Option<Series>> {
-    let trend = report::trend(c, p, team_id)?;
+    // The caller's trend when it holds the focus round (a team page has
+    // read it already), else this viewer's whole trend.
+    let loaded;
+    let trend = match known.filter(|t| t.rounds.iter().any(|r| r.round.id == focus_round)) {
+        Some(t) => t,
+        None => {
+            loaded = report::trend(c, p, team_id)?;
+            &loaded
+        }
+    };
     let Some(survey) = trend
         .rounds
         .iter()
@@ -337,9 +347,10 @@ fn series(
     };
     let rounds: Vec<TeamRound> = trend
         .rounds
-        .into_iter()
+        .iter()
         .filter(|r| r.round.survey == survey && !matches!(r.view, View::Open { .. }))
         .filter(|r| upto.is_none_or(|u| r.round.id <= u))
+        .cloned()
         .collect();
     Ok(rounds
         .iter()
@@ -434,7 +445,7 @@ pub fn moved(
     lang: Lang,
 ) -> storage::Result<(String, String)> {
     let name = dimension_name(c, f, lang)?;
-    let text = match series(c, p, &team.id, f.round_id, None)? {
+    let text = match series(c, p, &team.id, f.round_id, None, None)? {
         Some(s) => {
             let titles: Vec<String> = s.rounds.iter().map(|r| r.round.title.clone()).collect();
             let pr = progress_of(&s, &f.dimension);
@@ -456,17 +467,19 @@ fn dimension_name(c: &Connection, f: &Focus, lang: Lang) -> storage::Result<Stri
 
 /// One focus and how its dimension moved since (over the rounds up to
 /// `upto`, when given).
+#[allow(clippy::too_many_arguments)]
 fn focus_block(
     c: &Connection,
     p: Principal,
     team: &Team,
     f: &Focus,
     upto: Option<i64>,
+    known: Option<&report::Trend>,
     today: Date,
     lang: Lang,
 ) -> storage::Result<Markup> {
     let name = dimension_name(c, f, lang)?;
-    let s = series(c, p, &team.id, f.round_id, upto)?;
+    let s = series(c, p, &team.id, f.round_id, upto, known)?;
     let focus_title = match &s {
         Some(s) => s.rounds[s.focus_index].round.title.clone(),
         None => storage::round(c, f.round_id)?.title,
@@ -539,6 +552,7 @@ pub fn focus_section(
             &t,
             f,
             Some(round_id),
+            None,
             today,
             lang,
         )?);
@@ -663,18 +677,23 @@ pub fn offers_section(
 /// The team page's part after the conversation: the current focus and how
 /// it moved, the focus form for the latest released round (with a session
 /// token), the offers and the link to the team conversation kit.
+///
+/// `trend` is what the team page read for this viewer (the selected
+/// survey's closed rounds) and `latest` its latest released round: read
+/// once for the whole page.
 pub async fn team_section(
     state: &AppState,
     p: Principal,
     team_id: &str,
-    latest: Option<i64>,
+    trend: report::Trend,
+    latest: Option<TeamRound>,
     token: Option<String>,
     lang: Lang,
 ) -> Result<Markup, PageError> {
     let id = team_id.to_string();
     state
         .db
-        .read(move |c| team_markup(c, p, &id, latest, token.as_deref(), lang))
+        .read(move |c| team_markup(c, p, &id, &trend, latest, token.as_deref(), lang))
         .await
         .in_lang(lang)
 }
@@ -683,7 +702,8 @@ fn team_markup(
     c: &Connection,
     p: Principal,
     id: &str,
-    latest: Option<i64>,
+    trend: &report::Trend,
+    latest: Option<TeamRound>,
     token: Option<&str>,
     lang: Lang,
 ) -> storage::Result<Markup> {
@@ -698,20 +718,13 @@ fn team_markup(
     let today = storage::today(c, jiff::Timestamp::now())?;
     let current = storage::focuses(c, team.key)?.pop();
     let current_block = match &current {
-        Some(f) => Some(focus_block(c, p, &team, f, None, today, lang)?),
-        None => None,
-    };
-    let latest = match latest {
-        Some(r) => match closed_round_for(c, p, &team, r) {
-            Ok(tr) => Some(tr),
-            Err(StorageError::NotFound { .. }) => None,
-            Err(e) => return Err(e),
-        },
+        Some(f) => Some(focus_block(c, p, &team, f, None, Some(trend), today, lang)?),
         None => None,
     };
     // The kit exists once the round is released to the team's manager (an
     // advisor sees a round still pending for them).
     let kit_round = match &latest {
+        Some(r) if matches!(p, Principal::Manager { .. }) => Some(r),
         Some(r) => {
             let manager = Principal::Manager { team: team.key };
             match closed_round_for(c, manager, &team, r.round.id) {

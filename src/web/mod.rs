@@ -71,6 +71,9 @@ pub struct AppState {
     pub surveys: Option<Arc<std::path::Path>>,
     /// The cases for intervisie and the guide to hesitation.
     pub casebook: Arc<crate::casebook::Casebook>,
+    /// The manager's self-check survey, read once (see
+    /// [`reflection::self_check`]).
+    pub self_check: Arc<std::sync::OnceLock<Option<Arc<Survey>>>>,
 }
 
 /// The status a storage failure answers with. Exhaustive, without a `_`
@@ -107,6 +110,7 @@ impl AppState {
             base_url: Arc::from(""),
             surveys: None,
             casebook: Arc::new(crate::casebook::Casebook::shipped()),
+            self_check: Arc::default(),
         }
     }
 }

@@ -74,11 +74,20 @@ impl<S: Send + Sync> FromRequestParts<S> for SessionToken {
 }
 
 /// The self-check survey of the catalogue.
+///
+/// Read once per server, on first use, like the other survey files (which
+/// are checked when the server starts): parsing every survey file on every
+/// team page cost more than the rest of the page.
 pub fn self_check(state: &AppState) -> Option<std::sync::Arc<Survey>> {
-    Catalog::load(state.surveys.as_deref())
-        .ok()
-        .or_else(|| Catalog::load(None).ok())
-        .and_then(|c| c.get(SELF_CHECK))
+    state
+        .self_check
+        .get_or_init(|| {
+            Catalog::load(state.surveys.as_deref())
+                .ok()
+                .or_else(|| Catalog::load(None).ok())
+                .and_then(|c| c.get(SELF_CHECK))
+        })
+        .clone()
 }
 
 fn scale_fieldset(
