@@ -83,6 +83,45 @@ fn draw(
     Ok(())
 }
 
+/// Writes one printable page of a team and round to `out` (a new file,
+/// there only once the page is made): `make` gets the database and the
+/// stored team, after the team and the round were found.
+pub(super) fn write_page(
+    g: &Global,
+    team: &str,
+    round: i64,
+    out: &std::path::Path,
+    make: impl FnOnce(&rusqlite::Connection, &storage::Team) -> anyhow::Result<String>,
+) -> anyhow::Result<()> {
+    let sink = outfile::Output::create(Some(out))?;
+    let conn = g.open()?;
+    let t = storage::team(&conn, team)?;
+    storage::round(&conn, round).with_context(|| format!("there is no round {round}"))?;
+    let html = make(&conn, &t)?;
+    sink.finish(html.as_bytes())?;
+    println!("wrote {}", out.display());
+    Ok(())
+}
+
+/// A page's failure as the command says it: a result that is not there
+/// means the team did not take part in the round.
+pub(super) fn page_failure(team: &str, round: i64, e: StorageError) -> anyhow::Error {
+    match e {
+        StorageError::NotFound { .. } => {
+            anyhow::anyhow!("{team} has no result in round {round} (it did not take part)")
+        }
+        e => e.into(),
+    }
+}
+
+/// A chart adapter's failure as the command says it (see [`page_failure`]).
+fn chart_failure(team: &str, round: i64, e: ChartError) -> anyhow::Error {
+    match e {
+        ChartError::Storage(e) => page_failure(team, round, e),
+        e => e.into(),
+    }
+}
+
 /// `spiegel sheet`: the conversation sheet as a self-contained HTML file.
 pub fn sheet(
     g: &Global,
@@ -92,24 +131,13 @@ pub fn sheet(
     lang: &str,
 ) -> anyhow::Result<()> {
     let lang = Lang::from_code(lang).unwrap_or_default();
-    let sink = outfile::Output::create(Some(out))?;
-    let conn = g.open()?;
-    let id = storage::team(&conn, team)?.id;
-    storage::round(&conn, round).with_context(|| format!("there is no round {round}"))?;
     let self_check = crate::catalog::Catalog::load(g.surveys.as_deref())
         .ok()
         .and_then(|c| c.get(crate::web::reflection::SELF_CHECK));
-    let html = match crate::web::sheet::sheet(&conn, &id, round, lang, self_check.as_deref(), false)
-    {
-        Ok(h) => h,
-        Err(ChartError::Storage(StorageError::NotFound { .. })) => {
-            bail!("{team} has no result in round {round} (it did not take part)")
-        }
-        Err(e) => return Err(e.into()),
-    };
-    sink.finish(html.as_bytes())?;
-    println!("wrote {}", out.display());
-    Ok(())
+    write_page(g, team, round, out, |conn, t| {
+        crate::web::sheet::sheet(conn, &t.id, round, lang, self_check.as_deref(), false)
+            .map_err(|e| chart_failure(team, round, e))
+    })
 }
 
 /// `spiegel intervisie`: the intervisie sheet of a department and round as a
@@ -123,31 +151,21 @@ pub fn intervisie(
 ) -> anyhow::Result<()> {
     let lang = Lang::from_code(lang).unwrap_or_default();
     let book = g.casebook()?;
-    let sink = outfile::Output::create(Some(out))?;
-    let conn = g.open()?;
-    let dept = storage::team(&conn, team)?;
-    storage::round(&conn, round).with_context(|| format!("there is no round {round}"))?;
-    if !storage::teams(&conn)?
-        .iter()
-        .any(|t| t.parent_key == Some(dept.key))
-    {
-        bail!(
-            "{} has no teams under it; an intervisie sheet is for a department (add teams with \
-             `spiegel team add NAME --parent {:?}`)",
-            dept.name,
-            dept.name
-        );
-    }
-    let html = match crate::web::intervisie::sheet(&conn, &dept.id, round, lang, &book) {
-        Ok(h) => h,
-        Err(ChartError::Storage(StorageError::NotFound { .. })) => {
-            bail!("{team} has no result in round {round} (it did not take part)")
+    write_page(g, team, round, out, |conn, dept| {
+        if !storage::teams(conn)?
+            .iter()
+            .any(|t| t.parent_key == Some(dept.key))
+        {
+            bail!(
+                "{} has no teams under it; an intervisie sheet is for a department (add teams \
+                 with `spiegel team add NAME --parent {:?}`)",
+                dept.name,
+                dept.name
+            );
         }
-        Err(e) => return Err(e.into()),
-    };
-    sink.finish(html.as_bytes())?;
-    println!("wrote {}", out.display());
-    Ok(())
+        crate::web::intervisie::sheet(conn, &dept.id, round, lang, &book)
+            .map_err(|e| chart_failure(team, round, e))
+    })
 }
 
 /// `spiegel guide`: the guide to hesitation as a self-contained HTML file.

@@ -4,7 +4,7 @@
 
 use anyhow::{Context, bail};
 
-use super::{FocusArgs, Global, outfile, today};
+use super::{FocusArgs, Global, today};
 use crate::domain::access::Principal;
 use crate::domain::audit::Action;
 use crate::domain::focus;
@@ -103,18 +103,10 @@ pub fn kit(
     lang: &str,
 ) -> anyhow::Result<()> {
     let lang = Lang::from_code(lang).unwrap_or_default();
-    let sink = outfile::Output::create(Some(out))?;
-    let conn = g.open()?;
-    let t = storage::team(&conn, team)?;
-    storage::round(&conn, round).with_context(|| format!("there is no round {round}"))?;
-    let html = match kit::kit(&conn, Principal::Advisor, &t.id, round, lang, Style::Inline) {
-        Ok(h) => h,
-        Err(KitError::Storage(StorageError::NotFound { .. })) => {
-            bail!("{team} has no result in round {round} (it did not take part)")
-        }
-        Err(e) => return Err(e.into()),
-    };
-    sink.finish(html.as_bytes())?;
-    println!("wrote {}", out.display());
-    Ok(())
+    super::charts::write_page(g, team, round, out, |conn, t| {
+        kit::kit(conn, Principal::Advisor, &t.id, round, lang, Style::Inline).map_err(|e| match e {
+            KitError::Storage(e) => super::charts::page_failure(team, round, e),
+            e => e.into(),
+        })
+    })
 }

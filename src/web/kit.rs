@@ -184,7 +184,7 @@ fn body(r: &TeamRound, survey: &Survey, focus: Option<&Focus>, lang: Lang) -> Ma
                         @if let Some(text) = statement(survey, id, lang) {
                             li {
                                 "“" (text) "”"
-                                @if r.is_reversed(id) { " " (tr(lang, "(negatief gesteld: hier is oneens zijn gunstig)", "(put negatively: here disagreeing is favourable)")) }
+                                @if r.is_reversed(id) { " " (tr(lang, "(een negatief gestelde zin: hier is oneens het gunstige antwoord)", "(a statement worded negatively: here disagreeing is the favourable answer)")) }
                             }
                         }
                     }

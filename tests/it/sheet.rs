@@ -591,3 +591,52 @@ fn the_mirror_flags_an_expectation_outside_the_interval_and_states_the_rule() {
     assert!(html.contains("buiten het 95 %-interval"), "{html}");
     assert!(html.contains("verborgen sterk punt"), "{html}");
 }
+
+/// The commands that write a printable page say plainly when the team did
+/// not take part in the round, or the round does not exist, and leave no
+/// file behind.
+#[test]
+fn page_commands_name_a_team_that_did_not_take_part_and_write_nothing() {
+    let dir = TestDir::new();
+    dir.ok(&["init", "--tz", "UTC", "--org", "Zorggroep"]);
+    dir.ok(&["team", "add", "Zorg"]);
+    dir.ok(&["team", "add", "Noord", "--parent", "Zorg"]);
+    let server = Server::start(&dir, None);
+    let round = dir.open_round(&["round", "open", "--survey", "pulse", "--all"]);
+    answer(&server, &dir, &round, "Noord", &[FIRST; 5]);
+    dir.ok(&["round", "close", &round]);
+    // A team added after the round: it has no result in it.
+    dir.ok(&["team", "add", "Later", "--parent", "Zorg"]);
+    let out = dir.path.join("page.html");
+    let out = out.to_str().unwrap();
+    for command in ["sheet", "kit"] {
+        let err = dir.fails(&[command, "--team", "Later", "--round", &round, "--out", out]);
+        assert!(
+            err.contains("Later has no result in round") && err.contains("did not take part"),
+            "{command}: {err}"
+        );
+        assert!(!std::path::Path::new(out).exists(), "{command} left a file");
+        let err = dir.fails(&[command, "--team", "Noord", "--round", "99", "--out", out]);
+        assert!(err.contains("no round 99"), "{command}: {err}");
+        assert!(!std::path::Path::new(out).exists(), "{command} left a file");
+    }
+    // The department's intervisie sheet for a round that does not exist.
+    let err = dir.fails(&[
+        "intervisie",
+        "--team",
+        "Zorg",
+        "--round",
+        "99",
+        "--out",
+        out,
+    ]);
+    assert!(err.contains("no round 99"), "{err}");
+    assert!(!std::path::Path::new(out).exists());
+    // And each writes its page where the team took part.
+    for command in ["sheet", "kit"] {
+        dir.ok(&["round", "release", &round]);
+        let said = dir.ok(&[command, "--team", "Noord", "--round", &round, "--out", out]);
+        assert!(said.contains("wrote"), "{said}");
+        std::fs::remove_file(out).unwrap();
+    }
+}
