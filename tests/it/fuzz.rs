@@ -1,11 +1,14 @@
-//! Fuzzing in the normal test run (issue 11): the survey-file parser and the
-//! form decoder take arbitrary input without panicking, and every rejection
-//! is an error with a message. Proptest drives it (modest case counts keep
+//! Fuzzing in the normal test run (issue 11): the survey-file parser, the
+//! parsers of the conversation files (cases for intervisie, the guide to
+//! hesitation) and the form decoder take arbitrary input without panicking,
+//! and every rejection is an error with a message. Proptest drives it (modest case counts keep
 //! the suite fast); failures it finds are shrunk to a small input.
 
 use proptest::prelude::*;
+use spiegel::casebook::{EMBEDDED_CASES, EMBEDDED_GUIDE};
 use spiegel::catalog::EMBEDDED;
 use spiegel::domain::answers::{Answers, parse_form};
+use spiegel::domain::casebook::{parse_cases, parse_guide};
 use spiegel::domain::survey::{self, Survey, SurveyError};
 
 /// The shipped surveys' texts.
@@ -177,8 +180,33 @@ fn decode_form(survey: &Survey, body: &[u8]) {
     }
 }
 
+/// Both conversation files' parsers on one text: a result, or an error
+/// with a message and, where it has one, a line inside the text.
+fn parse_conversation(source: &str) {
+    if let Err(e) = parse_cases("fuzz.toml", source) {
+        check_survey_error(source, &e);
+    }
+    if let Err(e) = parse_guide("fuzz.toml", source) {
+        check_survey_error(source, &e);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn conversation_parsers_take_arbitrary_text(source in "\\PC{0,400}") {
+        parse_conversation(&source);
+    }
+
+    #[test]
+    fn conversation_parsers_take_damaged_files(
+        which in 0usize..2,
+        edits in proptest::collection::vec(edit(), 1..4),
+    ) {
+        let source = apply([EMBEDDED_CASES, EMBEDDED_GUIDE][which], &edits);
+        parse_conversation(&source);
+    }
 
     #[test]
     fn survey_parser_takes_arbitrary_text(source in "\\PC{0,400}") {
