@@ -5,12 +5,11 @@
 //! file, the line and the problem.
 
 use std::collections::HashSet;
-use std::ops::Range;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::survey::{SurveyError, Text, TextList, is_id, line_of};
+use super::survey::{Place, SurveyError, Text, TextList, is_id};
 
 /// Fewest and most discussion questions of a case.
 pub const CASE_QUESTIONS: (usize, usize) = (2, 4);
@@ -86,21 +85,8 @@ struct RawHesitation {
     manager: Spanned<Text>,
 }
 
-/// The file being parsed, to place an error at the line of a span.
-struct Place<'a> {
-    file: &'a str,
-    source: &'a str,
-}
-
+/// Placing an error at its line, as the survey parser does.
 impl Place<'_> {
-    fn err(&self, span: Option<Range<usize>>, message: String) -> SurveyError {
-        SurveyError {
-            file: self.file.to_string(),
-            line: span.map(|s| line_of(self.source, s.start)),
-            message,
-        }
-    }
-
     fn syntax(&self, e: toml::de::Error) -> SurveyError {
         let message = e.message().trim().to_string();
         self.err(e.span(), message)

@@ -217,14 +217,15 @@ pub fn parse(file: &str, source: &str, expected_id: Option<&str>) -> Result<Surv
     })
 }
 
-/// The file being parsed, to place an error at the line of a span.
-struct Place<'a> {
-    file: &'a str,
-    source: &'a str,
+/// The file being parsed, to place an error at the line of a span (survey
+/// files and the conversation files).
+pub(crate) struct Place<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) source: &'a str,
 }
 
 impl Place<'_> {
-    fn err(&self, span: Option<Range<usize>>, message: String) -> SurveyError {
+    pub(crate) fn err(&self, span: Option<Range<usize>>, message: String) -> SurveyError {
         SurveyError {
             file: self.file.to_string(),
             line: span.map(|s| line_of(self.source, s.start)),
