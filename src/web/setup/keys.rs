@@ -4,7 +4,6 @@
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, PreEscaped, html};
 
@@ -50,11 +49,7 @@ async fn render(state: &AppState, s: &Setup, form: KeyForm, done: Option<&str>) 
         Err(e) => return error_page(s.lang, &e),
     };
     let tt = s.t();
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let valid = form.errors.is_empty();
     let body = html! {
         h1 { (tt.keys_title) }
         (Done::banner(done, s.lang))
@@ -62,7 +57,7 @@ async fn render(state: &AppState, s: &Setup, form: KeyForm, done: Option<&str>) 
         (keys_table(s, &keys, &teams))
         (key_form(s, &form, &teams))
     };
-    s.page_with(status, tt.keys_title, body)
+    s.form_page(valid, tt.keys_title, body)
 }
 
 /// The table of keys: label, role, team, made, last used, and state.
@@ -228,16 +223,6 @@ async fn revoke(State(state): State<AppState>, Path(id): Path<i64>, a: Action) -
         .await;
     match done {
         Ok(()) => to(&s.href("/beheer/sleutels?done=revoked")),
-        Err(StorageError::Conflict(c)) => {
-            let tt = s.t();
-            let msg = (tt.storage_error)(&StorageError::Conflict(c));
-            let body = html! {
-                h1 { (tt.revoke) }
-                p.error { (msg) }
-                p { a href=(s.href("/beheer/sleutels")) { (tt.go_back) } }
-            };
-            s.page_with(StatusCode::CONFLICT, tt.revoke, body)
-        }
-        Err(e) => error_page(s.lang, &e),
+        Err(e) => s.refused(s.t().revoke, "/beheer/sleutels", e),
     }
 }

@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
@@ -57,11 +57,7 @@ async fn render(state: &AppState, s: &Setup, id: i64, form: LinksForm) -> Respon
         Err(e) => return error_page(s.lang, &e),
     };
     let tt = s.t();
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let valid = form.errors.is_empty();
     let (team_by, team_invalid) = described("team", form.errors.get("team"));
     let (count_by, count_invalid) = described("count", form.errors.get("count"));
     let local = crate::cli::is_local_url(&state.base_url);
@@ -106,7 +102,7 @@ async fn render(state: &AppState, s: &Setup, id: i64, form: LinksForm) -> Respon
             }
         }
     };
-    s.page_with(status, tt.links_title, body)
+    s.form_page(valid, tt.links_title, body)
 }
 
 /// Makes the links from the form: checks the count, stores the invites,

@@ -160,6 +160,36 @@ impl Setup {
         self.page_with(StatusCode::OK, title, body)
     }
 
+    /// A page with a form: 200, or 422 when what was posted is shown again
+    /// with its errors beside the fields.
+    pub fn form_page(&self, valid: bool, title: &str, body: Markup) -> Response {
+        let status = if valid {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        self.page_with(status, title, body)
+    }
+
+    /// An action the stored state does not allow: the reason (with what to
+    /// do instead) and the way `back`, as 409; any other failure is an
+    /// error page.
+    pub fn refused(&self, title: &str, back: &str, e: StorageError) -> Response {
+        match e {
+            StorageError::Conflict(c) => {
+                let tt = self.t();
+                let msg = (tt.storage_error)(&StorageError::Conflict(c));
+                let body = html! {
+                    h1 { (title) }
+                    p.error { (msg) }
+                    p { a href=(self.href(back)) { (tt.go_back) } }
+                };
+                self.page_with(StatusCode::CONFLICT, title, body)
+            }
+            e => error_page(self.lang, &e),
+        }
+    }
+
     pub fn page_with(&self, status: StatusCode, title: &str, body: Markup) -> Response {
         let lang = self.lang;
         let tt = self.t();

@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 
@@ -97,18 +96,14 @@ async fn render(state: &AppState, s: &Setup, form: OpenForm, done: Option<&str>)
     let (catalog, catalog_errors) = catalog(state);
     let grid = overview.grid();
     let tt = s.t();
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let valid = form.errors.is_empty();
     let body = html! {
         h1 { (tt.rounds_title) }
         (Done::banner(done, s.lang))
         (rounds_list(s, &rounds, &teams, &grid))
         (open_form(s, &form, &catalog, &catalog_errors, &teams))
     };
-    s.page_with(status, tt.rounds_title, body)
+    s.form_page(valid, tt.rounds_title, body)
 }
 
 /// The list of rounds, newest first.
@@ -456,16 +451,6 @@ async fn close(State(state): State<AppState>, Path(id): Path<i64>, a: Action) ->
         .await;
     match closed {
         Ok(()) => to(&s.href("/beheer/rondes?done=closed")),
-        Err(StorageError::Conflict(c)) => {
-            let tt = s.t();
-            let msg = (tt.storage_error)(&StorageError::Conflict(c));
-            let body = html! {
-                h1 { (tt.close_now) }
-                p.error { (msg) }
-                p { a href=(s.href("/beheer/rondes")) { (tt.go_back) } }
-            };
-            s.page_with(StatusCode::CONFLICT, tt.close_now, body)
-        }
-        Err(e) => error_page(s.lang, &e),
+        Err(e) => s.refused(s.t().close_now, "/beheer/rondes", e),
     }
 }

@@ -5,7 +5,6 @@
 
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use maud::html;
@@ -67,11 +66,7 @@ async fn render(state: &AppState, s: &Setup, form: SettingsForm, done: Option<&s
         Err(e) => return error_page(s.lang, &e),
     };
     let tt = s.t();
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let valid = form.errors.is_empty();
     let k = form.k.clone().unwrap_or_else(|| org.k.to_string());
     let comments = form.comments.unwrap_or(comments);
     let (k_by, k_invalid) = described("k", form.errors.get("k"));
@@ -119,7 +114,7 @@ async fn render(state: &AppState, s: &Setup, form: SettingsForm, done: Option<&s
             button type="submit" { (tt.save) }
         }
     };
-    s.page_with(status, tt.settings_title, body)
+    s.form_page(valid, tt.settings_title, body)
 }
 
 async fn save(State(state): State<AppState>, a: Action) -> Response {

@@ -4,7 +4,6 @@
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use maud::{Markup, html};
@@ -60,11 +59,7 @@ async fn render_list(state: &AppState, s: &Setup, form: AddForm, done: Option<&s
         Err(e) => return error_page(s.lang, &e),
     };
     let tt = s.t();
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let valid = form.errors.is_empty();
     let body = html! {
         h1 { (tt.teams_title) }
         (Done::banner(done, s.lang))
@@ -107,7 +102,7 @@ async fn render_list(state: &AppState, s: &Setup, form: AddForm, done: Option<&s
             button type="submit" { (tt.add_team) }
         }
     };
-    s.page_with(status, tt.teams_title, body)
+    s.form_page(valid, tt.teams_title, body)
 }
 
 /// Teams in tree order: each department followed by its teams (depth first).
@@ -324,11 +319,7 @@ async fn render_edit(
         Err(e) => return error_page(s.lang, &e),
     };
     let tt = s.t();
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let valid = form.errors.is_empty();
     let base = format!("/beheer/teams/{}", team.id);
     let name = form.name.clone().unwrap_or_else(|| team.name.clone());
     let parent = form
@@ -376,7 +367,7 @@ async fn render_edit(
         p { (tt.remove_note) }
         p { a href=(s.href(&format!("{base}/verwijderen"))) { (tt.remove) "…" } }
     };
-    s.page_with(status, &team.name, body)
+    s.form_page(valid, &team.name, body)
 }
 
 /// A change to one team: on success back to its page, on a field's error
@@ -503,17 +494,8 @@ async fn confirm_archive(
     s: Setup,
     Path(id): Path<String>,
 ) -> Response {
-    let (team, _) = match load_team(&state, &id).await {
-        Ok(found) => found,
-        Err(e) => return error_page(s.lang, &e),
-    };
     let tt = s.t();
-    let body = html! {
-        h1 { (tt.archive) ": " (team.name) }
-        p { (tt.archive_note) }
-        (s.confirm(&format!("/beheer/teams/{}/archiveren", team.id), tt.archive, &format!("/beheer/teams/{}", team.id)))
-    };
-    s.page(tt.archive, body)
+    confirm_page(&state, &s, &id, tt.archive, tt.archive_note, "archiveren").await
 }
 
 async fn archive(State(state): State<AppState>, Path(id): Path<String>, a: Action) -> Response {
@@ -529,26 +511,7 @@ async fn archive(State(state): State<AppState>, Path(id): Path<String>, a: Actio
         .await;
     match done {
         Ok(()) => to(&s.href(&format!("/beheer/teams/{id}?done=archived"))),
-        Err(e) => refused(s, &id, s.t().archive, e),
-    }
-}
-
-/// A destructive action the team's state does not allow: the reason (with
-/// what to do instead) and the way back to the team; anything else is an
-/// error page.
-fn refused(s: &Setup, id: &str, title: &str, e: StorageError) -> Response {
-    match e {
-        StorageError::Conflict(c) => {
-            let tt = s.t();
-            let msg = (tt.storage_error)(&StorageError::Conflict(c));
-            let body = html! {
-                h1 { (title) }
-                p.error { (msg) }
-                p { a href=(s.href(&format!("/beheer/teams/{id}"))) { (tt.go_back) } }
-            };
-            s.page_with(StatusCode::CONFLICT, title, body)
-        }
-        e => error_page(s.lang, &e),
+        Err(e) => s.refused(s.t().archive, &format!("/beheer/teams/{id}"), e),
     }
 }
 
@@ -557,17 +520,31 @@ async fn confirm_remove(
     s: Setup,
     Path(id): Path<String>,
 ) -> Response {
-    let (team, _) = match load_team(&state, &id).await {
+    let tt = s.t();
+    confirm_page(&state, &s, &id, tt.remove, tt.remove_note, "verwijderen").await
+}
+
+/// The confirmation step of a destructive action on a team: what it does,
+/// the button that posts it to `/beheer/teams/{id}/{action}`, and the way
+/// back to the team.
+async fn confirm_page(
+    state: &AppState,
+    s: &Setup,
+    id: &str,
+    title: &str,
+    note: &str,
+    action: &str,
+) -> Response {
+    let (team, _) = match load_team(state, id).await {
         Ok(found) => found,
         Err(e) => return error_page(s.lang, &e),
     };
-    let tt = s.t();
     let body = html! {
-        h1 { (tt.remove) ": " (team.name) }
-        p { (tt.remove_note) }
-        (s.confirm(&format!("/beheer/teams/{}/verwijderen", team.id), tt.remove, &format!("/beheer/teams/{}", team.id)))
+        h1 { (title) ": " (team.name) }
+        p { (note) }
+        (s.confirm(&format!("/beheer/teams/{}/{action}", team.id), title, &format!("/beheer/teams/{}", team.id)))
     };
-    s.page(tt.remove, body)
+    s.page(title, body)
 }
 
 async fn remove(State(state): State<AppState>, Path(id): Path<String>, a: Action) -> Response {
@@ -593,6 +570,6 @@ async fn remove(State(state): State<AppState>, Path(id): Path<String>, a: Action
         .await;
     match done {
         Ok(()) => to(&s.href("/beheer/teams?done=removed")),
-        Err(e) => refused(s, &id, s.t().remove, e),
+        Err(e) => s.refused(s.t().remove, &format!("/beheer/teams/{id}"), e),
     }
 }

@@ -6,7 +6,6 @@
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 
@@ -60,11 +59,7 @@ async fn render(state: &AppState, s: &Setup, form: OfferForm, done: Option<&str>
     let (catalog, _) = super::rounds::catalog(state);
     let surveys = super::rounds::surveys(&catalog);
     let tt = s.t();
-    let status = if form.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let valid = form.errors.is_empty();
     let body = html! {
         h1 { (tt.training_title) }
         (Done::banner(done, s.lang))
@@ -72,7 +67,7 @@ async fn render(state: &AppState, s: &Setup, form: OfferForm, done: Option<&str>
         (offers_table(s, &offers, &surveys))
         (offer_form(s, &form, &surveys))
     };
-    s.page_with(status, tt.training_title, body)
+    s.form_page(valid, tt.training_title, body)
 }
 
 /// A dimension's name (with its survey's title), or its id when unknown.
