@@ -14,7 +14,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, PreEscaped, html};
 use rusqlite::Connection;
 
 use super::AppState;
@@ -525,26 +525,12 @@ fn questions_section(prompts: &[String], lang: Lang) -> Markup {
     }
 }
 
-/// A complete self-contained document: inline CSS, no external request.
+/// A complete self-contained document (see [`super::printable_document`]),
+/// with the way back to the overview on screen when served.
 fn document(lang: Lang, title: &str, body: Markup, back: Option<&str>) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang=(lang.code()) {
-            head {
-                meta charset="utf-8";
-                meta name="robots" content="noindex";
-                title { (title) }
-                style { (PreEscaped(CSS)) }
-            }
-            body {
-                @if let Some(href) = back {
-                    nav { a href=(href) { "← " (tr(lang, "Overzicht", "Overview")) } }
-                }
-                h1 { (title) }
-                (body)
-            }
-        }
-    }
+    let nav = back
+        .map(|href| html! { nav { a href=(href) { "← " (tr(lang, "Overzicht", "Overview")) } } });
+    super::printable_document(lang, title, CSS, nav, body)
 }
 
 /// `GET /team/{id}/rounds/{round}/intervisie` (advisors only; anyone else,

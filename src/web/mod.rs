@@ -306,6 +306,34 @@ pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data
 const PRINTABLE_CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; \
      img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// A self-contained printable document (the conversation sheet, the
+/// intervisie sheet, the guide): its stylesheet inline, nothing fetched from
+/// elsewhere; `nav` (on screen) goes above the title.
+pub(crate) fn printable_document(
+    lang: Lang,
+    title: &str,
+    css: &str,
+    nav: Option<maud::Markup>,
+    body: maud::Markup,
+) -> maud::Markup {
+    maud::html! {
+        (maud::DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="robots" content="noindex";
+                title { (title) }
+                style { (maud::PreEscaped(css)) }
+            }
+            body {
+                @if let Some(n) = nav { (n) }
+                h1 { (title) }
+                (body)
+            }
+        }
+    }
+}
+
 /// A self-contained printable page as a response, with its own policy.
 pub(crate) fn printable(html: String) -> Response {
     (

@@ -12,7 +12,7 @@
 //! department's picture in words where it is released, participation and
 //! the manager's own view instead.
 
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{Markup, PreEscaped, html};
 use rusqlite::Connection;
 
 use super::charting::{self, ChartError};
@@ -334,7 +334,8 @@ pub fn sheet(
         }
     };
     let guide = served.then(|| guide_link(lang));
-    Ok(document(lang, &title, body, footer(lang, &r), guide).into_string())
+    let body = html! { (body) @if let Some(g) = guide { (g) } (footer(lang, &r)) };
+    Ok(super::printable_document(lang, &title, CSS, None, body).into_string())
 }
 
 /// The team's trends over the round's survey up to and including this
@@ -721,32 +722,6 @@ fn guide_link(lang: Lang) -> Markup {
         p.screen {
             a href={ "/guide?lang=" (lang.code()) } {
                 (tr(lang, "Gids bij aarzeling: wat een manager kan tegenhouden, en vragen die helpen", "Guide to hesitation: what may hold a manager back, and questions that help"))
-            }
-        }
-    }
-}
-
-fn document(
-    lang: Lang,
-    title: &str,
-    body: Markup,
-    footer: Markup,
-    guide: Option<Markup>,
-) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang=(lang.code()) {
-            head {
-                meta charset="utf-8";
-                meta name="robots" content="noindex";
-                title { (title) }
-                style { (PreEscaped(CSS)) }
-            }
-            body {
-                h1 { (title) }
-                (body)
-                @if let Some(g) = guide { (g) }
-                (footer)
             }
         }
     }
