@@ -33,6 +33,10 @@ impl ReleaseMode {
     }
 }
 
+/// Who released the rounds closed before release existed (written by
+/// migration 009 for the rounds whose managers had already seen them).
+pub const BEFORE_RELEASE: &str = "(before release existed)";
+
 pub fn release_mode(conn: &Connection) -> Result<ReleaseMode> {
     let v: String = conn
         .prepare_cached("SELECT release FROM org WHERE id = 1")?

@@ -118,8 +118,8 @@ pub fn actor(who: &str, lang: Lang) -> &str {
     match (who, lang) {
         (crate::storage::COMMAND_LINE, Lang::Nl) => "opdrachtregel",
         (crate::storage::COMMAND_LINE, Lang::En) => "command line",
-        ("(before release existed)", Lang::Nl) => "van vóór het vrijgeven",
-        ("(before release existed)", Lang::En) => "before release existed",
+        (crate::storage::BEFORE_RELEASE, Lang::Nl) => "van vóór het vrijgeven",
+        (crate::storage::BEFORE_RELEASE, Lang::En) => "before release existed",
         (who, _) => who,
     }
 }
